@@ -1,0 +1,122 @@
+"""The `stakeholders` command: open the explorer, check a file, or export it."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import __version__
+from .loader import MAX_BYTES, LoadError, bundled_knowledge_base_path, load_knowledge_base
+from .sanitize import display
+
+COMMANDS = ("check", "export")
+
+
+def _size(text: str) -> int:
+    """A byte count such as 5000000, 200M or 2G."""
+    units = {"k": 1024, "m": 1024**2, "g": 1024**3}
+    text = text.strip().lower().removesuffix("b")
+    factor = units.get(text[-1:], 1)
+    digits = text[:-1] if text[-1:] in units else text
+    try:
+        value = int(digits) * factor
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a size: {text!r} (e.g. 500M)") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError("the size must be positive")
+    return value
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="stakeholders",
+        description="Explore who stands where in a conflict. With no command, open the app.",
+        epilog="Commands: `stakeholders check [FILE]`, "
+        "`stakeholders export --format json [FILE] [-o OUT]`.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    return parser
+
+
+def _add_common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "file",
+        nargs="?",
+        type=Path,
+        help="knowledge base YAML (default: the bundled one)",
+    )
+    parser.add_argument(
+        "--max-size",
+        type=_size,
+        default=MAX_BYTES,
+        metavar="BYTES",
+        help=f"refuse files larger than this (default {MAX_BYTES // 1024**2}M)",
+    )
+
+
+def _parse_args(argv: list[str]) -> argparse.Namespace:
+    if argv and argv[0] in COMMANDS:
+        command, rest = argv[0], argv[1:]
+    else:
+        command, rest = "open", argv
+    parser = _parser()
+    if command == "check":
+        parser.prog = "stakeholders check"
+        parser.description = "Validate a knowledge base and print its counts."
+    elif command == "export":
+        from .export import FORMATS
+
+        parser.prog = "stakeholders export"
+        parser.description = "Write the knowledge base in another format."
+        parser.add_argument("--format", "-f", choices=FORMATS, default="json")
+        parser.add_argument(
+            "--output", "-o", type=Path, help="file to write (default: standard output)"
+        )
+    _add_common(parser)
+    args = parser.parse_args(rest)
+    args.command = command
+    args.file = args.file or bundled_knowledge_base_path()
+    return args
+
+
+def _print_problems(error: LoadError) -> None:
+    print(error.report(), file=sys.stderr)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parse_args(sys.argv[1:] if argv is None else argv)
+    if args.command == "open":
+        from .app import StakeholderApp
+
+        app = StakeholderApp(args.file, max_bytes=args.max_size)
+        result = app.run()
+        if isinstance(result, LoadError):
+            _print_problems(result)
+            return 1
+        return app.return_code or 0
+
+    try:
+        kb = load_knowledge_base(args.file, max_bytes=args.max_size)
+    except LoadError as error:
+        _print_problems(error)
+        return 1
+
+    if args.command == "check":
+        print(
+            f"{display(str(args.file))}: OK: {len(kb.actors)} actors, "
+            f"{len(kb.relations)} relations, {len(kb.stances)} stances, "
+            f"{kb.quote_count} quotes, {len(kb.sources)} sources"
+        )
+        return 0
+
+    from .export import write_export
+
+    try:
+        written = write_export(kb, args.format, args.output, sys.stdout)
+    except (OSError, ValueError) as error:
+        print(f"stakeholders export: {error}", file=sys.stderr)
+        return 1
+    for path in written:
+        print(f"wrote {display(str(path))}", file=sys.stderr)
+    return 0
