@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import __version__
+from . import __version__, cache
 from .loader import MAX_BYTES, LoadError, bundled_knowledge_base_path, load_knowledge_base
 from .sanitize import display
 
@@ -97,7 +97,10 @@ def main(argv: list[str] | None = None) -> int:
         return app.return_code or 0
 
     try:
-        kb = load_knowledge_base(args.file, max_bytes=args.max_size)
+        if args.command == "check":  # checking means a full validation, never the cache
+            kb = load_knowledge_base(args.file, max_bytes=args.max_size)
+        else:
+            kb = cache.load(args.file, max_bytes=args.max_size)
     except LoadError as error:
         _print_problems(error)
         return 1

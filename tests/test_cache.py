@@ -1,0 +1,117 @@
+"""The parsed cache: used when the file is unchanged, rebuilt when stale or corrupt."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from tests.kb_files import write_kb
+from tui import cache
+from tui.loader import LoadError
+
+RELATION = """\
+relations:
+  - id: haftar-meets-italy
+    source: haftar
+    target: italy
+    type: meets
+    polarity: 1
+    summary: Haftar met Italy's defence minister.
+    evidence:
+      - source: s1
+        quote: "met Italy's defence minister"
+"""
+
+
+@pytest.fixture(autouse=True)
+def cache_dir(tmp_path, monkeypatch):
+    directory = tmp_path / "cache"
+    monkeypatch.setenv("STAKEHOLDERS_CACHE_DIR", str(directory))
+    return directory
+
+
+@pytest.fixture
+def kb_path(tmp_path):
+    folder = tmp_path / "kb"
+    folder.mkdir()
+    return write_kb(folder, RELATION)
+
+
+def loads_from_yaml(monkeypatch) -> list[str]:
+    """Record each time the YAML loader really runs."""
+    calls: list[str] = []
+    real = cache.load_knowledge_base
+
+    def spy(path, **kwargs):
+        calls.append(str(path))
+        return real(path, **kwargs)
+
+    monkeypatch.setattr(cache, "load_knowledge_base", spy)
+    return calls
+
+
+def test_second_open_comes_from_the_cache(kb_path, monkeypatch):
+    calls = loads_from_yaml(monkeypatch)
+    first = cache.load(kb_path)
+    second = cache.load(kb_path)
+    assert len(calls) == 1
+    assert second == first
+
+
+def test_cache_is_written_in_the_cache_dir_not_beside_the_data(kb_path, cache_dir):
+    before = sorted(os.listdir(kb_path.parent))
+    cache.load(kb_path)
+    assert sorted(os.listdir(kb_path.parent)) == before
+    assert [p.suffix for p in cache_dir.iterdir()] == [".json"]
+
+
+def test_changed_yaml_invalidates(kb_path, monkeypatch):
+    calls = loads_from_yaml(monkeypatch)
+    cache.load(kb_path)
+    kb_path.write_text(kb_path.read_text().replace("Khalifa Haftar", "K. Haftar"))
+    assert cache.load(kb_path).actor_by_id["haftar"].name == "K. Haftar"
+    assert len(calls) == 2
+
+
+def test_changed_source_text_invalidates(kb_path, monkeypatch):
+    calls = loads_from_yaml(monkeypatch)
+    cache.load(kb_path)
+    source = kb_path.parent / "s1.txt"
+    source.write_text(source.read_text().replace("defence minister", "defense minister"))
+    with pytest.raises(LoadError):
+        cache.load(kb_path)  # the quote no longer verifies: reported, not served stale
+    assert len(calls) == 2
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda raw: raw[: len(raw) // 2],
+        lambda raw: b"not json\n" + raw,
+        lambda raw: raw.replace(b"Khalifa Haftar", b"Khalifa Hafter"),
+        lambda raw: b"",
+    ],
+)
+def test_corrupt_entry_is_rebuilt(kb_path, monkeypatch, damage):
+    calls = loads_from_yaml(monkeypatch)
+    cache.load(kb_path)
+    entry = cache.entry_path(kb_path)
+    entry.write_bytes(damage(entry.read_bytes()))
+    assert cache.load(kb_path).actor_by_id["haftar"].name == "Khalifa Haftar"
+    assert len(calls) == 2
+    assert cache.read_entry(kb_path) is not None  # rewritten
+
+
+def test_unwritable_cache_is_skipped(kb_path, monkeypatch, tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    monkeypatch.setenv("STAKEHOLDERS_CACHE_DIR", str(blocker / "cache"))
+    assert cache.load(kb_path).actor_by_id["italy"].name == "Italy"
+
+
+def test_failed_load_writes_no_entry(tmp_path, cache_dir):
+    path = write_kb(tmp_path, "relations: 5\n")
+    with pytest.raises(LoadError):
+        cache.load(path)
+    assert not cache_dir.exists() or not any(cache_dir.iterdir())
