@@ -215,7 +215,8 @@ def _yaml_problem(error: yaml.MarkedYAMLError, shown: str, text: str) -> Problem
     line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     message = " ".join(part for part in (error.context, error.problem) if part)
     message = message.replace("\n", " ")
-    line_text = text.split("\n", line)[line - 1] if mark else ""
+    lines = text.split("\n", line)
+    line_text = lines[line - 1] if mark and line <= len(lines) else ""
     if "\t" in line_text[: column + 1]:
         message += " (hint: indent with spaces; YAML does not allow tabs for indentation)"
     elif "expected a single document" in message:
@@ -252,6 +253,10 @@ def _reject_anchors(text: str, shown: str) -> None:
 
 
 # --- walking the document ---------------------------------------------------------------
+
+
+def _short_tag(tag: str) -> str:
+    return "!!" + tag.removeprefix("tag:yaml.org,2002:") if tag.startswith("tag:yaml") else tag
 
 
 def _peek_id(node: yaml.Node) -> str | None:
@@ -324,7 +329,9 @@ class _Builder:
         self.visited.add(id(node))
         if node.tag not in (_STR, _SEQ, _MAP):
             raise self.invalid(
-                node, f"tags are not allowed ({display(node.tag)}); remove the tag", item_id
+                node,
+                f"tags are not allowed ({display(_short_tag(node.tag))}); remove the tag",
+                item_id,
             )
 
     def mapping(
