@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import difflib
+import gc
 import os
 import re
 from collections.abc import Callable, Collection, Iterable
@@ -80,8 +81,12 @@ class LoadError(Exception):
 class _TextOnlyLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
     """The safe loader (C where present) with no implicit typing: `NO` stays "NO"."""
 
+    _DEFAULT_TAGS = {yaml.ScalarNode: _STR, yaml.SequenceNode: _SEQ, yaml.MappingNode: _MAP}
 
-_TextOnlyLoader.yaml_implicit_resolvers = {}
+    def resolve(self, kind, value, implicit):
+        # Called for every untagged node; the stock resolver's regex table is skipped
+        # because nothing is typed implicitly here.
+        return self._DEFAULT_TAGS[kind]
 
 
 def bundled_knowledge_base_path() -> Path:
@@ -107,6 +112,8 @@ def load_knowledge_base(
     report: Progress = progress or (lambda done, total, stage: None)
     path = Path(path)
     shown = str(path)
+    collecting = gc.isenabled()
+    gc.disable()  # the parse makes millions of objects that never form cycles
     try:
         report(0, 4, "reading")
         text = _read_text(path, shown, max_bytes)
@@ -120,6 +127,9 @@ def load_knowledge_base(
         raise LoadError([Problem(shown, 1, 1, "the document is nested too deeply")]) from None
     except MemoryError:
         raise LoadError([Problem(shown, 1, 1, "the document is too large to load")]) from None
+    finally:
+        if collecting:
+            gc.enable()
 
 
 # --- reading and parsing ---------------------------------------------------------------
@@ -187,7 +197,7 @@ def _read_text(path: Path, shown: str, max_bytes: int) -> str:
 
 
 def _parse(text: str, shown: str) -> yaml.Node:
-    if _MAYBE_ANCHOR.search(text):
+    if ("&" in text or "*" in text) and _MAYBE_ANCHOR.search(text):
         _reject_anchors(text, shown)
     try:
         root = yaml.compose(text, Loader=_TextOnlyLoader)

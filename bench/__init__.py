@@ -1,0 +1,1 @@
+"""Benchmarks for `make bench` (see bench/__main__.py)."""
