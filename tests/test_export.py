@@ -1,0 +1,519 @@
+"""Exports read back by real parsers: JSON, CSV, W3C annotations, event lines, file writing."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import stat
+
+import networkx as nx
+import pytest
+
+from tests import hostile_kb as hostile_yaml
+from tests.export_fixtures import EMPTY_KB, HOSTILE, hostile_kb, plain_kb
+from tests.export_parsers import parse_dot, parse_mermaid, render_markdown, xml_visible
+from tui.export import CONNECTION_COLUMNS, ELEMENT_COLUMNS, FORMATS, export, write_export
+from tui.loader import load_knowledge_base
+from tui.model import KnowledgeBase
+
+KBS = {"plain": plain_kb(), "hostile": hostile_kb(), "empty": EMPTY_KB}
+
+
+def single(kb: KnowledgeBase, fmt: str) -> str:
+    files = export(kb, fmt)
+    assert list(files) == [""]
+    return files[""]
+
+
+def test_formats_are_the_contract():
+    assert FORMATS == (
+        "json",
+        "csv",
+        "gexf",
+        "graphml",
+        "dot",
+        "mermaid",
+        "markdown",
+        "annotations",
+        "events",
+    )
+
+
+def test_unknown_format_is_a_value_error():
+    with pytest.raises(ValueError, match="unknown export format 'yaml'"):
+        export(plain_kb(), "yaml")
+    with pytest.raises(ValueError):
+        write_export(plain_kb(), "yaml", None, io.StringIO())
+
+
+@pytest.mark.parametrize("name", KBS)
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_every_export_encodes_as_utf8(fmt, name):
+    for text in export(KBS[name], fmt).values():
+        text.encode("utf-8")  # a lone surrogate left raw would raise here
+
+
+# --- json ------------------------------------------------------------------------------
+
+
+def test_json_has_the_interchange_shape_in_order():
+    data = json.loads(single(plain_kb(), "json"))
+    assert list(data) == ["sources", "actors", "relations", "stances"]
+    assert list(data["sources"][0])[:5] == ["id", "title", "publisher", "published", "text"]
+    assert list(data["actors"][0]) == [
+        "id",
+        "name",
+        "aliases",
+        "kind",
+        "affiliation",
+        "description",
+    ]
+    assert list(data["relations"][0]) == [
+        "id",
+        "source",
+        "target",
+        "type",
+        "polarity",
+        "date",
+        "date_precision",
+        "summary",
+        "evidence",
+        "date_phrase",
+        "status",
+        "asserted_by",
+        "confidence",
+    ]
+    assert list(data["stances"][0]) == ["id", "actor", "issue", "position", "evidence"]
+    assert list(data["relations"][0]["evidence"][0]) == ["source", "quote", "start", "end"]
+
+
+def test_json_values():
+    data = json.loads(single(plain_kb(), "json"))
+    haftar = data["actors"][0]
+    assert haftar["aliases"] == ["Haftar", "Field Marshal"]
+    assert haftar["affiliation"] == "lna"
+    assert data["actors"][1]["affiliation"] is None
+    by_id = {relation["id"]: relation for relation in data["relations"]}
+    assert (
+        by_id["haftar-visits-italy"]["date"],
+        by_id["haftar-visits-italy"]["date_precision"],
+    ) == (
+        "2017-09-26",
+        "day",
+    )
+    assert by_id["italy-backs-gna"]["date_precision"] == "month"
+    opposed = by_id["haftar-opposed-gna"]
+    assert (opposed["date"], opposed["date_precision"]) == ("2017", "year")
+    assert (opposed["polarity"], type(opposed["polarity"])) == (-2, int)
+    assert (opposed["status"], opposed["asserted_by"], opposed["confidence"]) == (
+        "past",
+        "italy",
+        "attributed",
+    )
+    meets = by_id["haftar-meets-italy"]
+    assert (meets["date"], meets["date_precision"], meets["asserted_by"]) == (None, None, None)
+    assert by_id["haftar-visits-italy"]["date_phrase"] == "on Tuesday"
+
+
+@pytest.mark.parametrize("name", ["plain", "hostile"])
+def test_json_offsets_point_at_the_quotes(name):
+    data = json.loads(single(KBS[name], "json"))
+    texts = {source["id"]: source["text"] for source in data["sources"]}
+    claims = data["relations"] + data["stances"]
+    quotes = [evidence for claim in claims for evidence in claim["evidence"]]
+    assert len(quotes) == KBS[name].quote_count
+    for evidence in quotes:
+        assert texts[evidence["source"]][evidence["start"] : evidence["end"]] == evidence["quote"]
+
+
+def test_json_keeps_hostile_text_exactly():
+    kb = hostile_kb()
+    text = single(kb, "json")
+    data = json.loads(text)
+    assert data["actors"][0]["name"] == f"Name {HOSTILE}"
+    assert data["relations"][0]["summary"] == kb.relations[0].summary
+    assert data["sources"][0]["text"] == kb.sources[0].text
+    # Line separators and surrogates are escaped, so line-based tools see the real lines.
+    for char in ("\u2028", "\u2029", "\x85", "\ud800"):
+        assert char not in text
+    assert len(text.splitlines()) == text.count("\n")
+
+
+def test_json_of_an_empty_kb():
+    assert json.loads(single(EMPTY_KB, "json")) == {
+        "sources": [],
+        "actors": [],
+        "relations": [],
+        "stances": [],
+    }
+
+
+# --- csv -------------------------------------------------------------------------------
+
+
+def read_tables(kb: KnowledgeBase) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+    files = export(kb, "csv")
+    assert list(files) == ["-elements.csv", "-connections.csv"]
+    elements = list(csv.reader(io.StringIO(files["-elements.csv"], newline="")))
+    connections = list(csv.reader(io.StringIO(files["-connections.csv"], newline="")))
+    assert tuple(elements[0]) == ELEMENT_COLUMNS
+    assert tuple(connections[0]) == CONNECTION_COLUMNS
+    return (
+        [dict(zip(elements[0], row, strict=True)) for row in elements[1:]],
+        [dict(zip(connections[0], row, strict=True)) for row in connections[1:]],
+    )
+
+
+def test_csv_kumu_headers():
+    assert ELEMENT_COLUMNS[:4] == ("Label", "Type", "Description", "Tags")
+    assert CONNECTION_COLUMNS[:4] == ("From", "To", "Type", "Direction")
+
+
+@pytest.mark.parametrize("name", KBS)
+def test_csv_rows_link_by_label(name):
+    kb = KBS[name]
+    elements, connections = read_tables(kb)
+    assert len(elements) == len(kb.actors)
+    assert len(connections) == len(kb.relations)
+    labels = [row["Label"] for row in elements]
+    assert len({label.strip().casefold() for label in labels}) == len(labels)
+    assert all(labels) and not any("|" in label for label in labels)
+    label_of = {row["Actor ID"]: row["Label"] for row in elements}
+    for relation, row in zip(kb.relations, connections, strict=True):
+        assert (row["From"], row["To"]) == (label_of[relation.source], label_of[relation.target])
+        assert row["ID"] == relation.id
+        assert row["Direction"] == "directed"
+        assert int(row["Polarity"]) == relation.polarity
+
+
+def test_csv_plain_values():
+    elements, connections = read_tables(plain_kb())
+    haftar = elements[0]
+    assert haftar == {
+        "Label": "Khalifa Haftar",
+        "Type": "person",
+        "Description": "Libyan military strongman.",
+        "Tags": "migration",
+        "Actor ID": "khalifa-haftar",
+        "Aliases": "Haftar|Field Marshal",
+        "Affiliation": "Libyan National Army",
+    }
+    opposed = connections[3]
+    assert opposed["Polarity"] == "-2"  # a number, not guarded
+    assert (opposed["Date"], opposed["Date precision"], opposed["Status"]) == (
+        "2017",
+        "year",
+        "past",
+    )
+    assert (opposed["Asserted by"], opposed["Confidence"]) == ("Italy", "attributed")
+    assert opposed["Quotes"] == "a one-time ally of the GNA\n\nhas hitherto opposed it"
+    assert opposed["Source citation"] == (
+        "News24, “Strongman Haftar bolsters stature as key Libya player”, 2017-09-27"
+    )
+    assert connections[1]["Date"] == "" and connections[1]["Date precision"] == ""
+
+
+def test_csv_disambiguates_shared_names():
+    elements, _ = read_tables(hostile_kb())
+    label_of = {row["Actor ID"]: row["Label"] for row in elements}
+    assert label_of["twin-a"] == "Twin (twin-a)"
+    assert label_of["twin-b"] == " twin  (twin-b)"
+    # Its own name equals twin-a's disambiguated label: numbered.
+    assert label_of["twin-c"] == "Twin (twin-a) (2)"
+    assert label_of["empty"] == "empty"
+    assert label_of["piped"] == "left¦right"
+
+
+def test_csv_guards_formulas_but_not_polarity():
+    elements, connections = read_tables(hostile_kb())
+    label_of = {row["Actor ID"]: row["Label"] for row in elements}
+    assert label_of["formula"] == '\'=HYPERLINK("http://evil.example","x")'
+    assert label_of["minus"] == "'-2"
+    assert label_of["plus"] == "'+1"
+    assert label_of["at"] == "'@SUM(A1)"
+    assert label_of["tab"] == "'\tTab"
+    description = {row["Actor ID"]: row["Description"] for row in elements}["twin-b"]
+    assert description == "'=cmd|' /C calc'!A0"
+    assert {row["Aliases"] for row in elements if row["Actor ID"] == "end"} == {
+        "alias¦" + xml_visible(HOSTILE) + "|'=alias"
+    }
+    quotes = connections[1]["Quotes"]
+    assert quotes.startswith("'=HYPERLINK")
+    for row in elements + connections:
+        for column, cell in row.items():
+            if column != "Polarity":
+                assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), (column, cell)
+    assert [row["Polarity"] for row in connections] == ["-2", "2", "-1", "1", "0", "1"]
+
+
+def test_csv_makes_controls_visible():
+    files = export(hostile_kb(), "csv")
+    for text in files.values():
+        assert "\x00" not in text and "\x1b" not in text
+    elements, connections = read_tables(hostile_kb())
+    assert elements[0]["Label"] == "Name " + xml_visible(HOSTILE)
+    assert elements[0]["Tags"] == "issue¦" + xml_visible(HOSTILE)
+    assert connections[0]["Summary"] == "Summary " + xml_visible(HOSTILE) + " \u2028 split?"
+    # Newlines and carriage returns inside a cell survive the CSV quoting.
+    assert connections[0]["Quotes"] == hostile_kb().relations[0].evidence[0].quote.replace(
+        HOSTILE, xml_visible(HOSTILE)
+    )
+
+
+def test_csv_of_an_empty_kb_is_headers_only():
+    elements, connections = read_tables(EMPTY_KB)
+    assert elements == [] and connections == []
+
+
+# --- annotations -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", KBS)
+def test_annotations_are_web_annotations(name):
+    kb = KBS[name]
+    collection = json.loads(single(kb, "annotations"))
+    assert collection["@context"] == "http://www.w3.org/ns/anno.jsonld"
+    assert collection["type"] == "AnnotationCollection"
+    assert collection["total"] == kb.quote_count
+    page = collection["first"]
+    assert page["type"] == "AnnotationPage"
+    items = page["items"]
+    assert len(items) == kb.quote_count
+    assert len({item["id"] for item in items}) == len(items)
+    texts = {source.id: source.text for source in kb.sources}
+    claims = [(r.summary, r.type, r.evidence) for r in kb.relations]
+    claims += [(s.position, s.issue, s.evidence) for s in kb.stances]
+    expected = [(text, tag, e) for text, tag, evidence in claims for e in evidence]
+    for item, (description, tag, evidence) in zip(items, expected, strict=True):
+        assert item["type"] == "Annotation"
+        assert item["id"].startswith("tag:")
+        assert item["body"][0] == {
+            "type": "TextualBody",
+            "purpose": "describing",
+            "format": "text/plain",
+            "value": description,
+        }
+        assert item["body"][1] == {"type": "TextualBody", "purpose": "tagging", "value": tag}
+        target = item["target"]
+        assert target["source"].endswith(":source/" + evidence.source)
+        quote_selector, position_selector = target["selector"]
+        assert quote_selector["type"] == "TextQuoteSelector"
+        assert quote_selector["exact"] == evidence.quote
+        text = texts[evidence.source]
+        start, end = position_selector["start"], position_selector["end"]
+        assert position_selector["type"] == "TextPositionSelector"
+        assert text[start:end] == quote_selector["exact"]
+        assert len(quote_selector["prefix"]) <= 32 and len(quote_selector["suffix"]) <= 32
+        assert text[:start].endswith(quote_selector["prefix"])
+        assert text[end:].startswith(quote_selector["suffix"])
+        assert quote_selector["prefix"] == text[max(0, start - 32) : start]
+
+
+def test_annotation_ids_name_their_claim():
+    items = json.loads(single(plain_kb(), "annotations"))["first"]["items"]
+    ids = [item["id"] for item in items]
+    assert ids[0] == "tag:stakeholder-explorer,2024:relation/haftar-visits-italy/evidence/1"
+    assert ids[-1] == "tag:stakeholder-explorer,2024:stance/haftar-on-migration/evidence/1"
+    assert items[0]["target"]["source"] == "tag:stakeholder-explorer,2024:source/news24-haftar-rome"
+
+
+# --- events ----------------------------------------------------------------------------
+
+EVENT_KEYS = [
+    "date",
+    "date_precision",
+    "actor",
+    "actor_name",
+    "recipient",
+    "recipient_name",
+    "type",
+    "polarity",
+    "quote",
+    "source",
+    "citation",
+    "relation",
+]
+
+
+def read_events(kb: KnowledgeBase) -> list[dict]:
+    text = single(kb, "events")
+    assert text == "" or text.endswith("\n")
+    lines = text.splitlines()  # splits on U+2028 and friends too: none may be raw
+    assert len(lines) == text.count("\n")
+    events = [json.loads(line) for line in lines]
+    for event in events:
+        assert list(event) == EVENT_KEYS
+    return events
+
+
+def test_events_sorted_by_date_then_file_order():
+    events = read_events(plain_kb())
+    assert [(e["date"], e["relation"]) for e in events] == [
+        ("2017", "haftar-opposed-gna"),
+        ("2017-09", "italy-backs-gna"),
+        ("2017-09-26", "haftar-visits-italy"),
+    ]
+    first = events[0]
+    assert first == {
+        "date": "2017",
+        "date_precision": "year",
+        "actor": "khalifa-haftar",
+        "actor_name": "Khalifa Haftar",
+        "recipient": "gna",
+        "recipient_name": "Government of National Accord",
+        "type": "opposes",
+        "polarity": -2,
+        "quote": "a one-time ally of the GNA",
+        "source": "news24-haftar-rome",
+        "citation": "News24, “Strongman Haftar bolsters stature as key Libya player”, 2017-09-27",
+        "relation": "haftar-opposed-gna",
+    }
+
+
+def test_hostile_events_stay_one_per_line():
+    kb = hostile_kb()
+    events = read_events(kb)
+    assert [e["relation"] for e in events] == [
+        "rel-parallel",
+        "rel-hostile",
+        "rel-lines",
+        "rel-twins",
+    ]
+    assert events[1]["actor_name"] == f"Name {HOSTILE}"
+    assert events[1]["quote"] == kb.relations[0].evidence[0].quote
+    assert events[2]["quote"] == "separators \u2028 and \u2029 and NEL \x85"
+
+
+def test_events_of_an_empty_kb():
+    assert single(EMPTY_KB, "events") == ""
+
+
+# --- write_export ----------------------------------------------------------------------
+
+
+def test_single_file_to_stdout():
+    stdout = io.StringIO()
+    assert write_export(plain_kb(), "json", None, stdout) == []
+    assert stdout.getvalue() == single(plain_kb(), "json")
+
+
+def test_csv_to_stdout_is_two_tables_split_by_an_empty_record():
+    stdout = io.StringIO()
+    write_export(hostile_kb(), "csv", None, stdout)
+    rows = list(csv.reader(io.StringIO(stdout.getvalue(), newline="")))
+    assert rows.count([]) == 1
+    split = rows.index([])
+    files = export(hostile_kb(), "csv")
+    assert rows[:split] == list(csv.reader(io.StringIO(files["-elements.csv"], newline="")))
+    assert rows[split + 1 :] == list(csv.reader(io.StringIO(files["-connections.csv"], newline="")))
+
+
+def leftovers(folder) -> list[str]:
+    return [path.name for path in folder.iterdir() if path.name.endswith(".tmp")]
+
+
+@pytest.mark.parametrize("fmt", [fmt for fmt in FORMATS if fmt != "csv"])
+def test_single_file_to_exactly_out(tmp_path, fmt):
+    out = tmp_path / "export.out"
+    assert write_export(hostile_kb(), fmt, out, io.StringIO()) == [out]
+    assert out.read_bytes() == single(hostile_kb(), fmt).encode("utf-8")
+    assert leftovers(tmp_path) == []
+
+
+def test_csv_to_two_files(tmp_path):
+    stdout = io.StringIO()
+    written = write_export(plain_kb(), "csv", tmp_path / "net.csv", stdout)
+    assert written == [tmp_path / "net-elements.csv", tmp_path / "net-connections.csv"]
+    files = export(plain_kb(), "csv")
+    assert written[0].read_bytes() == files["-elements.csv"].encode()
+    assert written[1].read_bytes() == files["-connections.csv"].encode()
+    assert not (tmp_path / "net.csv").exists()
+    assert stdout.getvalue() == ""
+    assert write_export(plain_kb(), "csv", tmp_path / "bare", stdout)[0].name == "bare-elements.csv"
+
+
+def test_overwrites_an_earlier_export_with_a_plain_file_mode(tmp_path):
+    out = tmp_path / "out.md"
+    out.write_text("old", encoding="utf-8")
+    reference = tmp_path / "reference"
+    reference.write_text("made by open()", encoding="utf-8")
+    write_export(plain_kb(), "markdown", out, io.StringIO())
+    assert out.read_text(encoding="utf-8").startswith("# Stakeholder briefing")
+    assert stat.S_IMODE(out.stat().st_mode) == stat.S_IMODE(reference.stat().st_mode)
+
+
+def kb_on_disk(tmp_path, yaml_name="kb.yaml") -> KnowledgeBase:
+    kb_file = tmp_path / yaml_name
+    kb_file.write_text("the analyst's file", encoding="utf-8")
+    (tmp_path / "news24-haftar-rome.txt").write_text("the article", encoding="utf-8")
+    return plain_kb(path=str(kb_file))
+
+
+@pytest.mark.parametrize(
+    "target",
+    ["kb.yaml", "sub/../kb.yaml", "news24-haftar-rome.txt", "link.yaml", "hardlink.yaml"],
+)
+def test_refuses_to_overwrite_the_knowledge_base(tmp_path, target):
+    kb = kb_on_disk(tmp_path)
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "link.yaml").symlink_to(tmp_path / "kb.yaml")
+    os.link(tmp_path / "kb.yaml", tmp_path / "hardlink.yaml")
+    with pytest.raises(ValueError, match="refusing to overwrite"):
+        write_export(kb, "json", tmp_path / target, io.StringIO())
+    assert (tmp_path / "kb.yaml").read_text(encoding="utf-8") == "the analyst's file"
+    assert (tmp_path / "news24-haftar-rome.txt").read_text(encoding="utf-8") == "the article"
+
+
+def test_refusal_comes_before_any_file_is_written(tmp_path):
+    kb = kb_on_disk(tmp_path, yaml_name="net-connections.csv")
+    with pytest.raises(ValueError):
+        write_export(kb, "csv", tmp_path / "net.csv", io.StringIO())
+    assert not (tmp_path / "net-elements.csv").exists()
+    assert (tmp_path / "net-connections.csv").read_text(encoding="utf-8") == "the analyst's file"
+
+
+def test_relative_kb_path_is_protected(tmp_path, monkeypatch):
+    kb_on_disk(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    kb = plain_kb(path="kb.yaml")
+    with pytest.raises(ValueError):
+        write_export(kb, "json", tmp_path / "kb.yaml", io.StringIO())
+    with pytest.raises(ValueError):
+        write_export(kb, "json", tmp_path / "news24-haftar-rome.txt", io.StringIO())
+
+
+def test_failed_write_leaves_no_temporary_file(tmp_path):
+    (tmp_path / "folder").mkdir()
+    with pytest.raises(OSError):
+        write_export(plain_kb(), "json", tmp_path / "folder", io.StringIO())
+    assert leftovers(tmp_path) == []
+    with pytest.raises(OSError):
+        write_export(plain_kb(), "json", tmp_path / "missing" / "out.json", io.StringIO())
+
+
+# --- a knowledge base loaded from YAML -------------------------------------------------
+
+
+def test_a_loaded_hostile_knowledge_base_exports_in_every_format(tmp_path):
+    kb = load_knowledge_base(hostile_yaml.build(tmp_path, big_quote=False))
+    data = json.loads(single(kb, "json"))
+    assert len(data["actors"]) == len(kb.actors)
+    texts = {source["id"]: source["text"] for source in data["sources"]}
+    for claim in data["relations"] + data["stances"]:
+        for evidence in claim["evidence"]:
+            assert (
+                texts[evidence["source"]][evidence["start"] : evidence["end"]] == evidence["quote"]
+            )
+    elements, connections = read_tables(kb)
+    assert (len(elements), len(connections)) == (len(kb.actors), len(kb.relations))
+    gexf = nx.read_gexf(io.BytesIO(single(kb, "gexf").encode()), version="1.3")
+    graphml = nx.read_graphml(io.BytesIO(single(kb, "graphml").encode()), edge_key_type=str)
+    assert gexf.number_of_edges() == graphml.number_of_edges() == len(kb.relations)
+    assert len(parse_dot(single(kb, "dot"))[1]) == len(kb.relations)
+    assert len(parse_mermaid(single(kb, "mermaid"))[1]) == len(kb.relations)
+    assert render_markdown(single(kb, "markdown")).count("<h3>") == len(kb.actors)
+    assert json.loads(single(kb, "annotations"))["total"] == kb.quote_count
+    dated = sum(1 for relation in kb.relations if relation.date)
+    assert len(single(kb, "events").splitlines()) == dated

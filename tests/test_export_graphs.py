@@ -1,0 +1,273 @@
+"""Graph and document exports read back: GEXF and GraphML by networkx, DOT by a tokenizer of
+the DOT grammar, Mermaid by its line grammar, Markdown by a CommonMark renderer."""
+
+from __future__ import annotations
+
+import html
+import io
+import json
+import re
+import shutil
+import subprocess
+import xml.etree.ElementTree as ET
+
+import networkx as nx
+import pytest
+
+from tests.export_fixtures import EMPTY_KB, HOSTILE, hostile_kb, plain_kb
+from tests.export_parsers import (
+    label_text,
+    parse_dot,
+    parse_mermaid,
+    render_markdown,
+    shown_text,
+    xml_visible,
+)
+from tui.export import export
+from tui.model import KnowledgeBase
+from tui.sanitize import display
+
+KBS = {"plain": plain_kb(), "hostile": hostile_kb(), "empty": EMPTY_KB}
+COLOURS = {-2: "#c62828", -1: "#ef6c00", 0: "#757575", 1: "#7cb342", 2: "#2e7d32"}
+
+
+def single(kb: KnowledgeBase, fmt: str) -> str:
+    return export(kb, fmt)[""]
+
+
+# --- gexf and graphml ------------------------------------------------------------------
+
+
+def read_graph(kb: KnowledgeBase, fmt: str) -> nx.Graph:
+    data = single(kb, fmt).encode("utf-8")
+    if fmt == "gexf":
+        return nx.read_gexf(io.BytesIO(data), version="1.3")
+    return nx.read_graphml(io.BytesIO(data), edge_key_type=str)
+
+
+def edges_by_id(graph: nx.Graph) -> dict[str, tuple[str, str, dict]]:
+    if graph.is_multigraph():
+        return {key: (u, v, data) for u, v, key, data in graph.edges(keys=True, data=True)}
+    return {data["id"]: (u, v, data) for u, v, data in graph.edges(data=True)}
+
+
+@pytest.mark.parametrize("fmt", ["gexf", "graphml"])
+@pytest.mark.parametrize("name", KBS)
+def test_graph_round_trip(fmt, name):
+    kb = KBS[name]
+    graph = read_graph(kb, fmt)
+    assert graph.is_directed()
+    assert sorted(graph.nodes) == sorted(actor.id for actor in kb.actors)
+    assert graph.number_of_edges() == len(kb.relations)
+    edges = edges_by_id(graph)
+    assert sorted(edges) == sorted(relation.id for relation in kb.relations)
+    for relation in kb.relations:
+        source, target, data = edges[relation.id]
+        assert (source, target) == (relation.source, relation.target)
+        assert data["polarity"] == relation.polarity and type(data["polarity"]) is int
+        assert data["type"] == relation.type
+        assert data["status"] == str(relation.status)
+        assert data["confidence"] == str(relation.confidence)
+        assert data.get("date") == relation.date
+        assert data.get("asserted_by") == relation.asserted_by
+        assert data["summary"] == xml_visible(relation.summary)
+        # List values are JSON arrays, whose escapes carry every character exactly.
+        assert json.loads(data["quotes"]) == [evidence.quote for evidence in relation.evidence]
+    name_key = "label" if fmt == "gexf" else "name"
+    for actor in kb.actors:
+        data = graph.nodes[actor.id]
+        assert data[name_key] == xml_visible(actor.name)
+        assert data["kind"] == actor.kind
+        assert data.get("affiliation") == actor.affiliation
+        assert data["description"] == xml_visible(actor.description)
+        assert json.loads(data["aliases"]) == list(actor.aliases)
+
+
+@pytest.mark.parametrize("fmt", ["gexf", "graphml"])
+def test_parallel_edges_are_kept(fmt):
+    graph = read_graph(plain_kb(), fmt)
+    assert graph.is_multigraph()
+    between = graph.get_edge_data("khalifa-haftar", "italy")
+    assert sorted(between) == ["haftar-meets-italy", "haftar-visits-italy"]
+    assert between["haftar-visits-italy"]["date_precision"] == "day"
+    assert "date" not in between["haftar-meets-italy"]  # missing values are left out
+
+
+@pytest.mark.parametrize("fmt", ["gexf", "graphml"])
+def test_hostile_text_keeps_newlines_and_carriage_returns(fmt):
+    graph = read_graph(hostile_kb(), fmt)
+    name_key = "label" if fmt == "gexf" else "name"
+    assert graph.nodes["newline"][name_key] == "first\nsecond\rthird"
+    assert graph.nodes["end"][name_key] == "Name " + xml_visible(HOSTILE)
+    assert graph.nodes["tab"][name_key] == "\tTab"
+
+
+def test_gexf_is_version_1_3():
+    root = ET.fromstring(single(plain_kb(), "gexf"))
+    assert root.tag == "{http://gexf.net/1.3}gexf"
+    assert root.get("version") == "1.3"
+    graph = root.find("{http://gexf.net/1.3}graph")
+    assert graph.get("defaultedgetype") == "directed"
+    edge = graph.find("{http://gexf.net/1.3}edges/{http://gexf.net/1.3}edge")
+    colour = edge.find("{http://gexf.net/1.3/viz}color")
+    assert "#{:02x}{:02x}{:02x}".format(*(int(colour.get(c)) for c in "rgb")) == COLOURS[1]
+
+
+def test_graphml_declares_typed_keys():
+    root = ET.fromstring(single(plain_kb(), "graphml"))
+    ns = "{http://graphml.graphdrawing.org/xmlns}"
+    types = {key.get("attr.name"): key.get("attr.type") for key in root.iter(f"{ns}key")}
+    assert types["polarity"] == "int"
+    assert types["summary"] == types["name"] == "string"
+    assert root.find(f"{ns}graph").get("edgedefault") == "directed"
+
+
+# --- dot -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", KBS)
+def test_dot_parses_with_labels_and_colours(name):
+    kb = KBS[name]
+    nodes, edges = parse_dot(single(kb, "dot"))
+    assert list(nodes) == [actor.id for actor in kb.actors]
+    for actor in kb.actors:
+        assert label_text(nodes[actor.id]["label"]) == display(actor.name)
+    assert len(edges) == len(kb.relations)
+    for relation, (source, target, found) in zip(kb.relations, edges, strict=True):
+        assert (source, target, found["id"]) == (relation.source, relation.target, relation.id)
+        sign = f"{relation.polarity:+d}" if relation.polarity else "0"
+        assert label_text(found["label"]) == f"{relation.type} ({sign})"
+        assert found["color"] == COLOURS[relation.polarity]
+        assert found["style"] == ("dashed" if relation.status == "past" else "solid")
+
+
+def test_dot_escapes_quotes_and_backslashes():
+    text = single(hostile_kb(), "dot")
+    assert '"Name He said \\"no\\" \\\\ back <b>&amp;amp; ] [@click=app.quit] \\\\x1b[31m' in text
+    # No raw control character or bidi override reaches the file.
+    assert "\x1b" not in text and "\x00" not in text and "\u202e" not in text
+    # A backslash at the end of a string does not escape the closing quote.
+    nodes, _ = parse_dot(text)
+    assert label_text(nodes["newline"]["label"]) == "first\\x0asecond\\x0dthird"
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz is not installed")
+@pytest.mark.parametrize("name", KBS)
+def test_graphviz_draws_every_label_literally(name):
+    kb = KBS[name]
+    drawn = subprocess.run(
+        ["dot", "-Tsvg"], input=single(kb, "dot").encode(), capture_output=True, timeout=60
+    )
+    assert (drawn.returncode, drawn.stderr) == (0, b"")
+    texts = re.findall(r"<text[^>]*>(.*?)</text>", drawn.stdout.decode(), re.DOTALL)
+    shown = {html.unescape(text).strip() for text in texts}
+    for actor in kb.actors:
+        assert display(actor.name).strip() in shown | {""}
+
+
+# --- mermaid ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", KBS)
+def test_mermaid_parses_with_labels_and_colours(name):
+    kb = KBS[name]
+    nodes, edges, styles = parse_mermaid(single(kb, "mermaid"))
+    # Mermaid rejects an empty label, so a blank name shows the actor id.
+    names = [display(a.name) if a.name.strip() else a.id for a in kb.actors]
+    assert list(nodes.values()) == names
+    node_of = dict(zip((actor.id for actor in kb.actors), nodes, strict=True))
+    assert len(edges) == len(kb.relations)
+    for index, (relation, edge) in enumerate(zip(kb.relations, edges, strict=True)):
+        assert (edge["source"], edge["target"]) == (
+            node_of[relation.source],
+            node_of[relation.target],
+        )
+        sign = f"{relation.polarity:+d}" if relation.polarity else "0"
+        assert edge["label"] == f"{relation.type} ({sign})"
+        assert edge["arrow"] == ("-.->" if relation.status == "past" else "-->")
+        assert styles[index] == COLOURS[relation.polarity]
+    assert sorted(styles) == list(range(len(kb.relations)))
+
+
+def test_mermaid_ids_avoid_reserved_words():
+    nodes, _, _ = parse_mermaid(single(hostile_kb(), "mermaid"))
+    assert "a_end" in nodes and "end" not in nodes
+    assert nodes["a_end"] == "Name " + display(HOSTILE)
+    assert nodes["a_empty"] == "empty"
+
+
+# --- markdown --------------------------------------------------------------------------
+
+
+def test_markdown_briefing_content():
+    text = single(plain_kb(), "markdown")
+    assert text.startswith("# Stakeholder briefing\n")
+    rendered = render_markdown(single(plain_kb(), "markdown"))
+    shown = shown_text(rendered)
+    assert "4 actors, 4 relations, 1 stance, 6 quotes from 1 source." in shown
+    assert (
+        "News24, “Strongman Haftar bolsters stature as key Libya player”, 2017-09-27, Rome" in shown
+    )
+    assert rendered.count("<h3>") == 4
+    assert (
+        "person · affiliated with Libyan National Army · also called Haftar, Field Marshal" in shown
+    )
+    assert "Libyan military strongman." in shown
+    assert "Members: Khalifa Haftar" in shown
+    assert (
+        "→ Khalifa Haftar visits Italy (+1, 2017-09-26, current, stated, in the source's own "
+        "voice): Haftar met Italy's defence minister and security chiefs in Rome." in shown
+    )
+    assert (
+        "→ Khalifa Haftar opposes Government of National Accord (-2, 2017, past, attributed, "
+        "asserted by Italy)" in shown
+    )
+    assert "← Italy backs Government of National Accord (+2, 2017-09," in shown
+    assert "(0, undated, current" in shown
+    assert "migration: Europe should help stop migrants crossing the Mediterranean." in shown
+    # Each quote is a blockquote with its citation.
+    quote = re.search(r"<blockquote>\s*<p>met Italy's.*?</blockquote>", rendered, re.DOTALL)
+    assert quote and (
+        "(News24, “Strongman Haftar bolsters stature as key Libya player”, 2017-09-27)"
+        in quote.group()
+    )
+    # A relation shows under both of its actors; the stance under its actor.
+    assert rendered.count("<blockquote>") == 2 * 5 + 1
+
+
+def test_markdown_keeps_hostile_text_literal():
+    kb = hostile_kb()
+    rendered = render_markdown(single(kb, "markdown"))
+    # Nothing from the data became markup: only our own headings, lists, bold and quotes.
+    for tag in (
+        "<em>",
+        "<code>",
+        "<pre>",
+        "<script",
+        "<b>",
+        "<a ",
+        "<ol",
+        "<h1>",
+        "<del>",
+        "<table",
+    ):
+        assert rendered.count(tag) == (1 if tag == "<h1>" else 0), tag
+    assert rendered.count("<h3>") == len(kb.actors)
+    stance_and_relation_items = 1 + sum(len(kb.relations_of(a.id)) for a in kb.actors)
+    assert rendered.count("<strong>") == stance_and_relation_items
+    shown = shown_text(rendered)
+    assert "Name " + display(HOSTILE) in shown
+    assert "*bold* <script>alert(1)</script> # _x_ `code` [l](u)" in shown
+    assert "first\\x0asecond\\x0dthird" in shown
+    assert "\x1b" not in single(kb, "markdown")
+    # A quote's own lines stay in its blockquote, even one starting like a list or heading.
+    assert "second line\\x0d\n- third line" in shown
+    assert "  # indented heading\n1. ordered" in shown
+
+
+def test_markdown_of_an_empty_kb():
+    assert single(EMPTY_KB, "markdown") == (
+        "# Stakeholder briefing\n\n"
+        "0 actors, 0 relations, 0 stances, 0 quotes from 0 sources.\n\n"
+        "## Sources\n\nNo sources.\n\n## Actors\n\nNo actors.\n"
+    )
