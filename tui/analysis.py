@@ -1,0 +1,187 @@
+"""Analyses behind the analyst views: stance matrix, hubs, neighbourhoods, timeline.
+
+Pure core: no Textual. Every function reads a (possibly filtered) ``KnowledgeBase`` and
+returns plain frozen data in a deterministic order (file order breaks every tie).
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+from .filters import DateWindow
+from .model import DatePrecision, KnowledgeBase, Relation, Source, precision_of
+
+NO_RELATION = "·"
+
+
+def polarity_sign(value: int) -> str:
+    """A polarity (or a net polarity) as sign text that reads without colour."""
+    if value >= 2:
+        return "++"
+    if value == 1:
+        return "+"
+    if value == 0:
+        return "0"
+    if value == -1:
+        return "−"
+    return "−−"
+
+
+# --- stance matrix -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class MatrixCell:
+    """What the row actor does to the column actor: relations with source=row, target=col."""
+
+    net: int  # sum of the polarities of those relations
+    relation_ids: tuple[str, ...]  # in file order
+
+
+def stance_matrix(kb: KnowledgeBase, actor_ids: Sequence[str]) -> dict[tuple[str, str], MatrixCell]:
+    """Cells keyed ``(row, column)`` for every ordered pair of ``actor_ids`` with a relation.
+
+    Direction matters: ``(a, b)`` holds the relations in which ``a`` acts on ``b``; a pair
+    with no relation has no key. A relation of an actor with itself lands on the diagonal.
+    """
+    wanted = set(actor_ids)
+    nets: dict[tuple[str, str], int] = {}
+    ids: dict[tuple[str, str], list[str]] = {}
+    for row in dict.fromkeys(actor_ids):
+        for relation in kb.relations_of(row):
+            if relation.source != row or relation.target not in wanted:
+                continue
+            key = (row, relation.target)
+            nets[key] = nets.get(key, 0) + relation.polarity
+            ids.setdefault(key, []).append(relation.id)
+    return {key: MatrixCell(nets[key], tuple(found)) for key, found in ids.items()}
+
+
+def most_connected(kb: KnowledgeBase, n: int, kind: str | None = None) -> list[str]:
+    """Up to ``n`` actor ids with the most relations (either direction), most first.
+
+    Only actors of ``kind`` when it is given; actors without any relation are never listed.
+    Ties keep file order.
+    """
+    ranked = (
+        (-len(kb.relations_of(actor.id)), index, actor.id)
+        for index, actor in enumerate(kb.actors)
+        if kind is None or actor.kind == kind
+    )
+    return [actor_id for degree, _, actor_id in heapq.nsmallest(n, ranked) if degree < 0]
+
+
+# --- neighbourhood ---------------------------------------------------------------------------
+
+
+class Direction(StrEnum):
+    OUT = "out"  # the parent node of the tree acts on this node
+    IN = "in"  # this node acts on its parent node
+
+
+@dataclass(frozen=True, slots=True)
+class Edge:
+    relation_id: str
+    type: str
+    polarity: int
+    direction: Direction
+
+
+@dataclass(frozen=True, slots=True)
+class Neighbour:
+    """An actor reached from its parent node in the tree, by one or more relations."""
+
+    actor_id: str
+    depth: int  # 1: related to the centre; 2: related to a depth-1 neighbour
+    edges: tuple[Edge, ...]  # the relations between this actor and its parent node
+    children: tuple[Neighbour, ...]  # depth-2 neighbours (only for a 2-hop neighbourhood)
+
+
+@dataclass(frozen=True, slots=True)
+class Neighbourhood:
+    """A tree rooted at ``actor_id``.
+
+    Depth 1 lists each actor related to the centre once, with all the relations between
+    them. At 2 hops each depth-1 neighbour also lists the actors related to it, other than
+    the centre (those relations are already shown at depth 1); an actor may appear under
+    several neighbours, since each of those relations is a separate claim. Relations of an
+    actor with itself are not neighbours and are left out.
+    """
+
+    actor_id: str
+    hops: int
+    neighbours: tuple[Neighbour, ...]
+
+
+def _grouped_edges(
+    relations: Iterable[Relation], centre: str, excluded: str | None
+) -> dict[str, list[Edge]]:
+    groups: dict[str, list[Edge]] = {}
+    for relation in relations:
+        other = relation.counterpart(centre)
+        if other == centre or other == excluded:
+            continue
+        direction = Direction.OUT if relation.source == centre else Direction.IN
+        edge = Edge(relation.id, relation.type, relation.polarity, direction)
+        groups.setdefault(other, []).append(edge)
+    return groups
+
+
+def neighbourhood(kb: KnowledgeBase, actor_id: str, hops: int = 1) -> Neighbourhood:
+    """The actors related to ``actor_id`` within ``hops`` (1 or 2), as a tree."""
+    if hops not in (1, 2):
+        raise ValueError(f"hops must be 1 or 2, not {hops}")
+    neighbours = []
+    for other, edges in _grouped_edges(kb.relations_of(actor_id), actor_id, None).items():
+        children: tuple[Neighbour, ...] = ()
+        if hops == 2:
+            second = _grouped_edges(kb.relations_of(other), other, actor_id)
+            children = tuple(
+                Neighbour(far, 2, tuple(far_edges), ()) for far, far_edges in second.items()
+            )
+        neighbours.append(Neighbour(other, 1, tuple(edges), children))
+    return Neighbourhood(actor_id, hops, tuple(neighbours))
+
+
+# --- timeline ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEntry:
+    """A dated relation, or the publication of a source (a marker)."""
+
+    date: str  # at its precision: "2017", "2017-08", "2017-08-14"
+    precision: DatePrecision
+    relation: Relation | None = None  # set for a relation entry
+    source: Source | None = None  # set for a publication marker
+
+    @property
+    def is_publication(self) -> bool:
+        return self.source is not None
+
+
+def timeline(kb: KnowledgeBase, window: DateWindow | None = None) -> list[TimelineEntry]:
+    """Dated relations in date order, with each source's publication date as a marker.
+
+    Dates of different precision sort by the start of their period, the less precise first
+    (``2017`` < ``2017-08`` < ``2017-08-01``): that is plain ISO string order. Relations of
+    the same date keep file order; a publication marker follows the relations of its day.
+    With a ``window`` only entries whose period overlaps it are kept (``filters`` module).
+    """
+    window = window or DateWindow()
+    keyed: list[tuple[str, int, int, TimelineEntry]] = []
+    for index, relation in enumerate(kb.relations):
+        if relation.date is not None and window.overlaps(relation.date):
+            precision = precision_of(relation.date)
+            entry = TimelineEntry(relation.date, precision, relation=relation)
+            keyed.append((relation.date, 0, index, entry))
+    for index, source in enumerate(kb.sources):
+        date = source.published_date
+        if window.overlaps(date):
+            entry = TimelineEntry(date, DatePrecision.DAY, source=source)
+            keyed.append((date, 1, index, entry))
+    keyed.sort(key=lambda item: item[:3])
+    return [entry for *_, entry in keyed]

@@ -1,0 +1,245 @@
+"""Analyst filters: which relations and actors a view shows.
+
+Pure core: no Textual. ``apply(kb, filters)`` returns a new ``KnowledgeBase`` so that every
+view and every export sees the same narrowed data without knowing about filters.
+
+Dates. A date cut to its precision stands for the whole period it names: ``2017`` is
+2017-01-01..2017-12-31, ``2017-08`` is 2017-08-01..2017-08-31. A window bound may be of any
+precision too: ``from`` starts on the first day of its period, ``to`` ends on the last day
+of its period, so ``2017-07..2017-09`` is 2017-07-01..2017-09-30. A relation is inside the
+window when its period *overlaps* the window: it may have happened there. So ``2017-08`` is
+inside ``2017-08-15..2017-09-30`` and ``2017`` is inside any window that touches 2017; an
+imprecise date is never hidden by a precise window, and the views show each date at its
+precision so the analyst can tell. Undated relations are dropped only while a window is set.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from functools import lru_cache
+
+from .model import ACTOR_KINDS, RELATION_TYPES, KnowledgeBase, Relation, Status
+
+POLARITY_MIN = -2
+POLARITY_MAX = 2
+
+_DATE = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?\Z")
+
+
+@lru_cache(maxsize=4096)
+def date_span(date: str) -> tuple[str, str]:
+    """The first and last day (ISO ``YYYY-MM-DD``) of the period a date of any precision names.
+
+    Raises ``ValueError`` for anything that is not a real ``YYYY``, ``YYYY-MM`` or
+    ``YYYY-MM-DD`` date.
+    """
+    match = _DATE.match(date)
+    if match is None:
+        raise ValueError(f"not a date: {date!r} (use YYYY, YYYY-MM or YYYY-MM-DD)")
+    year_text, month_text, day_text = match.groups()
+    year = int(year_text)
+    if month_text is None:
+        return f"{year_text}-01-01", f"{year_text}-12-31"
+    month = int(month_text)
+    if not 1 <= month <= 12:
+        raise ValueError(f"not a date: {date!r} (month {month_text})")
+    last_day = calendar.monthrange(year, month)[1]
+    if day_text is None:
+        return f"{date}-01", f"{date}-{last_day:02d}"
+    if not 1 <= int(day_text) <= last_day:
+        raise ValueError(f"not a date: {date!r} (day {day_text})")
+    return date, date
+
+
+@dataclass(frozen=True)
+class DateWindow:
+    """An inclusive window of days; either end may be open (``None``)."""
+
+    start: str | None = None  # ISO date of any precision: the window opens on its first day
+    end: str | None = None  # ISO date of any precision: the window closes on its last day
+    # The first and last day as ISO strings; an open end is a sentinel that sorts below
+    # (or above) every date, so ``overlaps`` needs no special case for it.
+    _first: str = field(init=False, repr=False, compare=False, default="")
+    _last: str = field(init=False, repr=False, compare=False, default="\uffff")
+
+    def __post_init__(self) -> None:
+        if self.start is not None:
+            object.__setattr__(self, "_first", date_span(self.start)[0])
+        if self.end is not None:
+            object.__setattr__(self, "_last", date_span(self.end)[1])
+        if self._first > self._last:
+            raise ValueError(f"the window ends ({self.end}) before it starts ({self.start})")
+
+    @property
+    def is_open(self) -> bool:
+        """True when neither end is set: every date, and no date, is inside."""
+        return self.start is None and self.end is None
+
+    def overlaps(self, date: str | None) -> bool:
+        """Whether the period ``date`` names overlaps the window (see the module docstring)."""
+        if self.is_open:
+            return True
+        if date is None:
+            return False
+        first, last = date_span(date)
+        return first <= self._last and last >= self._first
+
+    def describe(self) -> str:
+        return f"{self.start or ''}..{self.end or ''}"
+
+
+class StatusChoice(StrEnum):
+    """Which relations to keep by their ``status``."""
+
+    BOTH = "both"
+    CURRENT = "current"
+    PAST = "past"
+
+
+@dataclass(frozen=True)
+class Filters:
+    """One set of filters; the default instance filters nothing.
+
+    Empty ``types`` or ``kinds`` mean all. ``text`` is matched case-insensitively as a
+    substring of a relation's summary, its quotes, or the name or an alias of either actor.
+    """
+
+    types: frozenset[str] = frozenset()
+    polarity: tuple[int, int] = (POLARITY_MIN, POLARITY_MAX)
+    kinds: frozenset[str] = frozenset()
+    date_from: str | None = None
+    date_to: str | None = None
+    status: StatusChoice = StatusChoice.BOTH
+    text: str = ""
+
+    def __post_init__(self) -> None:
+        # Accept any iterable of names and any spelling of the status; store canonical forms.
+        object.__setattr__(self, "types", frozenset(self.types))
+        object.__setattr__(self, "kinds", frozenset(self.kinds))
+        object.__setattr__(self, "polarity", tuple(self.polarity))
+        object.__setattr__(self, "status", StatusChoice(self.status))
+        object.__setattr__(self, "text", self.text.strip())
+        object.__setattr__(self, "date_from", self.date_from or None)
+        object.__setattr__(self, "date_to", self.date_to or None)
+        unknown_types = self.types.difference(RELATION_TYPES)
+        if unknown_types:
+            raise ValueError(f"unknown relation type(s): {', '.join(sorted(unknown_types))}")
+        unknown_kinds = self.kinds.difference(ACTOR_KINDS)
+        if unknown_kinds:
+            raise ValueError(f"unknown actor kind(s): {', '.join(sorted(unknown_kinds))}")
+        low, high = self.polarity
+        if not POLARITY_MIN <= low <= high <= POLARITY_MAX:
+            raise ValueError(f"polarity range must lie within -2..2, low first: {low}..{high}")
+        DateWindow(self.date_from, self.date_to)  # raises ValueError for a bad date
+
+    @property
+    def window(self) -> DateWindow:
+        return DateWindow(self.date_from, self.date_to)
+
+    @property
+    def is_active(self) -> bool:
+        return self != Filters()
+
+    def describe(self) -> str:
+        """A short summary for a one-line bar, e.g. ``type: backs · polarity ≤ -1 · 2017-07..``."""
+        if not self.is_active:
+            return "no filters"
+        parts: list[str] = []
+        if self.types:
+            parts.append("type: " + ",".join(t for t in RELATION_TYPES if t in self.types))
+        low, high = self.polarity
+        if (low, high) != (POLARITY_MIN, POLARITY_MAX):
+            if low == high:
+                parts.append(f"polarity = {low}")
+            elif low == POLARITY_MIN:
+                parts.append(f"polarity ≤ {high}")
+            elif high == POLARITY_MAX:
+                parts.append(f"polarity ≥ {low}")
+            else:
+                parts.append(f"polarity {low}..{high}")
+        if self.kinds:
+            parts.append("kind: " + ",".join(k for k in ACTOR_KINDS if k in self.kinds))
+        if not self.window.is_open:
+            parts.append(self.window.describe())
+        if self.status is not StatusChoice.BOTH:
+            parts.append(f"status: {self.status}")
+        if self.text:
+            parts.append(f"text: “{self.text}”")
+        return " · ".join(parts)
+
+
+def apply(kb: KnowledgeBase, filters: Filters) -> KnowledgeBase:
+    """A knowledge base holding only what passes ``filters``.
+
+    Actors are kept by kind; relations by every filter, and only while both their actors are
+    kept; stances follow their actor; sources are unchanged. Without active filters the
+    knowledge base itself is returned. ``asserted_by`` and ``affiliation`` may name actors
+    that were filtered out: look them up with ``actor_by_id.get``.
+    """
+    if not filters.is_active:
+        return kb
+    actors = kb.actors
+    stances = kb.stances
+    if filters.kinds:
+        actors = tuple(actor for actor in kb.actors if actor.kind in filters.kinds)
+        kept = {actor.id for actor in actors}
+        stances = tuple(stance for stance in kb.stances if stance.actor in kept)
+    relations: Iterable[Relation] = kb.relations
+    for test in _relation_tests(kb, filters):
+        relations = filter(test, relations)
+    return KnowledgeBase(
+        sources=kb.sources,
+        actors=actors,
+        relations=tuple(relations),
+        stances=stances,
+        path=kb.path,
+    )
+
+
+def _relation_tests(kb: KnowledgeBase, filters: Filters) -> list[Callable[[Relation], bool]]:
+    """A predicate for each active relation filter, cheapest first."""
+    tests: list[Callable[[Relation], bool]] = []
+    if filters.types:
+        types = filters.types
+        tests.append(lambda relation: relation.type in types)
+    low, high = filters.polarity
+    if (low, high) != (POLARITY_MIN, POLARITY_MAX):
+        tests.append(lambda relation: low <= relation.polarity <= high)
+    if filters.status is not StatusChoice.BOTH:
+        wanted = Status(filters.status.value)
+        tests.append(lambda relation: relation.status is wanted)
+    if filters.kinds:
+        kinds = filters.kinds
+        kind_of = {actor.id: actor.kind for actor in kb.actors}
+        tests.append(
+            lambda relation: kind_of[relation.source] in kinds and kind_of[relation.target] in kinds
+        )
+    window = filters.window
+    if not window.is_open:
+        tests.append(lambda relation: window.overlaps(relation.date))
+    if filters.text:
+        tests.append(_text_test(kb, filters.text.casefold()))
+    return tests
+
+
+def _text_test(kb: KnowledgeBase, needle: str) -> Callable[[Relation], bool]:
+    named = {
+        actor.id
+        for actor in kb.actors
+        if needle in actor.name.casefold()
+        or any(needle in alias.casefold() for alias in actor.aliases)
+    }
+
+    def matches(relation: Relation) -> bool:
+        return (
+            relation.source in named
+            or relation.target in named
+            or needle in relation.summary.casefold()
+            or any(needle in evidence.quote.casefold() for evidence in relation.evidence)
+        )
+
+    return matches

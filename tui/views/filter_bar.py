@@ -1,0 +1,50 @@
+"""A one-line bar that says which filters are on."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+from ..filters import Filters
+from ..sanitize import display
+
+
+class FilterBar(Static):
+    """``FilterBar(filters)``; call ``set_filters(filters)`` when they change.
+
+    Shows ``Filters.describe()`` (the text query comes from the user: it is sanitized and
+    never parsed as markup), or "no filters".
+    """
+
+    DEFAULT_CSS = """
+    FilterBar {
+        height: 1;
+        width: 1fr;
+        padding: 0 1;
+        background: $boost;
+        color: $text-muted;
+    }
+    FilterBar.-active {
+        background: $warning 20%;
+        color: $text;
+    }
+    """
+
+    def __init__(
+        self, filters: Filters | None = None, *, id: str | None = None, classes: str | None = None
+    ) -> None:
+        super().__init__(id=id, classes=classes)
+        self.filters = filters or Filters()
+
+    def on_mount(self) -> None:
+        self.set_filters(self.filters)
+
+    def set_filters(self, filters: Filters) -> None:
+        self.filters = filters
+        self.set_class(filters.is_active, "-active")
+        if filters.is_active:
+            line = Text.assemble(("Filters: ", "bold"))
+            line.append(display(filters.describe()))
+        else:
+            line = Text("no filters")
+        self.update(line)

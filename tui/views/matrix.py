@@ -1,0 +1,176 @@
+"""The stance matrix: what each actor does to each other actor, net, at a glance."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.coordinate import Coordinate
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from ..analysis import MatrixCell, most_connected, polarity_sign, stance_matrix
+from ..filters import Filters
+from ..model import ACTOR_KINDS, KnowledgeBase
+from .filter_bar import FilterBar
+from .relations_screen import RelationsScreen
+from .render import MUTED_STYLE, actor_name, no_relation_text, polarity_style, polarity_text
+
+SIZES = (12, 20, 30, 50)
+"""How many of the most connected actors the matrix shows; 12 fits 80x24."""
+NAME_WIDTH = 18
+LEGEND = "net: ++ ≥+2  + +1  0 zero  − −1  −− ≤−2  · none  │  Enter: relations"
+
+
+class MatrixTable(DataTable):
+    """A cell-cursor table that also moves with h, j, k, l."""
+
+    BINDINGS = [
+        Binding("h", "cursor_left", "Left", show=False),
+        Binding("j", "cursor_down", "Down", show=False),
+        Binding("k", "cursor_up", "Up", show=False),
+        Binding("l", "cursor_right", "Right", show=False),
+    ]
+
+
+class StanceMatrixScreen(Screen[None]):
+    """``StanceMatrixScreen(kb, filters=None, top_n=12)``.
+
+    Rows and columns are the ``top_n`` most connected actors (optionally of one kind), in
+    the same order; cell (row, column) is the net polarity of what the row actor does to
+    the column actor.
+    """
+
+    CSS_PATH = "matrix.tcss"
+    BINDINGS = [
+        Binding("escape", "dismiss", "Close"),
+        Binding("c", "cycle_kind", "Kind"),
+        Binding("n", "cycle_size", "Size"),
+    ]
+
+    def __init__(
+        self, kb: KnowledgeBase, filters: Filters | None = None, *, top_n: int = SIZES[0]
+    ) -> None:
+        super().__init__()
+        self.kb = kb
+        self.filters = filters or Filters()
+        self.top_n = top_n
+        self.kind: str | None = None
+        self.actor_ids: list[str] = []
+        self.cells: dict[tuple[str, str], MatrixCell] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="matrix-title")
+        yield FilterBar(self.filters)
+        yield MatrixTable(cursor_type="cell", id="matrix-table")
+        yield Static(id="matrix-cell")
+        yield Static(Text(LEGEND, style=MUTED_STYLE), id="matrix-legend")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.rebuild()
+        self.query_one(MatrixTable).focus()
+
+    def set_data(self, kb: KnowledgeBase, filters: Filters) -> None:
+        """Show another (re-filtered) knowledge base, keeping kind and size."""
+        self.kb = kb
+        self.filters = filters
+        self.query_one(FilterBar).set_filters(filters)
+        if self.kind not in self._kinds():
+            self.kind = None
+        self.rebuild()
+
+    def _kinds(self) -> list[str | None]:
+        present = {actor.kind for actor in self.kb.actors}
+        return [None, *(kind for kind in ACTOR_KINDS if kind in present)]
+
+    def rebuild(self) -> None:
+        self.actor_ids = most_connected(self.kb, self.top_n, self.kind)
+        self.cells = stance_matrix(self.kb, self.actor_ids)
+        table = self.query_one(MatrixTable)
+        table.clear(columns=True)
+        for number, actor_id in enumerate(self.actor_ids, start=1):
+            table.add_column(Text(str(number), justify="center"), width=2, key=actor_id)
+        for number, row in enumerate(self.actor_ids, start=1):
+            # A figure space keeps the numbers right-aligned: leading spaces are dropped.
+            label = Text.assemble((f"{number:\u2007>2} ", MUTED_STYLE))
+            name = Text(actor_name(self.kb, row))
+            name.truncate(NAME_WIDTH, overflow="ellipsis")  # in cells: wide scripts count double
+            label.append_text(name)
+            table.add_row(*(self._cell_text(row, column) for column in self.actor_ids),
+                          key=row, label=label)
+        kind = self.kind or "all kinds"
+        title = Text.assemble(("Stance matrix", "bold"))
+        title.append(
+            f" · row acts on column · {kind} · {len(self.actor_ids)} most connected"
+            f" (max {self.top_n})"
+        )
+        self.query_one("#matrix-title", Static).update(title)
+        self._describe_cell(table.cursor_coordinate)
+
+    def _cell_text(self, row: str, column: str) -> Text:
+        cell = self.cells.get((row, column))
+        if cell is None:
+            return no_relation_text()
+        return polarity_text(cell.net, justify="center")
+
+    def _pair_at(self, coordinate: Coordinate) -> tuple[str, str] | None:
+        if not self.actor_ids:
+            return None
+        return self.actor_ids[coordinate.row], self.actor_ids[coordinate.column]
+
+    def _describe_cell(self, coordinate: Coordinate) -> None:
+        info = self.query_one("#matrix-cell", Static)
+        pair = self._pair_at(coordinate)
+        if pair is None:
+            kind = f" of kind {self.kind}" if self.kind else ""
+            info.update(Text(f"No actor{kind} has a relation."))
+            return
+        row, column = pair
+        line = Text()
+        line.append(actor_name(self.kb, row), style="bold")
+        line.append(" → ")
+        line.append(actor_name(self.kb, column), style="bold")
+        cell = self.cells.get(pair)
+        if cell is None:
+            line.append(": no relation", style=MUTED_STYLE)
+        else:
+            line.append(": net ")
+            line.append(f"{cell.net:+d} {polarity_sign(cell.net)}", style=polarity_style(cell.net))
+            line.append(f" · {len(cell.relation_ids)} relation(s): ")
+            for index, relation_id in enumerate(cell.relation_ids):
+                relation = self.kb.relation_by_id[relation_id]
+                if index:
+                    line.append(", ")
+                line.append(f"{relation.type} ")
+                line.append_text(polarity_text(relation.polarity))
+        info.update(line)
+
+    def on_data_table_cell_highlighted(self, event: DataTable.CellHighlighted) -> None:
+        event.stop()
+        self._describe_cell(event.coordinate)
+
+    def on_data_table_cell_selected(self, event: DataTable.CellSelected) -> None:
+        event.stop()
+        pair = self._pair_at(event.coordinate)
+        cell = self.cells.get(pair) if pair else None
+        if pair is None or cell is None:
+            self.app.bell()
+            return
+        row, column = pair
+        title = Text()
+        title.append(actor_name(self.kb, row), style="bold")
+        title.append(" → ")
+        title.append(actor_name(self.kb, column), style="bold")
+        title.append(f" · net {cell.net:+d} {polarity_sign(cell.net)}")
+        self.app.push_screen(RelationsScreen(self.kb, cell.relation_ids, title))
+
+    def action_cycle_kind(self) -> None:
+        kinds = self._kinds()
+        self.kind = kinds[(kinds.index(self.kind) + 1) % len(kinds)]
+        self.rebuild()
+
+    def action_cycle_size(self) -> None:
+        larger = [size for size in SIZES if size > self.top_n]
+        self.top_n = larger[0] if larger else SIZES[0]
+        self.rebuild()

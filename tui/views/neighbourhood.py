@@ -1,0 +1,155 @@
+"""An actor and the actors related to it, one or two hops out, as a tree."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, Static, Tree
+from textual.widgets.tree import TreeNode
+
+from ..analysis import Direction, Edge, Neighbour, neighbourhood
+from ..filters import Filters
+from ..model import KnowledgeBase
+from ..sanitize import display
+from .filter_bar import FilterBar
+from .render import MUTED_STYLE, actor_label, actor_name, polarity_text
+
+ARROWS = {Direction.OUT: "→", Direction.IN: "←"}
+LEGEND = "→ parent acts on actor  ← actor acts on parent  │  Enter: recentre"
+MAX_INFO_EDGES = 3  # relation summaries shown under the tree for the highlighted actor
+
+
+def edge_text(edge: Edge) -> Text:
+    """``→ backs ++``: direction, type and coloured polarity sign of one relation."""
+    text = Text(f"{ARROWS[edge.direction]} {edge.type} ")
+    text.append_text(polarity_text(edge.polarity))
+    return text
+
+
+def neighbour_label(kb: KnowledgeBase, neighbour: Neighbour) -> Text:
+    label = actor_label(kb, neighbour.actor_id)
+    for edge in neighbour.edges:
+        label.append("  ")
+        label.append_text(edge_text(edge))
+    return label
+
+
+class NeighbourhoodScreen(Screen[None]):
+    """``NeighbourhoodScreen(kb, actor_id, filters=None, hops=1)``.
+
+    Enter (or a click) on a neighbour recentres the tree on it; ``b`` goes back.
+    """
+
+    CSS_PATH = "neighbourhood.tcss"
+    BINDINGS = [
+        Binding("escape", "dismiss", "Close"),
+        Binding("t", "toggle_hops", "1/2 hops"),
+        Binding("b,backspace", "back", "Back"),
+    ]
+
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        actor_id: str,
+        filters: Filters | None = None,
+        *,
+        hops: int = 1,
+    ) -> None:
+        super().__init__()
+        self.kb = kb
+        self.filters = filters or Filters()
+        self.centre = actor_id
+        self.hops = hops
+        self.history: list[str] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="neighbourhood-title")
+        yield FilterBar(self.filters)
+        tree: Tree[Neighbour | None] = Tree(Text(), id="neighbourhood-tree")
+        tree.auto_expand = False
+        yield tree
+        yield Static(id="neighbourhood-info")
+        yield Static(Text(LEGEND, style=MUTED_STYLE), id="neighbourhood-legend")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.rebuild()
+        self.query_one(Tree).focus()
+
+    def set_data(self, kb: KnowledgeBase, filters: Filters) -> None:
+        """Show another (re-filtered) knowledge base around the same centre."""
+        self.kb = kb
+        self.filters = filters
+        self.query_one(FilterBar).set_filters(filters)
+        self.rebuild()
+
+    def rebuild(self) -> None:
+        hood = neighbourhood(self.kb, self.centre, self.hops)
+        tree: Tree[Neighbour | None] = self.query_one(Tree)
+        root_label = actor_label(self.kb, self.centre)
+        root_label.stylize("bold")
+        tree.reset(root_label, None)
+        for neighbour in hood.neighbours:
+            node = tree.root.add(
+                neighbour_label(self.kb, neighbour),
+                neighbour,
+                expand=True,
+                allow_expand=bool(neighbour.children),
+            )
+            for child in neighbour.children:
+                node.add_leaf(neighbour_label(self.kb, child), child)
+        tree.root.expand()
+        tree.move_cursor(tree.root)
+        hop_text = "1 hop" if self.hops == 1 else "2 hops"
+        title = Text.assemble(("Neighbourhood", "bold"))
+        title.append(f" · {hop_text} · {len(hood.neighbours)} related directly")
+        self.query_one("#neighbourhood-title", Static).update(title)
+        self._describe(None)
+
+    def _describe(self, node: TreeNode[Neighbour | None] | None) -> None:
+        """The highlighted actor, whom it is related to, and the first relation summaries."""
+        info = self.query_one("#neighbourhood-info", Static)
+        neighbour = node.data if node is not None else None
+        if node is None or neighbour is None:
+            info.update(actor_label(self.kb, self.centre))
+            return
+        parent = node.parent.data if node.parent is not None else None
+        heading = actor_label(self.kb, neighbour.actor_id)
+        heading.append(" · related to ", style=MUTED_STYLE)
+        heading.append(actor_name(self.kb, parent.actor_id if parent else self.centre))
+        lines = [heading]
+        for edge in neighbour.edges[:MAX_INFO_EDGES]:
+            line = edge_text(edge)
+            line.append(": " + display(self.kb.relation_by_id[edge.relation_id].summary))
+            lines.append(line)
+        hidden = len(neighbour.edges) - MAX_INFO_EDGES
+        if hidden > 0:
+            lines.append(Text(f"… and {hidden} more", style=MUTED_STYLE))
+        info.update(Text("\n").join(lines))
+
+    def on_tree_node_highlighted(self, event: Tree.NodeHighlighted[Neighbour | None]) -> None:
+        event.stop()
+        self._describe(event.node)
+
+    def on_tree_node_selected(self, event: Tree.NodeSelected[Neighbour | None]) -> None:
+        event.stop()
+        if event.node.data is not None:
+            self.recentre(event.node.data.actor_id)
+
+    def recentre(self, actor_id: str) -> None:
+        if actor_id == self.centre:
+            return
+        self.history.append(self.centre)
+        self.centre = actor_id
+        self.rebuild()
+
+    def action_toggle_hops(self) -> None:
+        self.hops = 2 if self.hops == 1 else 1
+        self.rebuild()
+
+    def action_back(self) -> None:
+        if self.history:
+            self.centre = self.history.pop()
+            self.rebuild()
