@@ -1,0 +1,211 @@
+"""The search overlay, driven with Textual's Pilot in a small host app."""
+
+from __future__ import annotations
+
+from textual.app import App
+from textual.content import Content
+from textual.widgets import Input, OptionList, Static
+
+from tests.search_kb import HOSTILE_NAME, HOSTILE_QUOTE, sample_kb, synthetic_kb
+from tui.sanitize import display
+from tui.screens.search import MAX_RESULTS, SearchScreen, highlighted
+from tui.search import Hit, SearchIndex
+
+UNSET = object()
+
+
+class SearchHost(App[None]):
+    """Opens the search overlay at once and records what it is dismissed with."""
+
+    def __init__(self, index: SearchIndex) -> None:
+        super().__init__()
+        self.index = index
+        self.result: object = UNSET
+
+    def on_mount(self) -> None:
+        self.push_screen(SearchScreen(self.index), self._record)
+
+    def _record(self, hit: Hit | None) -> None:
+        self.result = hit
+
+
+async def open_search(pilot) -> SearchScreen:
+    for _ in range(50):
+        if isinstance(pilot.app.screen, SearchScreen) and pilot.app.screen.is_mounted:
+            break
+        await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, SearchScreen)
+    screen.query_one(Input).cursor_blink = False
+    return screen
+
+
+async def wait_for(pilot, condition) -> None:
+    for _ in range(50):
+        if condition():
+            return
+        await pilot.pause()
+    assert condition()
+
+
+def status_text(screen: SearchScreen) -> str:
+    return str(screen.query_one("#search-status", Static).visual)
+
+
+def option_texts(screen: SearchScreen) -> list[str]:
+    results = screen.query_one(OptionList)
+    return [Content.from_markup(option.prompt).plain for option in results.options]
+
+
+async def test_typing_updates_results() -> None:
+    app = SearchHost(SearchIndex(sample_kb()))
+    async with app.run_test() as pilot:
+        screen = await open_search(pilot)
+        assert screen.query_one(Input).has_focus
+        assert screen.hits == [] and option_texts(screen) == []
+        await pilot.press(*"haftar")
+        await wait_for(pilot, lambda: screen.query_one(Input).value == "haftar")
+        assert screen.hits == screen.index.search("haftar")
+        texts = option_texts(screen)
+        assert texts[0].startswith("actor    Khalifa Haftar\n")
+        assert "Khalifa Haftar → Italy · visits" in texts[1]
+        assert status_text(screen) == f"{len(screen.hits)} results"
+        await pilot.press("backspace", "backspace", "backspace")
+        await wait_for(pilot, lambda: screen.query_one(Input).value == "haf")
+        assert screen.hits == screen.index.search("haf")
+
+
+async def test_no_results_line() -> None:
+    app = SearchHost(SearchIndex(sample_kb()))
+    async with app.run_test() as pilot:
+        screen = await open_search(pilot)
+        await pilot.press(*"qqqzzz")
+        await wait_for(pilot, lambda: screen.query_one(Input).value == "qqqzzz")
+        assert screen.hits == []
+        assert option_texts(screen) == []
+        assert status_text(screen) == "No results for “qqqzzz”"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.result is UNSET and app.screen is screen
+
+
+async def test_enter_returns_the_first_hit() -> None:
+    app = SearchHost(SearchIndex(sample_kb()))
+    async with app.run_test() as pilot:
+        screen = await open_search(pilot)
+        await pilot.press(*"italy")
+        await wait_for(pilot, lambda: screen.query_one(Input).value == "italy")
+        expected = screen.hits[0]
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.result is not UNSET)
+        assert app.result == expected
+        assert expected.kind == "actor" and expected.actor_id == "italy"
+
+
+async def test_arrows_move_in_the_results_and_enter_picks_the_highlighted() -> None:
+    app = SearchHost(SearchIndex(sample_kb()))
+    async with app.run_test() as pilot:
+        screen = await open_search(pilot)
+        results = screen.query_one(OptionList)
+        await pilot.press(*"unity")
+        await wait_for(pilot, lambda: len(screen.hits) >= 3)
+        assert results.highlighted == 0
+        await pilot.press("down", "down")
+        assert results.highlighted == 2
+        await pilot.press("up")
+        assert results.highlighted == 1
+        await pilot.press("ctrl+n")
+        assert results.highlighted == 2
+        assert screen.query_one(Input).has_focus
+        expected = screen.hits[2]
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.result is not UNSET)
+        assert app.result == expected
+
+
+async def test_ctrl_p_moves_up_when_the_app_leaves_it_to_the_screen() -> None:
+    class PaletteKeyFree(SearchHost):
+        # The app's command palette binding (ctrl+p, priority) would win otherwise.
+        def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+            return not (action == "command_palette" and isinstance(self.screen, SearchScreen))
+
+    app = PaletteKeyFree(SearchIndex(sample_kb()))
+    async with app.run_test() as pilot:
+        screen = await open_search(pilot)
+        await pilot.press(*"unity")
+        await wait_for(pilot, lambda: len(screen.hits) >= 3)
+        await pilot.press("down", "down", "ctrl+p")
+        assert screen.query_one(OptionList).highlighted == 1
+        assert app.screen is screen
+
+
+async def test_escape_returns_none() -> None:
+    app = SearchHost(SearchIndex(sample_kb()))
+    async with app.run_test() as pilot:
+        await open_search(pilot)
+        await pilot.press(*"haftar", "escape")
+        await wait_for(pilot, lambda: app.result is not UNSET)
+        assert app.result is None
+        assert not isinstance(app.screen, SearchScreen)
+
+
+async def test_clicking_a_result_returns_it() -> None:
+    app = SearchHost(SearchIndex(sample_kb()))
+    async with app.run_test() as pilot:
+        screen = await open_search(pilot)
+        await pilot.press(*"unity")
+        await wait_for(pilot, lambda: len(screen.hits) >= 2)
+        expected = screen.hits[1]
+        # Each result is two lines: the second result starts on the list's third line.
+        await pilot.click(OptionList, offset=(12, 2))
+        await wait_for(pilot, lambda: app.result is not UNSET)
+        assert app.result == expected
+
+
+async def test_markup_and_control_characters_show_literally() -> None:
+    app = SearchHost(SearchIndex(sample_kb()))
+    async with app.run_test() as pilot:
+        screen = await open_search(pilot)
+        await pilot.press(*"front")
+        await wait_for(pilot, lambda: bool(screen.hits))
+        texts = option_texts(screen)
+        assert any(HOSTILE_NAME in text for text in texts)
+        assert any(display(HOSTILE_QUOTE) in text for text in texts)
+        assert all("\x1b" not in text for text in texts)
+        # The hostile [@click=app.quit] did nothing.
+        assert app.is_running and app.screen is screen
+
+
+async def test_result_count_is_capped() -> None:
+    app = SearchHost(SearchIndex(synthetic_kb(2_000, 2_000, 10)))
+    async with app.run_test() as pilot:
+        screen = await open_search(pilot)
+        await pilot.press("a")
+        await wait_for(pilot, lambda: bool(screen.hits))
+        assert len(screen.hits) == MAX_RESULTS
+        assert len(screen.query_one(OptionList).options) == MAX_RESULTS
+        assert status_text(screen) == f"{MAX_RESULTS}+ results"
+
+
+def test_highlighted_sanitizes_each_piece() -> None:
+    content = highlighted("a\x1bbc\x1bd", ((2, 3),), "bold")
+    assert content.plain == "a\\x1bbc\\x1bd"
+    (span,) = content.spans
+    assert content.plain[span.start : span.end] == "b"
+    assert span.style == "bold"
+
+
+def test_highlighted_keeps_markup_literal() -> None:
+    content = highlighted("[b]x[/b]", ((3, 4),), "bold")
+    assert content.plain == "[b]x[/b]"
+    assert content.plain[content.spans[0].start : content.spans[0].end] == "x"
+
+
+def test_search_overlay_snapshot(snap_compare) -> None:
+    async def type_query(pilot) -> None:
+        await open_search(pilot)
+        await pilot.press(*"unity")
+        await pilot.pause()
+
+    app = SearchHost(SearchIndex(sample_kb()))
+    assert snap_compare(app, terminal_size=(80, 24), run_before=type_query)

@@ -1,0 +1,131 @@
+"""The search overlay: type to find actors, relations, stances and quotes; Enter goes there."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.style import Style
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from ..sanitize import display, truncate
+from ..search import Hit, SearchIndex
+
+MAX_RESULTS = 100
+MAX_CONTEXT = 160  # characters of a hit's context line; names can be absurdly long
+_BADGE_WIDTH = max(len(kind) for kind in ("actor", "relation", "stance", "quote"))
+
+
+def highlighted(label: str, spans: tuple[tuple[int, int], ...], style: Style | str) -> Content:
+    """``label`` made display-safe, with ``style`` on the matched ``spans``.
+
+    Each piece between span edges is sanitized on its own: ``display`` may lengthen text
+    (``\\x1b`` is four characters), so offsets into the raw label would drift otherwise.
+    """
+    parts: list[str | tuple[str, Style | str]] = []
+    position = 0
+    for start, end in spans:
+        parts.append(display(label[position:start]))
+        parts.append((display(label[start:end]), style))
+        position = end
+    parts.append(display(label[position:]))
+    return Content.assemble(*parts)
+
+
+class SearchScreen(ModalScreen[Hit | None]):
+    """``SearchScreen(index)``: dismisses with the chosen Hit, or None on Escape."""
+
+    CSS_PATH = "search.tcss"
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"search--match", "search--badge", "search--context"}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Close", show=False),
+        Binding("down,ctrl+n", "move('cursor_down')", "Next result", show=False),
+        Binding("up,ctrl+p", "move('cursor_up')", "Previous result", show=False),
+        Binding("pagedown", "move('page_down')", "Next page", show=False),
+        Binding("pageup", "move('page_up')", "Previous page", show=False),
+    ]
+
+    def __init__(self, index: SearchIndex) -> None:
+        super().__init__()
+        self.index = index
+        self.hits: list[Hit] = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="search-dialog"):
+            yield Input(placeholder="Search actors, relations, stances, quotes", id="search-input")
+            yield Static(id="search-status")
+            results = OptionList(id="search-results")
+            # The input keeps the focus; the list follows the arrow keys from there.
+            results.can_focus = False
+            yield results
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+        self._show_results("")
+
+    @on(Input.Changed)
+    def _query_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self._show_results(event.value)
+
+    def _show_results(self, query: str) -> None:
+        # One more than shown, to know whether there are more.
+        hits = self.index.search(query, limit=MAX_RESULTS + 1)
+        more = len(hits) > MAX_RESULTS
+        self.hits = hits[:MAX_RESULTS]
+        status = self.query_one("#search-status", Static)
+        if not query.strip():
+            message = "Type to search · ↑↓ choose · Enter go · Esc close"
+        elif not self.hits:
+            message = f"No results for “{truncate(display(query.strip()), 40)}”"
+        else:
+            count = len(self.hits)
+            message = f"{count}+ results" if more else f"{count} result{'s' * (count != 1)}"
+        status.update(Content(message))
+        match_style, badge_style, context_style = (
+            Style.from_styles(self.get_component_styles(name))
+            for name in ("search--match", "search--badge", "search--context")
+        )
+        results = self.query_one(OptionList)
+        results.clear_options()
+        results.add_options(
+            Option(
+                Content.assemble(
+                    (hit.kind.ljust(_BADGE_WIDTH), badge_style),
+                    " ",
+                    highlighted(hit.label, hit.spans, match_style),
+                    "\n",
+                    " " * (_BADGE_WIDTH + 1),
+                    (truncate(display(hit.context), MAX_CONTEXT), context_style),
+                )
+            )
+            for hit in self.hits
+        )
+        if self.hits:
+            results.highlighted = 0
+
+    def action_move(self, action: str) -> None:
+        getattr(self.query_one(OptionList), f"action_{action}")()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if not self.hits:
+            self.app.bell()
+            return
+        highlighted_index = self.query_one(OptionList).highlighted
+        self.dismiss(self.hits[highlighted_index or 0])
+
+    @on(OptionList.OptionSelected)
+    def _clicked(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.dismiss(self.hits[event.option_index])
