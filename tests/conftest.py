@@ -1,0 +1,44 @@
+"""Shared fixtures: a private cache directory for every test, and Pilot helpers."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+import pytest
+
+Settle = Callable[..., Awaitable[None]]
+
+
+@pytest.fixture(autouse=True)
+def _private_cache(tmp_path_factory, monkeypatch):
+    """Tests never read or write the user's real cache directory."""
+    monkeypatch.setenv("STAKEHOLDERS_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+
+
+@pytest.fixture
+def settle() -> Settle:
+    """``await settle(pilot, condition)``: pause until ``condition()`` holds, or fail."""
+
+    async def wait(pilot, condition: Callable[[], bool], attempts: int = 100) -> None:
+        for _ in range(attempts):
+            if condition():
+                return
+            await pilot.pause()
+        raise AssertionError("condition not reached")
+
+    return wait
+
+
+@pytest.fixture
+def explorer(settle: Settle):
+    """``await explorer(pilot)``: the app's ExplorerScreen once it is up and its panes filled."""
+    from tui.screens.explorer import ExplorerScreen
+
+    async def opened(pilot) -> ExplorerScreen:
+        await settle(pilot, lambda: isinstance(pilot.app.screen, ExplorerScreen))
+        screen = pilot.app.screen
+        await settle(pilot, lambda: screen.actor_id is not None and screen.focused is not None)
+        await pilot.pause()
+        return screen
+
+    return opened

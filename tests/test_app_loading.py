@@ -1,0 +1,89 @@
+"""Opening a file: the loading screen, its progress, and a file that fails to load."""
+
+from __future__ import annotations
+
+import pytest
+from fixtures_kb import explorer_kb
+from kb_files import write_kb
+from textual.widgets import ProgressBar, Static
+
+from tui.app import StakeholderApp, _ProgressRelay
+from tui.loader import LoadError
+from tui.screens.loading import LoadingScreen
+
+VALID = """\
+relations:
+  - id: haftar-visits-italy
+    source: haftar
+    target: italy
+    type: visits
+    polarity: 1
+    summary: Haftar met Italy's defence minister.
+    evidence:
+      - source: s1
+        quote: "met Italy's defence minister in Rome on Tuesday"
+"""
+
+
+@pytest.fixture(autouse=True)
+def private_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("STAKEHOLDERS_CACHE_DIR", str(tmp_path / "cache"))
+
+
+async def test_a_file_loads_behind_a_progress_screen_then_opens(tmp_path, monkeypatch, explorer):
+    reports: list[tuple[int, int, str]] = []
+    monkeypatch.setattr(LoadingScreen, "set_progress", lambda self, *report: reports.append(report))
+    app = StakeholderApp(write_kb(tmp_path, VALID))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await explorer(pilot)
+        assert set(app.knowledge_base.actor_by_id) == {"haftar", "italy"}
+        assert screen.item is not None
+    assert reports[0][2] == "reading"
+    assert reports[-1] == (4, 4, "done")
+
+
+async def test_the_loading_screen_shows_the_stage_and_how_far(tmp_path):
+    app = StakeholderApp(knowledge_base=explorer_kb())
+    async with app.run_test(size=(80, 24)) as pilot:
+        loading = LoadingScreen(tmp_path / "[b]kb[/b].yaml")
+        await app.push_screen(loading)
+        loading.set_progress(3, 12, "verifying quotes [/]")
+        await pilot.pause()
+        bar = loading.query_one(ProgressBar)
+        assert (bar.progress, bar.total) == (3, 12)
+        assert str(loading.query_one("#loading-stage", Static).content) == "verifying quotes [/]"
+        assert "[b]kb[/b].yaml" in str(loading.query_one("#loading-path", Static).content)
+
+
+def test_progress_is_relayed_once_per_percent_and_stage():
+    relayed = []
+
+    class FakeApp:
+        def call_from_thread(self, callback, *args):
+            relayed.append(args)
+
+    class FakeScreen:
+        def set_progress(self, done, total, stage):
+            raise AssertionError("called directly, not from the app's thread")
+
+    relay = _ProgressRelay(FakeApp(), FakeScreen())
+    for done in range(1001):
+        relay(done, 1000, "verifying quotes")
+    relay(4, 4, "done")
+    assert len(relayed) == 101 + 1
+    assert relayed[-1] == (4, 4, "done")
+
+
+async def test_a_file_that_fails_to_load_ends_the_app_with_its_problems(tmp_path, settle):
+    broken = VALID.replace("polarity: 1", "polarity: 3")
+    app = StakeholderApp(write_kb(tmp_path, broken))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, lambda: app.return_code is not None)
+    assert app.return_code == 1
+    assert isinstance(app.return_value, LoadError)
+    assert "polarity" in app.return_value.report()
+
+
+def test_the_app_needs_a_file_or_a_knowledge_base():
+    with pytest.raises(ValueError):
+        StakeholderApp()

@@ -1,0 +1,154 @@
+"""The explorer's widgets on their own: wrapping, sanitizing, truncating, drawing at scale."""
+
+from __future__ import annotations
+
+from fixtures_kb import explorer_kb, many_actors_kb
+from hypothesis import given
+from hypothesis import strategies as st
+from rich.cells import cell_len
+
+from tui.app import StakeholderApp
+from tui.model import Evidence, KnowledgeBase, Relation, Source
+from tui.sanitize import display
+from tui.widgets.actor_list import ActorList, fit
+from tui.widgets.items import ItemRef
+from tui.widgets.source_text import SourceText, sanitized_with_span, wrap_offsets
+
+
+def lines_of(text: str, width: int) -> list[str]:
+    starts, ends = wrap_offsets(text, width)
+    return [text[start:end] for start, end in zip(starts, ends, strict=True)]
+
+
+def test_wrap_breaks_at_the_last_space_that_fits():
+    assert lines_of("the quick brown fox jumps", 10) == ["the quick", "brown fox", "jumps"]
+    assert lines_of("one\n\ntwo", 10) == ["one", "", "two"]
+    assert lines_of("", 5) == [""]
+    assert lines_of("abcdefghij", 4) == ["abcd", "efgh", "ij"]  # a long word is cut
+
+
+def test_wrap_counts_wide_characters_as_two_cells():
+    lines = lines_of("汉字" * 10, 7)
+    assert "".join(lines) == "汉字" * 10
+    assert all(cell_len(line) <= 7 for line in lines)
+    assert cell_len(lines[0]) == 6
+
+
+def test_wrap_of_a_megabyte_on_one_line_is_line_offsets_only():
+    text = "long line of words " * 55_000
+    starts, ends = wrap_offsets(text, 60)
+    assert len(starts) > 15_000
+    assert all(ends[i] - starts[i] <= 60 for i in range(0, len(starts), 997))
+
+
+@given(
+    st.text(alphabet=st.sampled_from("ab \n汉é"), max_size=300),
+    st.integers(min_value=2, max_value=30),
+)
+def test_wrap_keeps_every_character_but_the_breaks(text, width):
+    starts, ends = wrap_offsets(text, width)
+    position = 0
+    for start, end in zip(starts, ends, strict=True):
+        assert cell_len(text[start:end]) <= width
+        # Only a break is left out: the space a line broke at, and a newline.
+        assert text[position:start] in ("", " ", "\n", " \n")
+        position = end
+    assert text[position:] in ("", " ")
+
+
+def test_sanitizing_in_three_parts_keeps_the_span_on_the_quote():
+    text = "a\x1b[2J b \u202equote\x07 here\x1b c"
+    start = text.index("quote")
+    end = start + len("quote\x07")
+    shown, span_start, span_end = sanitized_with_span(text, start, end)
+    assert shown[span_start:span_end] == "quote\\x07"
+    assert shown == display(text, keep_newlines=True)
+    assert "\x1b" not in shown
+
+
+def test_windows_line_ends_are_line_ends_and_a_lone_carriage_return_shows():
+    text = "one\r\ntwo\rthree\r\nfour"
+    start = text.index("two")
+    shown, span_start, span_end = sanitized_with_span(text, start, start + len("two\rthree"))
+    assert shown == "one\ntwo\\x0dthree\nfour"
+    assert shown[span_start:span_end] == "two\\x0dthree"
+
+
+def test_fit_cuts_to_cells_with_an_ellipsis():
+    assert fit("Italy", 10) == "Italy"
+    assert fit("Government of National Unity", 10) == "Governmen…"
+    assert cell_len(fit("汉字汉字汉字", 5)) <= 5
+    assert fit("anything", 0) == ""
+
+
+async def test_actor_list_draws_only_the_rows_in_view(monkeypatch, explorer):
+    drawn: list[int] = []
+    original = ActorList.render_line
+
+    def counting(self, y):
+        drawn.append(y)
+        return original(self, y)
+
+    monkeypatch.setattr(ActorList, "render_line", counting)
+    kb = many_actors_kb(20_000)
+    async with StakeholderApp(knowledge_base=kb).run_test(size=(80, 24)) as pilot:
+        screen = await explorer(pilot)
+        actors = screen.query_one(ActorList)
+        assert actors.row_count == 20_000 + 4  # and four kind headers
+        await pilot.press("G")
+        await pilot.pause()
+        assert screen.actor_id == actors.actor_at(actors.row_count - 1)
+        assert actors.scroll_offset.y > 19_000
+        height = actors.scrollable_content_region.height
+        assert max(drawn) < height
+        assert len(drawn) < 50 * height  # a few repaints of the view, never the whole list
+
+
+async def test_long_names_are_cut_to_the_list_width(explorer):
+    async with StakeholderApp(knowledge_base=explorer_kb()).run_test(size=(80, 24)) as pilot:
+        screen = await explorer(pilot)
+        actors = screen.query_one(ActorList)
+        row = next(r for r in range(actors.row_count) if actors.actor_at(r) == "fezzan-councils")
+        screen.actor_id = "fezzan-councils"
+        await pilot.pause()
+        line = "".join(s.text for s in actors.render_line(row - actors.scroll_offset.y))
+        assert "Coalition of the" in line and "…" in line
+        assert cell_len(line) == actors.scrollable_content_region.width
+
+
+def megabyte_kb() -> KnowledgeBase:
+    quote = "word " * 200_000
+    text = "Headline\n\nBefore the quote. " + quote + "After.\n"
+    start = text.index(quote)
+    source = Source("big", "Big", "Wire", "2020-01-01", None, "big.txt", text)
+    evidence = Evidence("big", quote, start, start + len(quote))
+    base = explorer_kb()
+    big = Relation("big-quote", "italy", "gna", "other", 0, "A megabyte quote", (evidence,))
+    return KnowledgeBase(
+        (*base.sources, source), base.actors, (*base.relations, big), base.stances, "big.yaml"
+    )
+
+
+async def test_a_megabyte_quote_is_drawn_line_by_line(monkeypatch, explorer):
+    drawn: list[int] = []
+    original = SourceText.render_line
+
+    def counting(self, y):
+        drawn.append(y)
+        return original(self, y)
+
+    monkeypatch.setattr(SourceText, "render_line", counting)
+    async with StakeholderApp(knowledge_base=megabyte_kb()).run_test(size=(80, 24)) as pilot:
+        screen = await explorer(pilot)
+        screen.actor_id = "italy"
+        screen.item = ItemRef("relation", "big-quote")
+        await pilot.pause()
+        await pilot.pause()
+        text = screen.query_one(SourceText)
+        assert text.line_count > 10_000
+        assert text.text[slice(*text.span)].startswith("word word")
+        height = text.scrollable_content_region.height
+        assert len(drawn) < 50 * height
+        await pilot.press("4", "G")
+        await pilot.pause()
+        assert text.scroll_offset.y == text.max_scroll_y > 10_000

@@ -1,0 +1,283 @@
+"""The explorer: actors, their relations and stances, who they are, and the source behind it.
+
+The screen owns the selection (``actor_id``, ``item``, ``evidence_index``); the panes post
+messages up when the user moves, and the selection flows back down through data binding.
+Jumps (following a relation, a search hit) are recorded in a browser-like history.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from textual import events
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Container
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Footer
+
+from ..commands import GoToProvider
+from ..model import KnowledgeBase
+from ..search import Hit
+from ..widgets.actor_detail import ActorDetail
+from ..widgets.actor_list import ActorList
+from ..widgets.items import ItemRef, evidence_of, items_of
+from ..widgets.relation_table import RelationTable
+from ..widgets.source_view import SourceView
+from .help import HelpScreen
+from .search import SearchScreen
+
+# Where Esc goes back to from each pane (the ids of the focusable panes).
+PREVIOUS_PANE = {"relations": "actors", "detail": "relations", "source-text": "relations"}
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """One entry of the history: what was highlighted."""
+
+    actor_id: str | None
+    item: ItemRef | None
+    evidence_index: int
+
+
+class ExplorerScreen(Screen[None]):
+    """``ExplorerScreen(kb)``: the main screen."""
+
+    # "Go to actor" / "Go to relation" in the command palette, next to the app's commands.
+    COMMANDS = {GoToProvider}
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [
+        (0, "-single"),
+        (70, "-narrow"),
+        (110, "-wide"),
+    ]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "search", "Search", tooltip="Find an actor, relation or quote"),
+        Binding(
+            "backspace,b,alt+left",
+            "back",
+            "Back",
+            tooltip="Back to where you were before the last jump",
+            id="back",
+        ),
+        Binding(
+            "f,alt+right", "forward", "Fwd", tooltip="Forward again after going back", id="forward"
+        ),
+        Binding(
+            "right_square_bracket",
+            "next_quote",
+            "Quote",
+            key_display="[ ]",
+            tooltip="Next quote of the highlighted relation or stance",
+            id="next-quote",
+        ),
+        Binding(
+            "left_square_bracket",
+            "previous_quote",
+            "Previous quote",
+            show=False,
+            id="previous-quote",
+        ),
+        Binding(
+            "z",
+            "zoom",
+            "Zoom",
+            show=False,
+            tooltip="Fill the screen with the focused pane (again to undo)",
+        ),
+        Binding("question_mark", "help", "Keys", tooltip="Every key of the explorer"),
+        Binding("escape", "back_out", "Back out", show=False),
+        Binding("1", "focus_pane('actors')", "Actors pane", show=False),
+        Binding("2", "focus_pane('relations')", "Relations pane", show=False),
+        Binding("3", "focus_pane('detail')", "Detail pane", show=False),
+        Binding("4", "focus_pane('source-text')", "Source pane", show=False),
+    ]
+
+    actor_id: reactive[str | None] = reactive(None, init=False)
+    item: reactive[ItemRef | None] = reactive(None, init=False, bindings=True)
+    evidence_index: reactive[int] = reactive(0, init=False)
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        super().__init__()
+        self.kb = kb
+        self._history: list[Place] = []
+        self._history_index = -1
+
+    def compose(self) -> ComposeResult:
+        with Container(id="panes"):
+            with Container(id="browse"):
+                yield ActorList(self.kb, id="actors").data_bind(ExplorerScreen.actor_id)
+                yield RelationTable(self.kb, id="relations").data_bind(
+                    ExplorerScreen.actor_id, ExplorerScreen.item
+                )
+            with Container(id="read"):
+                yield ActorDetail(self.kb, id="detail").data_bind(ExplorerScreen.actor_id)
+                yield SourceView(self.kb, id="source").data_bind(
+                    ExplorerScreen.item, ExplorerScreen.evidence_index
+                )
+        yield Footer()
+
+    def on_mount(self) -> None:
+        actors = self.query_one(ActorList)
+        self.actor_id = actors.first_actor_id()
+        self._history = [self.place]
+        self._history_index = 0
+        actors.focus()
+
+    def on_resize(self, event: events.Resize) -> None:
+        # The roomy footer style fits from about 100 columns; below, the compact one.
+        self.query_one(Footer).compact = event.size.width < 100
+
+    # --- the selection ----------------------------------------------------------------
+
+    @property
+    def place(self) -> Place:
+        return Place(self.actor_id, self.item, self.evidence_index)
+
+    @property
+    def can_go_back(self) -> bool:
+        return self._history_index > 0
+
+    @property
+    def can_go_forward(self) -> bool:
+        return self._history_index < len(self._history) - 1
+
+    def watch_actor_id(self, actor_id: str | None) -> None:
+        items = items_of(self.kb, actor_id)
+        self.item = items[0] if items else None
+
+    def watch_item(self) -> None:
+        self.evidence_index = 0
+
+    def _show(self, place: Place) -> None:
+        # Each assignment resets the ones after it, so they go in this order.
+        self.actor_id = place.actor_id
+        self.item = place.item
+        self.evidence_index = place.evidence_index
+
+    def _jump(self, place: Place) -> None:
+        """Show ``place`` and record it in the history, dropping any forward entries."""
+        if place == self.place:
+            return
+        self._history[self._history_index] = self.place
+        del self._history[self._history_index + 1 :]
+        self._history.append(place)
+        self._history_index += 1
+        self._show(place)
+        self.refresh_bindings()
+
+    def _step_history(self, step: int) -> None:
+        target = self._history_index + step
+        if not 0 <= target < len(self._history):
+            self.app.bell()
+            return
+        self._history[self._history_index] = self.place
+        self._history_index = target
+        self._show(self._history[target])
+        self.refresh_bindings()
+
+    def go_to_hit(self, hit: Hit) -> None:
+        """Show a search hit: its actor, then its relation or stance and quote."""
+        if hit.actor_id not in self.kb.actor_by_id:
+            return
+        item: ItemRef | None = None
+        if hit.relation_id is not None:
+            item = ItemRef("relation", hit.relation_id)
+        elif hit.stance_id is not None:
+            item = ItemRef("stance", hit.stance_id)
+        if item is None:
+            items = items_of(self.kb, hit.actor_id)
+            place = Place(hit.actor_id, items[0] if items else None, 0)
+            pane = "actors"
+        else:
+            quotes = len(evidence_of(self.kb, item))
+            index = min(max(0, hit.evidence_index), max(0, quotes - 1))
+            place = Place(hit.actor_id, item, index)
+            pane = "source-text" if hit.kind == "quote" else "relations"
+        self._jump(place)
+        self.action_focus_pane(pane)
+
+    # --- messages from the panes ------------------------------------------------------
+
+    def on_actor_list_highlighted(self, message: ActorList.Highlighted) -> None:
+        self.actor_id = message.actor_id
+
+    def on_actor_list_selected(self, message: ActorList.Selected) -> None:
+        self.actor_id = message.actor_id
+        self.action_focus_pane("relations")
+
+    def on_relation_table_item_highlighted(self, message: RelationTable.ItemHighlighted) -> None:
+        if message.item in items_of(self.kb, self.actor_id):
+            self.item = message.item
+
+    def on_relation_table_item_selected(self, message: RelationTable.ItemSelected) -> None:
+        item = message.item
+        if item.kind == "stance":
+            self.action_focus_pane("source-text")
+            return
+        relation = self.kb.relation_by_id[item.id]
+        counterpart = relation.counterpart(self.actor_id or relation.source)
+        if counterpart != self.actor_id:
+            self._jump(Place(counterpart, item, self.evidence_index))
+
+    # --- actions ----------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # None shows the key dimmed in the footer: there, but not usable now.
+        if action == "back":
+            return True if self.can_go_back else None
+        if action == "forward":
+            return True if self.can_go_forward else None
+        if action in ("next_quote", "previous_quote"):
+            return True if len(evidence_of(self.kb, self.item)) > 1 else None
+        return True
+
+    def action_search(self) -> None:
+        def show_hit(hit: Hit | None) -> None:
+            if hit is not None:
+                self.go_to_hit(hit)
+
+        self.app.push_screen(SearchScreen(self.app.search_index), show_hit)
+
+    def action_back(self) -> None:
+        self._step_history(-1)
+
+    def action_forward(self) -> None:
+        self._step_history(1)
+
+    def _step_quote(self, step: int) -> None:
+        count = len(evidence_of(self.kb, self.item))
+        if count > 1:
+            self.evidence_index = (self.evidence_index + step) % count
+
+    def action_next_quote(self) -> None:
+        self._step_quote(1)
+
+    def action_previous_quote(self) -> None:
+        self._step_quote(-1)
+
+    def action_zoom(self) -> None:
+        if self.maximized is not None:
+            self.minimize()
+        elif self.focused is not None:
+            self.maximize(self.focused)
+
+    def action_help(self) -> None:
+        self.app.push_screen(HelpScreen(self))
+
+    def action_focus_pane(self, pane: str) -> None:
+        if self.maximized is not None:
+            self.minimize()
+        self.query_one(f"#{pane}", Widget).focus()
+
+    def action_back_out(self) -> None:
+        """Esc: undo a zoom, else return to the previous pane in reading order."""
+        if self.maximized is not None:
+            self.minimize()
+            return
+        focused_id = self.focused.id if self.focused is not None else None
+        previous = PREVIOUS_PANE.get(focused_id) if focused_id is not None else None
+        if previous is not None:
+            self.action_focus_pane(previous)

@@ -1,0 +1,96 @@
+"""Who the highlighted actor is: kind, aliases, affiliation, members, description, stances."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.reactive import reactive
+from textual.widgets import Static
+
+from ..model import KnowledgeBase
+from ..sanitize import display
+
+FIELD_LIMIT = 2000  # characters of a description or position shown; the rest is counted
+QUOTE_LIMIT = 300
+MEMBERS_SHOWN = 20
+MUTED = "dim"
+
+
+def _cut(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}… ({len(text) - limit:,} more characters)"
+
+
+def describe(kb: KnowledgeBase, actor_id: str | None) -> Text:
+    """The detail of an actor as terminal-safe rich text (never parsed as markup)."""
+    actor = kb.actor_by_id.get(actor_id) if actor_id is not None else None
+    if actor is None:
+        return Text("No actor highlighted.", style=MUTED)
+    detail = Text()
+    detail.append(display(_cut(actor.name, FIELD_LIMIT)), style="bold")
+    detail.append("\n")
+    detail.append(display(actor.kind), style="italic")
+    if actor.affiliation is not None:
+        parent = kb.actor_by_id.get(actor.affiliation)
+        parent_name = parent.name if parent is not None else actor.affiliation
+        detail.append(" · affiliated with ", style=MUTED)
+        detail.append(display(_cut(parent_name, QUOTE_LIMIT)))
+    if actor.aliases:
+        detail.append("\nAlso: ", style=MUTED)
+        detail.append(", ".join(display(_cut(alias, QUOTE_LIMIT)) for alias in actor.aliases))
+    if actor.description:
+        detail.append("\n")
+        detail.append(display(_cut(actor.description, FIELD_LIMIT), keep_newlines=True))
+    members = kb.members_of(actor.id)
+    if members:
+        detail.append("\nSpeaking for it: ", style=MUTED)
+        names = [display(_cut(member.name, QUOTE_LIMIT)) for member in members[:MEMBERS_SHOWN]]
+        if len(members) > MEMBERS_SHOWN:
+            names.append(f"and {len(members) - MEMBERS_SHOWN:,} more")
+        detail.append(", ".join(names))
+    for stance in kb.stances_of(actor.id):
+        detail.append("\n\n◆ ")
+        detail.append(display(_cut(stance.issue, QUOTE_LIMIT)), style="bold")
+        detail.append(": ")
+        detail.append(display(_cut(stance.position, FIELD_LIMIT)))
+        for evidence in stance.evidence:
+            source = kb.source_by_id.get(evidence.source)
+            detail.append("\n  “")
+            detail.append(display(_cut(evidence.quote, QUOTE_LIMIT)), style="italic")
+            detail.append("”")
+            if source is not None:
+                detail.append(f" ({display(source.publisher)}, {source.published_date})", MUTED)
+    return detail
+
+
+class ActorDetail(VerticalScroll):
+    """``ActorDetail(kb)``: the detail of ``actor_id``."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("k", "scroll_up", "Scroll up", show=False),
+        Binding("j", "scroll_down", "Scroll down", show=False),
+        Binding("g", "scroll_home", "Top", show=False),
+        Binding("G", "scroll_end", "Bottom", show=False),
+    ]
+
+    actor_id: reactive[str | None] = reactive(None, init=False)
+
+    def __init__(self, kb: KnowledgeBase, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.kb = kb
+        self._text = Static(describe(kb, None), id="detail-text")
+
+    def compose(self) -> ComposeResult:
+        yield self._text
+
+    def on_mount(self) -> None:
+        self.border_title = "Detail"
+
+    def watch_actor_id(self, actor_id: str | None) -> None:
+        self._text.update(describe(self.kb, actor_id))
+        self.scroll_home(animate=False)

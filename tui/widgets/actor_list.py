@@ -1,0 +1,307 @@
+"""Every actor of the knowledge base, one row each, drawn line by line.
+
+Knowledge bases reach tens of thousands of actors, so this is a Line API widget: it keeps
+a plain list of rows and renders only the rows in view. The highlighted row is announced
+at once with ``ActorList.Highlighted``; the screen owns the selection and binds it back
+into ``actor_id``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import ClassVar
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from ..model import ACTOR_KINDS, Actor, KnowledgeBase
+from ..sanitize import display
+
+
+class SortOrder(StrEnum):
+    KIND = "kind"
+    NAME = "name"
+    RELATIONS = "relations"
+
+    def next(self) -> SortOrder:
+        orders = list(SortOrder)
+        return orders[(orders.index(self) + 1) % len(orders)]
+
+
+@dataclass(frozen=True, slots=True)
+class _Row:
+    """A group header (``actor`` is None) or an actor."""
+
+    label: str  # display-safe text
+    actor: Actor | None = None
+    count: int = 0  # relations of the actor, or actors in the group
+
+
+def fit(text: str, width: int) -> str:
+    """Cut display text to ``width`` terminal cells, marking a cut with an ellipsis."""
+    if width <= 0:
+        return ""
+    if cell_len(text) <= width:
+        return text
+    return set_cell_size(text, width - 1) + "…"
+
+
+class ActorList(ScrollView, can_focus=True, inherit_bindings=False):
+    """``ActorList(kb)``: the actors grouped by kind, or sorted by name or by relation count."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "actor-list--header",
+        "actor-list--cursor",
+        "actor-list--detail",
+    }
+    # Not the scroll view's bindings: the keys move the cursor, and the list never scrolls
+    # sideways.
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up,k", "cursor_up", "Previous actor", show=False),
+        Binding("down,j", "cursor_down", "Next actor", show=False),
+        Binding("home,g", "first", "First actor", show=False),
+        Binding("end,G", "last", "Last actor", show=False),
+        Binding("pageup", "page_up", "Page up", show=False),
+        Binding("pagedown", "page_down", "Page down", show=False),
+        Binding("enter", "select", "Relations", tooltip="Go to the actor's relations"),
+        Binding(
+            "s",
+            "cycle_sort",
+            "Sort",
+            tooltip="Sort the actors by kind, by name, or by number of relations",
+            id="sort",
+        ),
+    ]
+
+    actor_id: reactive[str | None] = reactive(None, init=False)
+    """The highlighted actor; setting it moves the cursor without announcing it."""
+    sorting: reactive[SortOrder] = reactive(SortOrder.KIND, init=False)
+
+    class Highlighted(Message):
+        """The cursor moved to an actor."""
+
+        def __init__(self, actor_list: ActorList, actor_id: str) -> None:
+            super().__init__()
+            self.actor_list = actor_list
+            self.actor_id = actor_id
+
+        @property
+        def control(self) -> ActorList:
+            return self.actor_list
+
+    class Selected(Highlighted):
+        """Enter (or a double click) on an actor."""
+
+    def __init__(self, kb: KnowledgeBase, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.kb = kb
+        self._relation_counts = {actor.id: len(kb.relations_of(actor.id)) for actor in kb.actors}
+        self._rows: list[_Row] = []
+        self._row_of_actor: dict[str, int] = {}
+        self._cursor = -1  # index into _rows of an actor row; -1 when there is none
+        self._rebuild()
+
+    # --- rows -------------------------------------------------------------------------
+
+    def _rebuild(self) -> None:
+        actors = self.kb.actors
+        counts = self._relation_counts
+
+        def by_name(actor: Actor) -> tuple[str, str]:
+            return (actor.name.casefold(), actor.id)
+
+        rows: list[_Row] = []
+        if self.sorting is SortOrder.KIND:
+            groups: dict[str, list[Actor]] = {}
+            for actor in actors:
+                groups.setdefault(actor.kind, []).append(actor)
+            known = {kind: rank for rank, kind in enumerate(ACTOR_KINDS)}
+            ranked = sorted(groups, key=lambda kind: (known.get(kind, len(known)), kind))
+            for kind in ranked:
+                members = sorted(groups[kind], key=by_name)
+                rows.append(_Row(display(kind), None, len(members)))
+                rows.extend(_Row(display(a.name), a, counts[a.id]) for a in members)
+        else:
+            if self.sorting is SortOrder.NAME:
+                ordered = sorted(actors, key=by_name)
+            else:
+                ordered = sorted(actors, key=lambda a: (-counts[a.id], *by_name(a)))
+            rows = [_Row(display(a.name), a, counts[a.id]) for a in ordered]
+        self._rows = rows
+        self._row_of_actor = {
+            row.actor.id: index for index, row in enumerate(rows) if row.actor is not None
+        }
+        self._count_width = len(str(max(counts.values(), default=0)))
+        self._kind_width = max((len(kind) for kind in {a.kind for a in actors}), default=0)
+        self.virtual_size = Size(0, len(rows))
+
+    @property
+    def row_count(self) -> int:
+        return len(self._rows)
+
+    @property
+    def cursor_row(self) -> int:
+        """The row of the cursor (group headers count as rows), or -1."""
+        return self._cursor
+
+    def first_actor_id(self) -> str | None:
+        first = self._step(0, 1)
+        return self.actor_at(first) if first is not None else None
+
+    def actor_at(self, row: int) -> str | None:
+        actor = self._rows[row].actor if 0 <= row < len(self._rows) else None
+        return actor.id if actor is not None else None
+
+    # --- state ------------------------------------------------------------------------
+
+    def watch_actor_id(self, actor_id: str | None) -> None:
+        row = self._row_of_actor.get(actor_id) if actor_id is not None else None
+        if row is not None and row != self._cursor:
+            self._move_to(row, announce=False)
+
+    def on_mount(self) -> None:
+        self.border_title = f"Actors ({len(self.kb.actors):,})"
+        self.border_subtitle = f"by {self.sorting.value}"
+
+    def watch_sorting(self) -> None:
+        self.border_subtitle = f"by {self.sorting.value}"
+        current = self.actor_at(self._cursor)
+        self._rebuild()
+        self._cursor = self._row_of_actor.get(current, -1) if current is not None else -1
+        self.refresh()
+        self._scroll_to_cursor(center=True)
+
+    def _move_to(self, row: int, *, announce: bool = True) -> None:
+        if self.actor_at(row) is None:
+            return
+        previous, self._cursor = self._cursor, row
+        if previous >= 0:
+            self.refresh_line(previous)
+        self.refresh_line(row)
+        self._scroll_to_cursor()
+        if announce:
+            self.post_message(self.Highlighted(self, self._rows[row].actor.id))
+
+    def _scroll_to_cursor(self, *, center: bool = False) -> None:
+        row = self._cursor
+        if row < 0:
+            return
+        # Keep the group header in view when the cursor reaches the first actor of a group.
+        top = row - 1 if row > 0 and self._rows[row - 1].actor is None else row
+        self.scroll_to_region(
+            Region(0, top, 1, row - top + 1),
+            animate=False,
+            force=True,
+            immediate=True,
+            center=center,
+        )
+
+    def _step(self, start: int, direction: int) -> int | None:
+        """The nearest actor row from ``start`` (inclusive) in ``direction``."""
+        row = start
+        while 0 <= row < len(self._rows):
+            if self._rows[row].actor is not None:
+                return row
+            row += direction
+        return None
+
+    def _move_by(self, delta: int) -> None:
+        direction = 1 if delta > 0 else -1
+        if self._cursor < 0:
+            target = self._step(0, 1)
+        else:
+            start = max(0, min(len(self._rows) - 1, self._cursor + delta))
+            target = self._step(start, direction)
+            if target is None:
+                target = self._step(start, -direction)
+        if target is not None and target != self._cursor:
+            self._move_to(target)
+
+    # --- actions ----------------------------------------------------------------------
+
+    def action_cursor_up(self) -> None:
+        self._move_by(-1)
+
+    def action_cursor_down(self) -> None:
+        self._move_by(1)
+
+    def action_first(self) -> None:
+        target = self._step(0, 1)
+        if target is not None:
+            self._move_to(target)
+        self.scroll_home(animate=False, immediate=True)
+
+    def action_last(self) -> None:
+        target = self._step(len(self._rows) - 1, -1)
+        if target is not None:
+            self._move_to(target)
+
+    def action_page_up(self) -> None:
+        self._move_by(-max(1, self.scrollable_content_region.height - 1))
+
+    def action_page_down(self) -> None:
+        self._move_by(max(1, self.scrollable_content_region.height - 1))
+
+    def action_select(self) -> None:
+        actor_id = self.actor_at(self._cursor)
+        if actor_id is not None:
+            self.post_message(self.Selected(self, actor_id))
+
+    def action_cycle_sort(self) -> None:
+        self.sorting = self.sorting.next()
+
+    async def _on_click(self, event: events.Click) -> None:
+        row = event.style.meta.get("actor_row")
+        if row is None:
+            return
+        if row != self._cursor:
+            self._move_to(row)
+        if event.chain >= 2:
+            self.action_select()
+
+    # --- drawing ----------------------------------------------------------------------
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self.refresh()
+
+    def render_line(self, y: int) -> Strip:
+        row_index = self.scroll_offset.y + y
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        if not 0 <= row_index < len(self._rows):
+            return Strip.blank(width, base)
+        row = self._rows[row_index]
+        if row.actor is None:
+            style = base + self.get_component_rich_style("actor-list--header", partial=True)
+            text = fit(f"{row.label} ({row.count:,})", width)
+            return Strip([Segment(text, style)]).extend_cell_length(width, style)
+
+        style = base
+        if row_index == self._cursor:
+            style += self.get_component_rich_style("actor-list--cursor", partial=True)
+        detail_style = style + self.get_component_rich_style("actor-list--detail", partial=True)
+        count = f" {row.count:>{self._count_width}}"
+        kind = ""
+        if self.sorting is not SortOrder.KIND and width >= 30:
+            kind_width = min(self._kind_width, width // 3)
+            kind = " " + fit(display(row.actor.kind), kind_width).ljust(kind_width)
+        indent = " " if self.sorting is SortOrder.KIND else ""
+        name_width = width - len(indent) - len(count) - len(kind)
+        name = fit(row.label, name_width)
+        padding = " " * max(0, name_width - cell_len(name))
+        segments = [
+            Segment(indent + name + padding, style),
+            Segment(kind, detail_style),
+            Segment(count, detail_style),
+        ]
+        strip = Strip(segments).crop_extend(0, width, style)
+        return strip.apply_meta({"actor_row": row_index})

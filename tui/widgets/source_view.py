@@ -1,0 +1,75 @@
+"""The evidence of the highlighted relation or stance, highlighted inside its source text."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.content import Content
+from textual.reactive import reactive
+from textual.widgets import Static
+
+from ..model import Evidence, KnowledgeBase
+from ..sanitize import display
+from .items import ItemRef, evidence_of
+from .source_text import SourceText
+
+NOTHING_SELECTED = "Highlight a relation or a stance to read the source that backs it."
+
+
+class SourceView(Vertical):
+    """``SourceView(kb)``: shows quote ``evidence_index`` of ``item`` with its citation."""
+
+    ALLOW_MAXIMIZE = True  # zooming the text zooms the pane, citation included
+
+    item: reactive[ItemRef | None] = reactive(None, init=False)
+    evidence_index: reactive[int] = reactive(0, init=False)
+
+    def __init__(self, kb: KnowledgeBase, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.kb = kb
+        self._update_pending = False
+        self._citation = Static(id="citation", markup=False)
+        self._text = SourceText(id="source-text")
+
+    def compose(self) -> ComposeResult:
+        yield self._citation
+        yield self._text
+
+    def on_mount(self) -> None:
+        self.border_title = "Source"
+        self._update()
+
+    @property
+    def evidence(self) -> Evidence | None:
+        """The quote on show, or None."""
+        found = evidence_of(self.kb, self.item)
+        return found[self.evidence_index] if 0 <= self.evidence_index < len(found) else None
+
+    def watch_item(self) -> None:
+        self._schedule_update()
+
+    def watch_evidence_index(self) -> None:
+        self._schedule_update()
+
+    def _schedule_update(self) -> None:
+        # The item and its quote index change together: draw once, after both are set.
+        if not self._update_pending:
+            self._update_pending = True
+            self.call_next(self._update)
+
+    def _update(self) -> None:
+        self._update_pending = False
+        text, citation = self._text, self._citation
+        found = evidence_of(self.kb, self.item)
+        evidence = self.evidence
+        if evidence is None:
+            citation.update("")
+            citation.display = False
+            self.border_subtitle = ""
+            text.clear(NOTHING_SELECTED)
+            return
+        source = self.kb.source_by_id[evidence.source]
+        citation.display = True
+        citation.update(Content(display(source.citation())))
+        self.border_subtitle = f"quote {self.evidence_index + 1} of {len(found)}"
+        text.show(source.text, evidence.start, evidence.end)
