@@ -9,10 +9,9 @@ from analyst_kb import sample_kb
 from textual.widgets import Input, Select
 from views_host import SIZE_IDS, SIZES, HostApp, pressing, screen_text, settle
 
-from tui.export import FORMATS
+from tui.export import EXTENSIONS, FORMATS
 from tui.filters import Filters, apply
 from tui.views import ExportScreen
-from tui.views.export_screen import EXTENSIONS
 
 
 def export_app(kb=None, filters=None) -> HostApp:

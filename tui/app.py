@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterable
 from pathlib import Path
 from typing import ClassVar
 
 from textual import work
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.screen import Screen
 from textual.worker import get_current_worker
 
 from . import cache
+from .filters import Filters, apply
 from .loader import MAX_BYTES, LoadError
 from .model import KnowledgeBase
+from .sanitize import display
 from .screens.explorer import ExplorerScreen
 from .screens.loading import LoadingScreen
+from .screens.search import SearchScreen
 from .search import SearchIndex
+from .views import ExportScreen, FilterScreen
 
 DEFAULT_THEME = "textual-dark"
 
@@ -44,6 +51,22 @@ class StakeholderApp(App[LoadError | None]):
     TITLE = "Stakeholder Explorer"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", tooltip="Leave the explorer", id="quit"),
+        Binding(
+            "F",
+            "edit_filters",
+            "Filter",
+            tooltip="Filter every view by type, polarity, kind, dates, status or text",
+            id="filters",
+        ),
+        Binding("X", "clear_filters", "Clear filters", show=False, tooltip="Drop every filter"),
+        Binding(
+            "e",
+            "export",
+            "Export",
+            show=False,
+            tooltip="Write what is shown (filters applied) as JSON, CSV, GEXF, ...",
+            id="export",
+        ),
     ]
 
     def __init__(
@@ -58,7 +81,9 @@ class StakeholderApp(App[LoadError | None]):
         super().__init__()
         self.path = path
         self.max_bytes = max_bytes
-        self.knowledge_base = knowledge_base
+        self.full_knowledge_base = knowledge_base
+        self.knowledge_base = knowledge_base  # what the views show: the filters applied
+        self.filters = Filters()
         self._search_index: SearchIndex | None = None
         self.theme = DEFAULT_THEME
 
@@ -93,5 +118,67 @@ class StakeholderApp(App[LoadError | None]):
             self.call_from_thread(self._open, kb)
 
     def _open(self, kb: KnowledgeBase) -> None:
-        self.knowledge_base = kb
+        # The model lives as long as the app: keep the collector from walking it again.
+        gc.collect()
+        gc.freeze()
+        self.full_knowledge_base = self.knowledge_base = kb
         self.switch_screen(ExplorerScreen(kb))
+
+    # --- filters and export, from every screen ------------------------------------------
+
+    def set_filters(self, filters: Filters) -> None:
+        """Apply ``filters`` to the knowledge base and show the result on every screen."""
+        if self.full_knowledge_base is None or filters == self.filters:
+            return
+        self.filters = filters
+        self.knowledge_base = apply(self.full_knowledge_base, filters)
+        self._search_index = None
+        for screen in self.screen_stack:
+            set_data = getattr(screen, "set_data", None)
+            if set_data is not None:
+                set_data(self.knowledge_base, filters)
+
+    def action_edit_filters(self) -> None:
+        if self.knowledge_base is not None:
+            self.push_screen(FilterScreen(self.filters), self.set_filters)
+
+    def action_clear_filters(self) -> None:
+        self.set_filters(Filters())
+
+    def action_export(self) -> None:
+        if self.knowledge_base is None:
+            return
+
+        def written(paths: list[Path] | None) -> None:
+            if paths:
+                names = ", ".join(display(str(path)) for path in paths)
+                self.notify(f"Wrote {names}", title="Export", markup=False)
+
+        self.push_screen(ExportScreen(self.knowledge_base, self.filters), written)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "command_palette" and isinstance(self.screen, SearchScreen):
+            return False  # ctrl+p moves up in the search results
+        if action in ("edit_filters", "clear_filters", "export"):
+            return self.knowledge_base is not None
+        return True
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        if self.knowledge_base is None:
+            return
+        if isinstance(screen, ExplorerScreen):
+            yield SystemCommand(
+                "Stance matrix", "Who is aligned with whom (m)", screen.action_matrix
+            )
+            yield SystemCommand(
+                "Neighbourhood",
+                "The highlighted actor and its neighbours (n)",
+                screen.action_neighbourhood,
+            )
+            yield SystemCommand(
+                "Timeline", "The dated relations in order (t)", screen.action_timeline
+            )
+        yield SystemCommand("Filters", "Filter every view (F)", self.action_edit_filters)
+        yield SystemCommand("Clear filters", "Drop every filter (X)", self.action_clear_filters)
+        yield SystemCommand("Export", "Write what is shown to a file (e)", self.action_export)

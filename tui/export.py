@@ -66,6 +66,19 @@ FORMATS: tuple[str, ...] = (
     "events",
 )
 
+# The usual file extension of each format.
+EXTENSIONS = {
+    "json": "json",
+    "csv": "csv",
+    "gexf": "gexf",
+    "graphml": "graphml",
+    "dot": "dot",
+    "mermaid": "mmd",
+    "markdown": "md",
+    "annotations": "jsonld",
+    "events": "jsonl",
+}
+
 _POLARITY_COLOURS = {
     -2: "#c62828",
     -1: "#ef6c00",

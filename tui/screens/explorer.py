@@ -20,8 +20,11 @@ from textual.widget import Widget
 from textual.widgets import Footer
 
 from ..commands import GoToProvider
+from ..filters import Filters
 from ..model import KnowledgeBase
 from ..search import Hit
+from ..views import NeighbourhoodScreen, StanceMatrixScreen, TimelineScreen
+from ..views.filter_bar import FilterBar
 from ..widgets.actor_detail import ActorDetail
 from ..widgets.actor_list import ActorList
 from ..widgets.items import ItemRef, evidence_of, items_of
@@ -59,17 +62,24 @@ class ExplorerScreen(Screen[None]):
             "backspace,b,alt+left",
             "back",
             "Back",
+            show=False,
             tooltip="Back to where you were before the last jump",
             id="back",
         ),
         Binding(
-            "f,alt+right", "forward", "Fwd", tooltip="Forward again after going back", id="forward"
+            "f,alt+right",
+            "forward",
+            "Fwd",
+            show=False,
+            tooltip="Forward again after going back",
+            id="forward",
         ),
         Binding(
             "right_square_bracket",
             "next_quote",
             "Quote",
             key_display="[ ]",
+            show=False,
             tooltip="Next quote of the highlighted relation or stance",
             id="next-quote",
         ),
@@ -87,6 +97,14 @@ class ExplorerScreen(Screen[None]):
             show=False,
             tooltip="Fill the screen with the focused pane (again to undo)",
         ),
+        Binding("m", "matrix", "Matrix", tooltip="Who is aligned with whom: the stance matrix"),
+        Binding(
+            "n",
+            "neighbourhood",
+            "Near",
+            tooltip="The highlighted actor and its neighbours, one or two hops out",
+        ),
+        Binding("t", "timeline", "Time", tooltip="The dated relations in order"),
         Binding("question_mark", "help", "Keys", tooltip="Every key of the explorer"),
         Binding("escape", "back_out", "Back out", show=False),
         Binding("1", "focus_pane('actors')", "Actors pane", show=False),
@@ -99,11 +117,13 @@ class ExplorerScreen(Screen[None]):
     item: reactive[ItemRef | None] = reactive(None, init=False, bindings=True)
     evidence_index: reactive[int] = reactive(0, init=False)
 
-    def __init__(self, kb: KnowledgeBase) -> None:
+    def __init__(self, kb: KnowledgeBase, filters: Filters | None = None) -> None:
         super().__init__()
         self.kb = kb
+        self.filters = filters or Filters()
         self._history: list[Place] = []
         self._history_index = -1
+        self._pending_data: tuple[KnowledgeBase, Filters, Place] | None = None
 
     def compose(self) -> ComposeResult:
         with Container(id="panes"):
@@ -117,6 +137,7 @@ class ExplorerScreen(Screen[None]):
                 yield SourceView(self.kb, id="source").data_bind(
                     ExplorerScreen.item, ExplorerScreen.evidence_index
                 )
+        yield FilterBar(self.filters)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -124,6 +145,39 @@ class ExplorerScreen(Screen[None]):
         self.actor_id = actors.first_actor_id()
         self._history = [self.place]
         self._history_index = 0
+        actors.focus()
+
+    def set_data(self, kb: KnowledgeBase, filters: Filters) -> None:
+        """Show a re-filtered knowledge base, keeping the selection where it still exists."""
+        # Recompose from the screen's own message loop, where its panes bind to it, and
+        # only while it is on show (a screen under a view is refilled when it returns).
+        self._pending_data = (kb, filters, self.place)
+        if self.is_current:
+            self.call_later(self._refill_pending)
+
+    def on_screen_resume(self) -> None:
+        if self._pending_data is not None:
+            self.call_later(self._refill_pending)
+
+    async def _refill_pending(self) -> None:
+        if self._pending_data is not None:
+            pending, self._pending_data = self._pending_data, None
+            await self._refill(*pending)
+
+    async def _refill(self, kb: KnowledgeBase, filters: Filters, before: Place) -> None:
+        self.kb, self.filters = kb, filters
+        await self.recompose()
+        actors = self.query_one_optional(ActorList)
+        if actors is None:
+            return  # the app is closing: the screen composed nothing
+        actor_id = before.actor_id if before.actor_id in kb.actor_by_id else None
+        self.actor_id = actor_id or actors.first_actor_id()
+        self.mutate_reactive(ExplorerScreen.actor_id)  # new panes: fill them even if unchanged
+        if before.item in items_of(kb, self.actor_id):
+            self.item = before.item
+        self._history = [self.place]  # older places may name what the filters removed
+        self._history_index = 0
+        self.refresh_bindings()
         actors.focus()
 
     def on_resize(self, event: events.Resize) -> None:
@@ -263,6 +317,16 @@ class ExplorerScreen(Screen[None]):
             self.minimize()
         elif self.focused is not None:
             self.maximize(self.focused)
+
+    def action_matrix(self) -> None:
+        self.app.push_screen(StanceMatrixScreen(self.kb, self.filters))
+
+    def action_neighbourhood(self) -> None:
+        if self.actor_id is not None:
+            self.app.push_screen(NeighbourhoodScreen(self.kb, self.actor_id, self.filters))
+
+    def action_timeline(self) -> None:
+        self.app.push_screen(TimelineScreen(self.kb, self.filters))
 
     def action_help(self) -> None:
         self.app.push_screen(HelpScreen(self))

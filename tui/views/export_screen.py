@@ -12,28 +12,15 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
-from ..export import FORMATS, write_export
+from ..export import EXTENSIONS, FORMATS, write_export
 from ..filters import Filters
 from ..model import KnowledgeBase
 from ..sanitize import display
 
-# The usual file extension of each format; a format missing here uses its own name.
-EXTENSIONS = {
-    "json": "json",
-    "csv": "csv",
-    "gexf": "gexf",
-    "graphml": "graphml",
-    "dot": "dot",
-    "mermaid": "mmd",
-    "markdown": "md",
-    "annotations": "jsonld",
-    "events": "jsonl",
-}
-
 
 def default_path(fmt: str) -> str:
     """``./stakeholders-export.<ext>``, in the current directory."""
-    return f"./stakeholders-export.{EXTENSIONS.get(fmt, fmt)}"
+    return f"./stakeholders-export.{EXTENSIONS[fmt]}"
 
 
 class ExportScreen(ModalScreen[list[Path] | None]):

@@ -76,6 +76,7 @@ class ActorList(ScrollView, can_focus=True, inherit_bindings=False):
             "s",
             "cycle_sort",
             "Sort",
+            show=False,
             tooltip="Sort the actors by kind, by name, or by number of relations",
             id="sort",
         ),

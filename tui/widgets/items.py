@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from ..model import Evidence, KnowledgeBase
+from ..analysis import polarity_sign
+from ..model import Evidence, KnowledgeBase, Relation
+from ..sanitize import display
 
 ItemKind = Literal["relation", "stance"]
 
@@ -40,3 +42,45 @@ def evidence_of(kb: KnowledgeBase, item: ItemRef | None) -> tuple[Evidence, ...]
         return relation.evidence if relation is not None else ()
     stance = kb.stance_by_id.get(item.id)
     return stance.evidence if stance is not None else ()
+
+
+def actor_name(kb: KnowledgeBase, actor_id: str) -> str:
+    actor = kb.actor_by_id.get(actor_id)
+    return display(actor.name) if actor is not None else display(actor_id)
+
+
+def claim_of(kb: KnowledgeBase, relation: Relation) -> str:
+    """Who asserts a relation and how firmly: "US military (attributed)", or "reported"."""
+    if relation.asserted_by is None:
+        return relation.confidence.value
+    return f"{actor_name(kb, relation.asserted_by)} ({relation.confidence.value})"
+
+
+def describe_item(kb: KnowledgeBase, item: ItemRef | None) -> str:
+    """The highlighted claim in full, every field on show: what the panes above abbreviate."""
+    if item is None:
+        return ""
+    if item.kind == "stance":
+        stance = kb.stance_by_id.get(item.id)
+        if stance is None:
+            return ""
+        return (
+            f"{actor_name(kb, stance.actor)} on {display(stance.issue)}: "
+            f"{display(stance.position)}"
+        )
+    relation = kb.relation_by_id.get(item.id)
+    if relation is None:
+        return ""
+    when = relation.date or "undated"
+    if relation.date_phrase:
+        when += f" (“{display(relation.date_phrase)}”)"
+    facts = " · ".join(
+        (
+            f"{actor_name(kb, relation.source)} {relation.type} {actor_name(kb, relation.target)}",
+            f"{polarity_sign(relation.polarity)} ({relation.polarity:+d})",
+            when,
+            relation.status.value,
+            f"per {claim_of(kb, relation)}" if relation.asserted_by else claim_of(kb, relation),
+        )
+    )
+    return f"{facts}\n{display(relation.summary)}"

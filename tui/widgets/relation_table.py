@@ -15,7 +15,7 @@ from ..analysis import polarity_sign
 from ..model import KnowledgeBase, Relation, Stance
 from ..sanitize import display
 from .actor_list import fit
-from .items import ItemRef, items_of
+from .items import ItemRef, claim_of, items_of
 
 NAME_WIDTH = (12, 24)  # least and most cells of a counterpart or issue name
 FIXED_WIDTH = 33  # the direction, type and date columns, their padding, a scrollbar
@@ -32,15 +32,6 @@ COLUMNS = (
     ("claim", "per"),
     ("summary", "summary"),
 )
-
-
-def claim_label(kb: KnowledgeBase, relation: Relation) -> str:
-    """Who asserts a relation and how firmly: "US military (attributed)", or "reported"."""
-    if relation.asserted_by is None:
-        return relation.confidence.value
-    asserter = kb.actor_by_id.get(relation.asserted_by)
-    name = display(asserter.name) if asserter is not None else display(relation.asserted_by)
-    return f"{fit(name, CLAIM_WIDTH - 14)} ({relation.confidence.value})"
 
 
 def direction_arrow(relation: Relation, actor_id: str) -> str:
@@ -172,7 +163,7 @@ class RelationTable(DataTable, inherit_bindings=True):
             Text(fit(display(name), self._names_cut_to)),
             Text(display(relation.date) if relation.date else NO_DATE),
             Text(relation.status.value, style="italic" if relation.status == "past" else ""),
-            Text(claim_label(self.kb, relation)),
+            Text(fit(claim_of(self.kb, relation), CLAIM_WIDTH)),
             Text(fit(display(relation.summary), SUMMARY_WIDTH)),
         ]
 

@@ -10,7 +10,7 @@ from textual.widgets import Static
 
 from ..model import Evidence, KnowledgeBase
 from ..sanitize import display
-from .items import ItemRef, evidence_of
+from .items import ItemRef, describe_item, evidence_of
 from .source_text import SourceText
 
 NOTHING_SELECTED = "Highlight a relation or a stance to read the source that backs it."
@@ -28,10 +28,12 @@ class SourceView(Vertical):
         super().__init__(id=id)
         self.kb = kb
         self._update_pending = False
+        self._claim = Static(id="claim", markup=False)
         self._citation = Static(id="citation", markup=False)
         self._text = SourceText(id="source-text")
 
     def compose(self) -> ComposeResult:
+        yield self._claim
         yield self._citation
         yield self._text
 
@@ -62,6 +64,9 @@ class SourceView(Vertical):
         text, citation = self._text, self._citation
         found = evidence_of(self.kb, self.item)
         evidence = self.evidence
+        claim = describe_item(self.kb, self.item)
+        self._claim.update(Content(claim))
+        self._claim.display = bool(claim)
         if evidence is None:
             citation.update("")
             citation.display = False

@@ -1,0 +1,121 @@
+"""The analyst views, filters and export as reached from the explorer."""
+
+from __future__ import annotations
+
+from fixtures_kb import explorer_kb
+from textual.widgets import Input
+
+from tui.app import StakeholderApp
+from tui.filters import Filters
+from tui.screens.explorer import ExplorerScreen
+from tui.views import (
+    ExportScreen,
+    FilterScreen,
+    NeighbourhoodScreen,
+    StanceMatrixScreen,
+    TimelineScreen,
+)
+from tui.views.filter_bar import FilterBar
+from tui.widgets.actor_list import ActorList
+
+
+def app_for() -> StakeholderApp:
+    return StakeholderApp(knowledge_base=explorer_kb())
+
+
+async def test_each_view_opens_by_its_key_and_esc_returns(explorer, settle):
+    async with app_for().run_test(size=(120, 40)) as pilot:
+        screen = await explorer(pilot)
+        for key, view in (("m", StanceMatrixScreen), ("n", NeighbourhoodScreen),
+                          ("t", TimelineScreen)):
+            await pilot.press(key)
+            await settle(pilot, lambda view=view: isinstance(pilot.app.screen, view))
+            await pilot.press("escape")
+            await settle(pilot, lambda: pilot.app.screen is screen)
+
+
+async def test_neighbourhood_centres_on_the_highlighted_actor(explorer, settle):
+    async with app_for().run_test(size=(120, 40)) as pilot:
+        screen = await explorer(pilot)
+        await pilot.press("n")
+        await settle(pilot, lambda: isinstance(pilot.app.screen, NeighbourhoodScreen))
+        assert pilot.app.screen.centre == screen.actor_id
+
+
+async def test_views_are_in_the_command_palette(explorer):
+    async with app_for().run_test(size=(120, 40)) as pilot:
+        screen = await explorer(pilot)
+        titles = {command.title for command in pilot.app.get_system_commands(screen)}
+        assert {"Stance matrix", "Neighbourhood", "Timeline", "Filters", "Clear filters",
+                "Export"} <= titles
+
+
+async def test_filters_apply_to_the_explorer_and_clear_with_one_key(explorer, settle):
+    app = app_for()
+    full = explorer_kb()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await explorer(pilot)
+        bar = screen.query_one(FilterBar)
+        assert not bar.filters.is_active
+
+        await pilot.press("F")
+        await settle(pilot, lambda: isinstance(app.screen, FilterScreen))
+        app.screen.query_one("#filter-kinds").select("person")
+        await pilot.press("ctrl+s")
+        await settle(pilot, lambda: app.screen is screen and app.filters.is_active)
+        await settle(pilot, lambda: screen.query_one(FilterBar).filters.kinds == {"person"})
+
+        listed = screen.query_one(ActorList)
+        people = [a.id for a in full.actors if a.kind == "person"]
+        assert {a.id for a in screen.kb.actors} == set(people)
+        assert listed.first_actor_id() in people
+        assert screen.actor_id in people
+        assert all(a.kind == "person" for a in app.search_index.kb.actors)
+
+        await pilot.press("X")
+        await settle(pilot, lambda: not app.filters.is_active)
+        await settle(pilot, lambda: len(screen.kb.actors) == len(full.actors))
+        assert not screen.query_one(FilterBar).filters.is_active
+
+
+async def test_filter_change_refreshes_an_open_view(explorer, settle):
+    app = app_for()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await explorer(pilot)
+        await pilot.press("t")
+        await settle(pilot, lambda: isinstance(app.screen, TimelineScreen))
+        timeline = app.screen
+        app.set_filters(Filters(polarity=(-2, -1)))
+        await settle(pilot, lambda: timeline.query_one(FilterBar).filters.is_active)
+        assert all(r.polarity < 0 for r in timeline.kb.relations)
+
+
+async def test_explorer_under_a_view_is_refilled_when_it_returns(explorer, settle):
+    app = app_for()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await explorer(pilot)
+        await pilot.press("t")
+        await settle(pilot, lambda: isinstance(app.screen, TimelineScreen))
+        app.set_filters(Filters(polarity=(-2, -1)))
+        await pilot.press("escape")
+        await settle(pilot, lambda: isinstance(app.screen, ExplorerScreen))
+        await settle(pilot, lambda: app.screen.query_one(FilterBar).filters.is_active)
+        assert all(r.polarity < 0 for r in app.screen.kb.relations)
+
+
+async def test_export_writes_the_filtered_view(explorer, settle, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    app = app_for()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await explorer(pilot)
+        app.set_filters(Filters(polarity=(2, 2)))
+        await pilot.press("e")
+        await settle(pilot, lambda: isinstance(app.screen, ExportScreen))
+        path_input = app.screen.query_one("#export-path", Input)
+        path_input.value = str(tmp_path / "out.json")
+        await pilot.click("#export-write")
+        await settle(pilot, lambda: (tmp_path / "out.json").exists())
+    import json
+
+    data = json.loads((tmp_path / "out.json").read_text())
+    assert data["relations"] and all(r["polarity"] == 2 for r in data["relations"])
