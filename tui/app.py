@@ -17,7 +17,6 @@ from . import cache
 from .filters import Filters, apply
 from .loader import MAX_BYTES, LoadError
 from .model import KnowledgeBase
-from .sanitize import display
 from .screens.explorer import ExplorerScreen
 from .screens.loading import LoadingScreen
 from .screens.search import SearchScreen
@@ -146,15 +145,8 @@ class StakeholderApp(App[LoadError | None]):
         self.set_filters(Filters())
 
     def action_export(self) -> None:
-        if self.knowledge_base is None:
-            return
-
-        def written(paths: list[Path] | None) -> None:
-            if paths:
-                names = ", ".join(display(str(path)) for path in paths)
-                self.notify(f"Wrote {names}", title="Export", markup=False)
-
-        self.push_screen(ExportScreen(self.knowledge_base, self.filters), written)
+        if self.knowledge_base is not None:  # the dialog reports what it wrote
+            self.push_screen(ExportScreen(self.knowledge_base, self.filters))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "command_palette" and isinstance(self.screen, SearchScreen):
