@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 import pytest
+from views_host import settle as wait_until
 
 Settle = Callable[..., Awaitable[None]]
 
@@ -18,15 +19,7 @@ def _private_cache(tmp_path_factory, monkeypatch):
 @pytest.fixture
 def settle() -> Settle:
     """``await settle(pilot, condition)``: pause until ``condition()`` holds, or fail."""
-
-    async def wait(pilot, condition: Callable[[], bool], attempts: int = 100) -> None:
-        for _ in range(attempts):
-            if condition():
-                return
-            await pilot.pause()
-        raise AssertionError("condition not reached")
-
-    return wait
+    return wait_until
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ import unicodedata
 
 import pytest
 from hostile_kb import CASES, build
+from views_host import screen_text
 
 from tui.app import StakeholderApp
 from tui.loader import load_knowledge_base
@@ -16,10 +17,6 @@ from tui.widgets.source_text import SourceText
 @pytest.fixture(scope="module")
 def hostile_kb(tmp_path_factory):
     return load_knowledge_base(build(tmp_path_factory.mktemp("hostile")))
-
-
-def screen_text(app) -> str:
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
 
 
 def unsafe(text: str) -> set[str]:
