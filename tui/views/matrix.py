@@ -6,12 +6,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.coordinate import Coordinate
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from ..analysis import MatrixCell, most_connected, polarity_sign, stance_matrix
 from ..filters import Filters
 from ..model import ACTOR_KINDS, KnowledgeBase
+from .base import AnalystView
 from .filter_bar import FilterBar
 from .relations_screen import RelationsScreen
 from .render import MUTED_STYLE, actor_name, no_relation_text, polarity_style, polarity_text
@@ -33,7 +33,7 @@ class MatrixTable(DataTable):
     ]
 
 
-class StanceMatrixScreen(Screen[None]):
+class StanceMatrixScreen(AnalystView):
     """``StanceMatrixScreen(kb, filters=None, top_n=12)``.
 
     Rows and columns are the ``top_n`` most connected actors (optionally of one kind), in
@@ -43,7 +43,6 @@ class StanceMatrixScreen(Screen[None]):
 
     CSS_PATH = "matrix.tcss"
     BINDINGS = [
-        Binding("escape", "dismiss", "Close"),
         Binding("c", "cycle_kind", "Kind"),
         Binding("n", "cycle_size", "Size"),
     ]
@@ -51,9 +50,7 @@ class StanceMatrixScreen(Screen[None]):
     def __init__(
         self, kb: KnowledgeBase, filters: Filters | None = None, *, top_n: int = SIZES[0]
     ) -> None:
-        super().__init__()
-        self.kb = kb
-        self.filters = filters or Filters()
+        super().__init__(kb, filters)
         self.top_n = top_n
         self.kind: str | None = None
         self.actor_ids: list[str] = []
@@ -72,13 +69,11 @@ class StanceMatrixScreen(Screen[None]):
         self.query_one(MatrixTable).focus()
 
     def set_data(self, kb: KnowledgeBase, filters: Filters) -> None:
-        """Show another (re-filtered) knowledge base, keeping kind and size."""
+        """Show another (re-filtered) knowledge base, keeping kind (while present) and size."""
         self.kb = kb
-        self.filters = filters
-        self.query_one(FilterBar).set_filters(filters)
         if self.kind not in self._kinds():
             self.kind = None
-        self.rebuild()
+        super().set_data(kb, filters)
 
     def _kinds(self) -> list[str | None]:
         present = {actor.kind for actor in self.kb.actors}

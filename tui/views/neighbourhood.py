@@ -5,7 +5,6 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import Footer, Static, Tree
 from textual.widgets.tree import TreeNode
 
@@ -13,6 +12,7 @@ from ..analysis import Direction, Edge, Neighbour, neighbourhood
 from ..filters import Filters
 from ..model import KnowledgeBase
 from ..sanitize import display
+from .base import AnalystView
 from .filter_bar import FilterBar
 from .render import MUTED_STYLE, actor_label, actor_name, polarity_text
 
@@ -36,7 +36,7 @@ def neighbour_label(kb: KnowledgeBase, neighbour: Neighbour) -> Text:
     return label
 
 
-class NeighbourhoodScreen(Screen[None]):
+class NeighbourhoodScreen(AnalystView):
     """``NeighbourhoodScreen(kb, actor_id, filters=None, hops=1)``.
 
     Enter (or a click) on a neighbour recentres the tree on it; ``b`` goes back.
@@ -44,7 +44,6 @@ class NeighbourhoodScreen(Screen[None]):
 
     CSS_PATH = "neighbourhood.tcss"
     BINDINGS = [
-        Binding("escape", "dismiss", "Close"),
         Binding("t", "toggle_hops", "1/2 hops"),
         Binding("b,backspace", "back", "Back"),
     ]
@@ -57,9 +56,7 @@ class NeighbourhoodScreen(Screen[None]):
         *,
         hops: int = 1,
     ) -> None:
-        super().__init__()
-        self.kb = kb
-        self.filters = filters or Filters()
+        super().__init__(kb, filters)
         self.centre = actor_id
         self.hops = hops
         self.history: list[str] = []
@@ -77,13 +74,6 @@ class NeighbourhoodScreen(Screen[None]):
     def on_mount(self) -> None:
         self.rebuild()
         self.query_one(Tree).focus()
-
-    def set_data(self, kb: KnowledgeBase, filters: Filters) -> None:
-        """Show another (re-filtered) knowledge base around the same centre."""
-        self.kb = kb
-        self.filters = filters
-        self.query_one(FilterBar).set_filters(filters)
-        self.rebuild()
 
     def rebuild(self) -> None:
         hood = neighbourhood(self.kb, self.centre, self.hops)

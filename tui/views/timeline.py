@@ -6,13 +6,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from ..analysis import TimelineEntry, timeline
 from ..filters import DateWindow, Filters
 from ..model import KnowledgeBase
 from ..sanitize import display
+from .base import AnalystView
 from .date_window_screen import DateWindowScreen
 from .filter_bar import FilterBar
 from .quote_screen import QuoteScreen
@@ -29,7 +29,7 @@ from .timeline_list import TimelineList
 DETAIL_RADIUS = 60  # characters of context around the quote in the detail pane
 
 
-class TimelineScreen(Screen[None]):
+class TimelineScreen(AnalystView):
     """``TimelineScreen(kb, filters=None, window=None)``.
 
     Dates are shown as written, at their precision. ``w`` edits the date window, ``x``
@@ -38,7 +38,6 @@ class TimelineScreen(Screen[None]):
 
     CSS_PATH = "timeline.tcss"
     BINDINGS = [
-        Binding("escape", "dismiss", "Close"),
         Binding("w", "edit_window", "Window"),
         Binding("x", "clear_window", "All dates"),
     ]
@@ -50,9 +49,7 @@ class TimelineScreen(Screen[None]):
         *,
         window: DateWindow | None = None,
     ) -> None:
-        super().__init__()
-        self.kb = kb
-        self.filters = filters or Filters()
+        super().__init__(kb, filters)
         self.window = window or DateWindow()
         self.entries: list[TimelineEntry] = []
 
@@ -67,13 +64,6 @@ class TimelineScreen(Screen[None]):
     def on_mount(self) -> None:
         self.rebuild()
         self.query_one(TimelineList).focus()
-
-    def set_data(self, kb: KnowledgeBase, filters: Filters) -> None:
-        """Show another (re-filtered) knowledge base, keeping the date window."""
-        self.kb = kb
-        self.filters = filters
-        self.query_one(FilterBar).set_filters(filters)
-        self.rebuild()
 
     def rebuild(self) -> None:
         self.entries = timeline(self.kb, self.window)

@@ -1,0 +1,34 @@
+"""What the full-screen analyst views share: the data they show and how the app refills it."""
+
+from __future__ import annotations
+
+from textual.binding import Binding
+from textual.screen import Screen
+
+from ..filters import Filters
+from ..model import KnowledgeBase
+from .filter_bar import FilterBar
+
+
+class AnalystView(Screen[None]):
+    """A view of an already filtered knowledge base; ``Esc`` closes it.
+
+    The app calls ``set_data`` when the filters change; subclasses draw in ``rebuild``.
+    """
+
+    BINDINGS = [Binding("escape", "dismiss", "Close")]
+
+    def __init__(self, kb: KnowledgeBase, filters: Filters | None = None) -> None:
+        super().__init__()
+        self.kb = kb
+        self.filters = filters or Filters()
+
+    def set_data(self, kb: KnowledgeBase, filters: Filters) -> None:
+        """Show another (re-filtered) knowledge base, keeping the view's own settings."""
+        self.kb = kb
+        self.filters = filters
+        self.query_one(FilterBar).set_filters(filters)
+        self.rebuild()
+
+    def rebuild(self) -> None:
+        raise NotImplementedError
