@@ -1,0 +1,478 @@
+"""`make bench` / `python -m bench [--huge]`: speed and memory against in-run references.
+
+Generates deterministic synthetic knowledge bases into bench/out/ (1,000 actors / 5,000
+relations and 10,000 / 50,000; with --huge also 50,000 / 250,000), measures, prints one
+table and writes it to bench/out/latest.md. Exits 1 when a target fails.
+
+Every time is the median of RUNS runs (keystrokes: every keystroke of RUNS rounds, with
+p90 and max), next to a reference measured in the same run:
+  (a) a minimal Textual app mounting one Static, to its first frame, as a fresh process;
+  (b) ``yaml.load(text, Loader=yaml.CSafeLoader)`` with the garbage collector off;
+  (c) a plain Input copying its value into a Label, per keystroke.
+Latencies run to the frame that shows the result (see bench/frames.py).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import math
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from time import perf_counter
+
+import textual
+import yaml
+
+from tui import cache
+from tui.loader import bundled_knowledge_base_path
+
+from .generate import generate
+from .interact import CURSOR_MOVES, QUERIES
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench" / "out"
+RUNS = 5
+SIZES = {"1k": (1_000, 5_000), "10k": (10_000, 50_000)}
+HUGE = {"50k": (50_000, 250_000)}
+MAIN = "10k"  # the size the issue's memory and loading-gap figures are about
+CACHE_VARIABLE = "STAKEHOLDERS_CACHE_DIR"
+MB = 1024 * 1024
+
+
+# --- targets and rows -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Target:
+    """``kind``: "ratio" (value <= limit x reference), "plus" (value <= reference + limit),
+    "below" (value < limit), "at_most" (value <= limit)."""
+
+    kind: str
+    limit: float
+
+    def met(self, value: float, reference: float | None) -> bool:
+        if self.kind == "ratio":
+            return value <= self.limit * reference
+        if self.kind == "plus":
+            return value <= reference + self.limit
+        if self.kind == "below":
+            return value < self.limit
+        return value <= self.limit
+
+    def text(self, unit: str) -> str:
+        if self.kind == "ratio":
+            return f"≤ {self.limit:g}x"
+        if self.kind == "plus":
+            return f"≤ ref + {_amount(self.limit, unit)}"
+        sign = "<" if self.kind == "below" else "≤"
+        return f"{sign} {_amount(self.limit, unit)}"
+
+
+@dataclass(frozen=True)
+class Row:
+    measurement: str
+    value: float
+    unit: str  # "s" or "B"
+    reference: float | None = None
+    reference_name: str = ""
+    target: Target | None = None
+
+    @property
+    def passed(self) -> bool | None:
+        return None if self.target is None else self.target.met(self.value, self.reference)
+
+    def cells(self) -> list[str]:
+        reference = (
+            f"{_amount(self.reference, self.unit)} ({self.reference_name})"
+            if self.reference is not None
+            else "—"
+        )
+        ratio = f"{self.value / self.reference:.2f}x" if self.reference else "—"
+        target = self.target.text(self.unit) if self.target else "reported"
+        result = {True: "pass", False: "**FAIL**", None: "—"}[self.passed]
+        return [self.measurement, _amount(self.value, self.unit), reference, ratio, target, result]
+
+
+def _amount(value: float, unit: str) -> str:
+    if unit == "B":
+        return f"{value / MB:,.1f} MB"
+    if value >= 10:
+        return f"{value:,.1f} s"
+    return f"{value * 1000:,.1f} ms"
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def p90(values: list[float]) -> float:
+    """Nearest-rank 90th percentile."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(0.9 * len(ordered)) - 1)]
+
+
+# --- child processes --------------------------------------------------------------------
+
+
+def _environment(cache_dir: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env[CACHE_VARIABLE] = str(cache_dir)
+    # Byte-compiled modules, as in any installed copy; kept out of the source tree.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = str(OUT / "pycache")
+    return env
+
+
+def _child(module: str, *args: str, cache_dir: Path) -> tuple[float, str]:
+    """Run ``python -m bench.<module> args``; (when it was started, its last output line)."""
+    started = perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-m", f"bench.{module}", *args],
+        cwd=ROOT,
+        env=_environment(cache_dir),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"bench.{module} {' '.join(args)} failed:\n{done.stderr[-3000:]}")
+    return started, done.stdout.strip().splitlines()[-1]
+
+
+def _json_child(module: str, *args: str, cache_dir: Path) -> dict:
+    return json.loads(_child(module, *args, cache_dir=cache_dir)[1])
+
+
+def _startup(*args: str, cache_dir: Path) -> float:
+    """Seconds from starting the process to its first full screen."""
+    started, printed = _child("startup", *args, cache_dir=cache_dir)
+    return float(printed) - started
+
+
+class Scratch:
+    """Fresh, empty cache directories under bench/out/tmp, removed at the end."""
+
+    def __init__(self) -> None:
+        self.root = OUT / "tmp"
+        shutil.rmtree(self.root, ignore_errors=True)
+        self.root.mkdir(parents=True)
+
+    def fresh(self) -> Path:
+        return Path(tempfile.mkdtemp(dir=self.root))
+
+    def remove(self) -> None:
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+# --- measurements -----------------------------------------------------------------------
+
+
+def measure_start(scratch: Scratch, warm: dict[str, Path], paths: dict[str, Path]) -> list[Row]:
+    """Reference (a) against the explorer's cold start on the bundled knowledge base, and
+    against reopening each generated one from a warm cache. Fresh processes, interleaved."""
+    bundled = str(bundled_knowledge_base_path())
+    warm_bundled = scratch.fresh()
+    # Warm-up, not counted: compiles the modules and fills the bundled KB's cache.
+    _startup("minimal", cache_dir=warm_bundled)
+    _startup("explorer", bundled, cache_dir=warm_bundled)
+    minimal, uncached, cached = [], [], []
+    reopen: dict[str, list[float]] = {name: [] for name in paths}
+    for _ in range(RUNS):
+        minimal.append(_startup("minimal", cache_dir=warm_bundled))
+        uncached.append(_startup("explorer", bundled, cache_dir=scratch.fresh()))
+        cached.append(_startup("explorer", bundled, cache_dir=warm_bundled))
+        for name, path in paths.items():
+            reopen[name].append(_startup("explorer", str(path), cache_dir=warm[name]))
+    reference = median(minimal)
+    rows = [
+        Row(
+            "cold start, bundled KB, first run (no cache) → explorer filled",
+            median(uncached),
+            "s",
+            reference,
+            "a: minimal app",
+            Target("ratio", 1.3),
+        ),
+        Row(
+            "cold start, bundled KB, cached → explorer filled",
+            median(cached),
+            "s",
+            reference,
+            "a: minimal app",
+        ),
+    ]
+    for name in paths:
+        rows.append(
+            Row(
+                f"reopen {name} KB from cache → explorer filled (fresh process)",
+                median(reopen[name]),
+                "s",
+                reference,
+                "a: minimal app",
+                Target("plus", 0.3) if name in SIZES else None,
+            )
+        )
+    return rows
+
+
+def measure_first_open(name: str, path: Path, scratch: Scratch, gated: bool) -> tuple[Row, Path]:
+    """Reference (b) against the first open (parse, verify every quote, write the cache),
+    interleaved. Returns the row and a cache directory left warm for ``path``."""
+    text = path.read_text(encoding="utf-8")
+    reference, opens = [], []
+    for _ in range(RUNS):
+        gc.collect()
+        gc.disable()
+        started = perf_counter()
+        data = yaml.load(text, Loader=yaml.CSafeLoader)  # noqa: S506 - the C *safe* loader
+        reference.append(perf_counter() - started)
+        gc.enable()
+        del data
+        gc.collect()
+        warm = scratch.fresh()
+        os.environ[CACHE_VARIABLE] = str(warm)
+        started = perf_counter()
+        kb = cache.load(path)
+        opens.append(perf_counter() - started)
+        del kb
+    row = Row(
+        f"first open {name} KB: parse + validate + write cache",
+        median(opens),
+        "s",
+        median(reference),
+        "b: CSafeLoader",
+        Target("ratio", 1.5) if gated else None,
+    )
+    return row, warm
+
+
+def _label_floor(scratch: Scratch) -> list[float]:
+    return _json_child("interact", "floor", str(RUNS), cache_dir=scratch.fresh())["keys"]
+
+
+def keystroke_rows(name: str, session: dict, floor: list[float], gated: bool) -> list[Row]:
+    """Search keystrokes against reference (c); cursor moves; opening the search overlay."""
+    keys, moves = session["search"], session["cursor"]
+
+    def gate(kind: str, limit: float) -> Target | None:
+        return Target(kind, limit) if gated else None
+
+    label = "c: Input→Label"
+    return [
+        Row(
+            f"search keystroke, {name} KB: median ({len(keys)} keys)",
+            median(keys),
+            "s",
+            median(floor),
+            label,
+            gate("ratio", 1.5),
+        ),
+        Row(
+            f"search keystroke, {name} KB: p90",
+            p90(keys),
+            "s",
+            p90(floor),
+            label,
+            gate("ratio", 2),
+        ),
+        Row(
+            f"search keystroke, {name} KB: slowest",
+            max(keys),
+            "s",
+            max(floor),
+            label,
+            gate("at_most", 0.1),
+        ),
+        Row(
+            f"cursor move in actor list, {name} KB, panes following: p90 ({len(moves)} moves)",
+            p90(moves),
+            "s",
+            p90(floor),
+            label,
+            gate("below", 0.05),
+        ),
+        Row(f"cursor move, {name} KB: median", median(moves), "s", median(floor), label),
+        Row(f"open search overlay (builds the index), {name} KB", session["search_open"], "s"),
+    ]
+
+
+def measure_loading(name: str, path: Path, scratch: Scratch) -> list[Row]:
+    """While the explorer loads the file uncached, behind its progress screen."""
+    runs = [
+        _json_child("interact", "loading", str(path), cache_dir=scratch.fresh())
+        for _ in range(RUNS)
+    ]
+    return [
+        Row(
+            f"longest gap between frames while {name} KB loads (no cache)",
+            median([run["frame_gap"] for run in runs]),
+            "s",
+        ),
+        Row(
+            f"longest event-loop stall while {name} KB loads (input waits this long)",
+            median([run["stall"] for run in runs]),
+            "s",
+        ),
+        Row(
+            f"open {name} KB in the app, no cache → explorer filled",
+            median([run["open"] for run in runs]),
+            "s",
+        ),
+        Row(
+            f"progress screen first drawn, {name} KB "
+            f"({median([run['frames'] for run in runs]):.0f} frames until the explorer)",
+            median([run["first_frame"] for run in runs]),
+            "s",
+        ),
+    ]
+
+
+def measure_memory(name: str, path: Path, warm: Path, scratch: Scratch) -> list[Row]:
+    """tracemalloc: the parsed model alone, against the app's whole session (open, cursor,
+    search), first open and reopen. Also the untraced peak RSS rise of each session."""
+    parsed = _json_child("memory", "parsed", str(path), cache_dir=scratch.fresh())["kept"]
+    first = _json_child("memory", "app", str(path), cache_dir=scratch.fresh())["peak"]
+    again = _json_child("memory", "app", str(path), cache_dir=warm)["peak"]
+    first_rss = _json_child("memory", "rss", str(path), cache_dir=scratch.fresh())["rss_rise"]
+    again_rss = _json_child("memory", "rss", str(path), cache_dir=warm)["rss_rise"]
+    model = "parsed model (tracemalloc, kept after load)"
+    return [
+        Row(f"parsed model of {name} KB (tracemalloc, kept after load)", parsed, "B"),
+        Row(
+            f"app peak, {name} KB first open (no cache) + cursor + search: tracemalloc",
+            first,
+            "B",
+            parsed,
+            model,
+            Target("ratio", 4),
+        ),
+        Row(
+            f"app peak, {name} KB from cache + cursor + search: tracemalloc",
+            again,
+            "B",
+            parsed,
+            model,
+            Target("ratio", 4),
+        ),
+        Row(f"app peak RSS rise, {name} KB first open (no cache)", first_rss, "B", parsed, model),
+        Row(f"app peak RSS rise, {name} KB from cache", again_rss, "B", parsed, model),
+    ]
+
+
+# --- report -----------------------------------------------------------------------------
+
+
+def machine() -> str:
+    model = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    try:
+        load = Path("/proc/loadavg").read_text().split()[0]
+    except OSError:
+        load = "?"
+    return (
+        f"{model}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"Textual {textual.__version__}, load average at start {load}"
+    )
+
+
+NOTES = """\
+How: times are medians of {runs} runs, each next to its reference from the same run.
+Start-up figures are fresh headless processes (120x40), from spawning the process to the
+first frame showing the explorer with its four panes filled; (a) is a Textual app that
+mounts one Static, to its first frame. Keystrokes: {runs} rounds of typing {queries} queries and
+clearing them (search), and {runs} x {moves} cursor moves down the actor list from the top;
+each from the key event to the first frame that paints every changed widget in its new
+state, frames rendered to escape sequences; (c) is an Input copying its value into a
+Label. Memory: tracemalloc peak of the app process over a session (open, cursor moves,
+search), counted from just before the app is made, against what the parsed model keeps
+(tracemalloc, after `load_knowledge_base` and a collection); RSS rises are untraced runs.
+"""
+
+
+def table(rows: list[Row]) -> str:
+    header = ["measurement", "value", "reference", "ratio", "target", "pass/fail"]
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(row.cells()) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
+    parser.add_argument(
+        "--huge", action="store_true", help="also 50,000 actors / 250,000 relations (slow)"
+    )
+    args = parser.parse_args(argv)
+    sizes = {**SIZES, **(HUGE if args.huge else {})}
+    began = perf_counter()
+    about = machine()
+    scratch = Scratch()
+    saved_cache = os.environ.get(CACHE_VARIABLE)
+    rows: list[Row] = []
+    try:
+        paths = {}
+        for name, (actors, relations) in sizes.items():
+            print(f"generating {name}: {actors:,} actors, {relations:,} relations", flush=True)
+            paths[name] = generate(OUT / f"kb-{name}", actors, relations)
+        warm = {}
+        for name, path in paths.items():
+            print(f"first open {name} against CSafeLoader", flush=True)
+            row, warm[name] = measure_first_open(name, path, scratch, gated=name in SIZES)
+            rows.append(row)
+        print("start-up: minimal app, bundled KB, cached reopens", flush=True)
+        rows[:0] = measure_start(scratch, warm, paths)
+        # The floor runs before and after the explorer sessions: drift hits both alike.
+        print("keystrokes: Input→Label floor", flush=True)
+        floor = _label_floor(scratch)
+        sessions = {}
+        for name, path in paths.items():
+            print(f"keystrokes: search and cursor on {name}", flush=True)
+            sessions[name] = _json_child(
+                "interact", "session", str(path), str(RUNS), cache_dir=warm[name]
+            )
+        print("keystrokes: Input→Label floor again", flush=True)
+        floor += _label_floor(scratch)
+        for name, session in sessions.items():
+            rows += keystroke_rows(name, session, floor, gated=name in SIZES)
+        for name, path in paths.items():
+            if name == MAIN or name in HUGE:
+                print(f"loading {name} in the app", flush=True)
+                rows += measure_loading(name, path, scratch)
+        print(f"memory on {MAIN}", flush=True)
+        rows += measure_memory(MAIN, paths[MAIN], warm[MAIN], scratch)
+    finally:
+        scratch.remove()
+        if saved_cache is None:
+            os.environ.pop(CACHE_VARIABLE, None)
+        else:
+            os.environ[CACHE_VARIABLE] = saved_cache
+    failed = [row for row in rows if row.passed is False]
+    summary = (
+        f"{sum(row.passed is True for row in rows)} targets pass, {len(failed)} fail; "
+        f"benchmark took {perf_counter() - began:.0f} s."
+    )
+    notes = NOTES.format(runs=RUNS, moves=CURSOR_MOVES, queries=len(QUERIES))
+    report = f"Machine: {about}\n\n{table(rows)}\n\n{summary}\n\n{notes}"
+    OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / "latest.md").write_text(report, encoding="utf-8")
+    print()
+    print(report)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

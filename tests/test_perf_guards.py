@@ -1,0 +1,237 @@
+"""Guards on what makes a large knowledge base slow, checked by counting, never by timing.
+
+`make bench` measures the times. These tests catch the regressions that would make the
+work of one keystroke grow with the size of the data (10,000 actors, 50,000 quotes): text
+folded again, a list rebuilt, an index rebuilt, a result list filled with every match; and
+a cache that would serve stale text. Drawing only the rows in view is covered in
+tests/test_app_widgets.py; the cache's stamps, corruption and rebuilds in tests/test_cache.py.
+"""
+
+from __future__ import annotations
+
+import gc
+import inspect
+import os
+
+import pytest
+from textual.widgets import Footer, Input, OptionList
+
+import tui.app
+import tui.search
+from tests.kb_files import write_kb
+from tests.search_kb import synthetic_kb
+from tui import cache
+from tui.app import StakeholderApp
+from tui.loader import LoadError, load_knowledge_base
+from tui.model import KnowledgeBase
+from tui.screens.search import MAX_RESULTS, SearchScreen
+from tui.search import SearchIndex
+from tui.widgets.actor_list import ActorList
+from tui.widgets.items import evidence_of, items_of
+from tui.widgets.relation_table import RelationTable
+
+SIZE = (80, 24)
+
+RELATION = """\
+relations:
+  - id: haftar-meets-italy
+    source: haftar
+    target: italy
+    type: meets
+    polarity: 1
+    summary: Haftar met Italy's defence minister.
+    evidence:
+      - source: s1
+        quote: "met Italy's defence minister"
+"""
+
+
+@pytest.fixture(autouse=True)
+def private_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("STAKEHOLDERS_CACHE_DIR", str(tmp_path / "cache"))
+
+
+@pytest.fixture(scope="module")
+def big_kb() -> KnowledgeBase:
+    return synthetic_kb()  # 10,000 actors, 50,000 relations, 1,000 stances
+
+
+@pytest.fixture(scope="module")
+def big_index(big_kb) -> SearchIndex:
+    return SearchIndex(big_kb)
+
+
+def calls_to(monkeypatch, owner, name: str) -> list[dict]:
+    """Record every call to ``owner.name`` from now on, as its arguments by name."""
+    calls: list[dict] = []
+    original = getattr(owner, name)
+    signature = inspect.signature(original)
+
+    def spy(*args, **kwargs):
+        bound = signature.bind(*args, **kwargs)
+        bound.apply_defaults()
+        calls.append(bound.arguments)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, spy)
+    return calls
+
+
+# --- search -----------------------------------------------------------------------------
+
+
+def test_a_search_folds_its_query_not_the_entries(monkeypatch, big_index):
+    folded = calls_to(monkeypatch, tui.search, "fold")
+    for query in ("ceasefire talks", "qzx", "the"):
+        big_index.search(query, limit=MAX_RESULTS + 1)
+    assert [call["text"] for call in folded] == ["ceasefire talks", "qzx", "the"]
+
+
+def test_names_that_fill_the_results_leave_texts_and_quotes_unscanned(monkeypatch, big_index):
+    scans = calls_to(monkeypatch, tui.search._LongMatcher, "find")
+    hits = big_index.search("1", limit=20)  # the index in every name: "… 1", "… 10", …
+    assert len(hits) == 20 and {hit.kind for hit in hits} == {"actor"}
+    assert scans == []
+
+
+async def test_the_overlay_asks_for_one_page_of_a_query_matching_everything(
+    monkeypatch, big_kb, big_index, explorer, settle
+):
+    assert len(big_index.search("the", limit=100_000)) > 10 * MAX_RESULTS
+    searched = calls_to(monkeypatch, SearchIndex, "search")
+    app = StakeholderApp(knowledge_base=big_kb)
+    async with app.run_test(size=SIZE) as pilot:
+        await explorer(pilot)
+        await pilot.press("slash")
+        await settle(pilot, lambda: isinstance(app.screen, SearchScreen))
+        screen = app.screen
+        await pilot.press("t", "h", "e")
+        await settle(pilot, lambda: screen.query_one(Input).value == "the")
+        await settle(pilot, lambda: screen.query_one(OptionList).option_count == MAX_RESULTS)
+    assert searched and all(call["limit"] == MAX_RESULTS + 1 for call in searched)
+
+
+async def test_the_search_index_is_built_once_for_every_opening(monkeypatch, explorer, settle):
+    built: list[KnowledgeBase] = []
+
+    class CountedIndex(SearchIndex):
+        def __init__(self, kb: KnowledgeBase) -> None:
+            built.append(kb)
+            super().__init__(kb)
+
+    monkeypatch.setattr(tui.app, "SearchIndex", CountedIndex)
+    app = StakeholderApp(knowledge_base=synthetic_kb(200, 400, 20))
+    async with app.run_test(size=SIZE) as pilot:
+        explorer_screen = await explorer(pilot)
+        for _ in range(3):
+            await pilot.press("slash")
+            await settle(pilot, lambda: isinstance(app.screen, SearchScreen))
+            await pilot.press("escape")
+            await settle(pilot, lambda: app.screen is explorer_screen)
+    assert len(built) == 1
+
+
+# --- the explorer -----------------------------------------------------------------------
+
+
+async def test_a_cursor_move_draws_the_view_and_fills_in_the_new_actor_only(
+    monkeypatch, big_kb, explorer, settle
+):
+    async with StakeholderApp(knowledge_base=big_kb).run_test(size=SIZE) as pilot:
+        screen = await explorer(pilot)
+        actors = screen.query_one(ActorList)
+        table = screen.query_one(RelationTable)
+        rebuilt = calls_to(monkeypatch, ActorList, "_rebuild")
+        drawn = calls_to(monkeypatch, ActorList, "render_line")
+        rows_added = calls_to(monkeypatch, RelationTable, "add_row")
+        for _ in range(3):
+            target = next(
+                actor
+                for actor in map(actors.actor_at, range(actors.cursor_row + 1, actors.row_count))
+                if actor is not None
+            )
+            await pilot.press("down")
+            await settle(pilot, lambda: table.actor_id == screen.actor_id == target)  # noqa: B023
+            await pilot.pause()
+            height = actors.scrollable_content_region.height
+            assert rebuilt == []
+            assert len(rows_added) == len(items_of(big_kb, screen.actor_id))
+            assert len(drawn) <= 4 * height  # a repaint of the view at most, never the list
+            rows_added.clear()
+            drawn.clear()
+
+
+def _single_quote_neighbours(actors: ActorList, kb: KnowledgeBase) -> int:
+    """A row whose actor, like the actor on the next actor row, has a first item with one
+    quote: moving between them leaves every key's availability as it was."""
+
+    def one_quote(row: int) -> bool:
+        actor_id = actors.actor_at(row)
+        items = items_of(kb, actor_id) if actor_id is not None else []
+        return bool(items) and len(evidence_of(kb, items[0])) == 1
+
+    return next(row for row in range(actors.row_count - 1) if one_quote(row) and one_quote(row + 1))
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="ExplorerScreen.item is reactive with bindings=True, so every cursor move calls "
+    "refresh_bindings() and the Footer recomposes all its keys and forces a full layout",
+)
+async def test_a_cursor_move_that_changes_no_key_leaves_the_footer_alone(
+    monkeypatch, big_kb, explorer, settle
+):
+    async with StakeholderApp(knowledge_base=big_kb).run_test(size=SIZE) as pilot:
+        screen = await explorer(pilot)
+        actors = screen.query_one(ActorList)
+        row = _single_quote_neighbours(actors, big_kb)
+        screen.actor_id = actors.actor_at(row)
+        await settle(pilot, lambda: actors.cursor_row == row)
+        await pilot.pause()
+        recomposed = calls_to(monkeypatch, Footer, "recompose")
+        await pilot.press("down")
+        await settle(pilot, lambda: screen.actor_id == actors.actor_at(row + 1))
+        await pilot.pause()
+        await pilot.pause()
+        assert recomposed == []
+
+
+# --- loading and the cache --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("collecting", [True, False])
+def test_loading_leaves_the_garbage_collector_as_it_found_it(tmp_path, collecting):
+    good = write_kb(tmp_path, RELATION, name="good.yaml")
+    bad = write_kb(tmp_path, RELATION.replace("polarity: 1", "polarity: 9"), name="bad.yaml")
+    was_enabled = gc.isenabled()
+    try:
+        gc.enable() if collecting else gc.disable()
+        load_knowledge_base(good)
+        assert gc.isenabled() is collecting
+        with pytest.raises(LoadError):
+            load_knowledge_base(bad)
+        assert gc.isenabled() is collecting
+    finally:
+        gc.enable() if was_enabled else gc.disable()
+
+
+def test_an_edited_source_text_is_read_again(tmp_path):
+    path = write_kb(tmp_path, RELATION)
+    cache.load(path)
+    source = tmp_path / "s1.txt"
+    source.write_text(source.read_text() + "Italy said nothing more.\n")
+    reloaded = cache.load(path)
+    assert reloaded.source_by_id["s1"].text.endswith("Italy said nothing more.\n")
+    assert cache.read_entry(path).source_by_id["s1"].text.endswith("nothing more.\n")
+
+
+def test_an_edit_that_keeps_the_size_of_the_yaml_is_noticed(tmp_path):
+    path = write_kb(tmp_path, RELATION)
+    cache.load(path)
+    written = path.stat()
+    path.write_text(path.read_text().replace("name: Italy", "name: Itali"))
+    assert path.stat().st_size == written.st_size
+    # A later modification time, as any edit gives (set here: file systems differ in grain).
+    later = written.st_mtime_ns + 1_000_000_000
+    os.utime(path, ns=(later, later))
+    assert cache.load(path).actor_by_id["italy"].name == "Itali"
