@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import textwrap
+import tracemalloc
+
 import pytest
 
 from tests.kb_files import HEADER, SOURCE_TEXT, write_bytes, write_kb
@@ -23,6 +26,17 @@ relations:
     evidence:
       - source: s1
         quote: "met Italy's defence minister in Rome on Tuesday"
+"""
+STANCE = """\
+stances:
+  - id: italy-on-unity
+    actor: italy
+    issue: unity-government
+    position: Backs the unity government.
+    evidence:
+      - source: s1
+        quote: Italy backs the unity government.
+        occurrence: 1
 """
 
 
@@ -327,3 +341,46 @@ def test_progress_is_reported(tmp_path):
     seen = []
     load_knowledge_base(write_kb(tmp_path, RELATION), progress=lambda d, t, s: seen.append(s))
     assert seen[0] == "reading" and seen[-1] == "done"
+
+
+def test_progress_runs_through_the_file_to_its_end(tmp_path):
+    """Progress counts lines of the file as its items are read, ending at the last one."""
+    actors = "".join(f"  - id: actor-{n}\n    name: Actor {n}\n    kind: state\n" for n in range(1100))
+    path = write_kb(tmp_path, RELATION, header=HEADER.replace("actors:\n", "actors:\n" + actors))
+    seen = []
+    load_knowledge_base(path, progress=lambda d, t, s: seen.append((d, t, s)))
+    lines = path.read_text().count("\n") + 1
+    checking = [done for done, total, stage in seen if stage == "checking"]
+    assert len(checking) == 2 and checking == sorted(checking) and checking[-1] < lines
+    assert seen[-1] == (lines, lines, "done")
+
+
+def test_sections_in_any_order_give_the_same_model(tmp_path):
+    """Relations written before the actors and sources they name wait for them."""
+    (tmp_path / "first").mkdir()
+    (tmp_path / "last").mkdir()
+    usual = load_knowledge_base(write_kb(tmp_path / "first", RELATION + STANCE))
+    reordered = load_knowledge_base(
+        write_kb(tmp_path / "last", HEADER, header=textwrap.dedent(RELATION + STANCE))
+    )
+    assert reordered.relations == usual.relations and reordered.stances == usual.stances
+    assert reordered.actors == usual.actors and reordered.sources == usual.sources
+
+
+def test_relations_before_their_actors_still_report_unknown_actors(tmp_path):
+    body = RELATION.replace("target: italy", "target: itlay")
+    path = write_kb(tmp_path, HEADER, header=textwrap.dedent(body))
+    ((line, column, message),) = problems_of(path)
+    assert line == 4 and "unknown actor 'itlay'" in message and "'italy'" in message
+
+
+def test_reading_a_file_does_not_reserve_the_size_cap(tmp_path):
+    """A small file under a large cap costs its own size, not the cap, while read."""
+    path = write_kb(tmp_path, RELATION)
+    tracemalloc.start()
+    try:
+        load_knowledge_base(path, max_bytes=100 * 1024 * 1024)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 5 * 1024 * 1024

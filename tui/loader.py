@@ -13,7 +13,8 @@ import difflib
 import gc
 import os
 import re
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,8 +43,6 @@ Progress = Callable[[int, int, str], None]
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 _INTEGER = re.compile(r"[+-]?[0-9]+\Z")
 _DATE = re.compile(r"[0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?\Z")
-# A cheap first look for anchors (&a) and aliases (*a); a hit is confirmed with the parser.
-_MAYBE_ANCHOR = re.compile(r"(?:^|[\s\[{,:?-])[&*][^\s,\[\]{}]", re.MULTILINE)
 
 _STR = "tag:yaml.org,2002:str"
 _SEQ = "tag:yaml.org,2002:seq"
@@ -78,15 +77,37 @@ class LoadError(Exception):
         return "\n".join(lines)
 
 
-class _TextOnlyLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
-    """The safe loader (C where present) with no implicit typing: `NO` stays "NO"."""
+_Parser = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""The safe loader (libyaml's where present), used only for its parser's events: they are
+composed into nodes here, so that no value is ever typed or constructed."""
 
-    _DEFAULT_TAGS = {yaml.ScalarNode: _STR, yaml.SequenceNode: _SEQ, yaml.MappingNode: _MAP}
 
-    def resolve(self, kind, value, implicit):
-        # Called for every untagged node; the stock resolver's regex table is skipped
-        # because nothing is typed implicitly here.
-        return self._DEFAULT_TAGS[kind]
+class _Node:
+    """A YAML node: its tag, its value and where it starts. Untagged nodes get the plain
+    str/seq/map tag, so `NO` stays the text "NO" and `0755` stays "0755"."""
+
+    __slots__ = ("tag", "value", "start_mark")
+
+    def __init__(self, tag: str, value, start_mark) -> None:
+        self.tag = tag
+        self.value = value
+        self.start_mark = start_mark
+
+
+class _Scalar(_Node):
+    value: str
+
+
+class _Sequence(_Node):
+    value: list[_Node]
+
+
+class _Mapping(_Node):
+    value: list[tuple[_Node, _Node]]
+
+
+class _AnchorFound(Exception):
+    """An anchor or alias was met; the whole file is then scanned to report every one."""
 
 
 def bundled_knowledge_base_path() -> Path:
@@ -112,23 +133,35 @@ def load_knowledge_base(
     report: Progress = progress or (lambda done, total, stage: None)
     path = Path(path)
     shown = str(path)
+    with collector_paused():
+        try:
+            report(0, 1, "reading")
+            text = _read_text(path, shown, max_bytes)
+            builder = _Builder(path, shown, max_bytes, report, lines=text.count("\n") + 1)
+            return builder.build(*_parse(text, shown, builder))
+        except LoadError:
+            raise
+        except RecursionError:
+            raise LoadError([Problem(shown, 1, 1, "the document is nested too deeply")]) from None
+        except MemoryError:
+            raise LoadError([Problem(shown, 1, 1, "the document is too large to load")]) from None
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Run a block that makes millions of objects without the cyclic garbage collector.
+
+    Loading makes no reference cycles, so collecting during it is wasted work, and the
+    collector would otherwise walk every new object on its first pass after the load (a
+    pause of a second on 10k actors). What survives is frozen out of its reach instead.
+    """
     collecting = gc.isenabled()
-    gc.disable()  # the parse makes millions of objects that never form cycles
+    gc.disable()
     try:
-        report(0, 4, "reading")
-        text = _read_text(path, shown, max_bytes)
-        report(1, 4, "parsing")
-        root = _parse(text, shown)
-        report(2, 4, "checking")
-        return _Builder(path, shown, max_bytes, report).build(root)
-    except LoadError:
-        raise
-    except RecursionError:
-        raise LoadError([Problem(shown, 1, 1, "the document is nested too deeply")]) from None
-    except MemoryError:
-        raise LoadError([Problem(shown, 1, 1, "the document is too large to load")]) from None
+        yield
     finally:
         if collecting:
+            gc.freeze()
             gc.enable()
 
 
@@ -140,6 +173,13 @@ def _read_bytes(path: Path, shown: str, max_bytes: int) -> bytes:
         size = path.stat().st_size
         if not path.is_file():
             raise LoadError([Problem(shown, 1, 1, "not a regular file")])
+        if size <= max_bytes:
+            with path.open("rb") as stream:
+                # Sized to the file: read(max_bytes + 1) would reserve the whole cap first.
+                data = stream.read(size + 1)
+                if len(data) > size:  # it grew since: read on, up to the cap
+                    data += stream.read(max_bytes + 1 - len(data))
+            size = len(data)
         if size > max_bytes:
             raise LoadError(
                 [
@@ -152,8 +192,7 @@ def _read_bytes(path: Path, shown: str, max_bytes: int) -> bytes:
                     )
                 ]
             )
-        with path.open("rb") as stream:
-            return stream.read(max_bytes + 1)
+        return data
     except OSError as error:
         reason = error.strerror or str(error)
         raise LoadError([Problem(shown, 1, 1, f"cannot read the file: {reason}")]) from None
@@ -196,28 +235,138 @@ def _read_text(path: Path, shown: str, max_bytes: int) -> str:
     return _decode(_read_bytes(path, shown, max_bytes), shown)
 
 
-def _parse(text: str, shown: str) -> yaml.Node:
-    if ("&" in text or "*" in text) and _MAYBE_ANCHOR.search(text):
-        _reject_anchors(text, shown)
+def _parse(text: str, shown: str, builder: _Builder) -> tuple[_Node, set[str]]:
+    """The top-level node of ``text``, and the sections whose items went to ``builder``."""
     try:
-        root = yaml.compose(text, Loader=_TextOnlyLoader)
+        return _Composer(text, shown, builder).document()
+    except _AnchorFound:
+        raise LoadError(_anchor_problems(text, shown)) from None
     except yaml.MarkedYAMLError as error:
         raise LoadError([_yaml_problem(error, shown, text)]) from None
     except yaml.YAMLError as error:
         raise LoadError([Problem(shown, 1, 1, f"not valid YAML: {error}")]) from None
-    if root is None:
-        raise LoadError(
-            [
-                Problem(
-                    shown,
-                    1,
-                    1,
-                    "the file holds no YAML document; "
-                    "expected a mapping with `sources` and `actors` (see docs/schema.md)",
-                )
-            ]
-        )
-    return root
+
+
+_NODE_EVENTS = (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)
+
+
+def _tag(tag: str | None, default: str) -> str:
+    return default if tag is None or tag == "!" else tag
+
+
+class _Composer:
+    """Composes parser events into nodes, without recursion (nesting depth is the file's
+    to choose). The items of each top-level section list are handed to the builder one at
+    a time and then dropped, so a large file never has its whole node tree in memory."""
+
+    def __init__(self, text: str, shown: str, builder: _Builder) -> None:
+        self.parser = _Parser(text)
+        self.get = self.parser.get_event
+        self.shown = shown
+        self.builder = builder
+
+    def document(self) -> tuple[_Node, set[str]]:
+        get = self.get
+        get()  # the stream's start
+        if isinstance(get(), yaml.StreamEndEvent):
+            raise LoadError(
+                [
+                    Problem(
+                        self.shown,
+                        1,
+                        1,
+                        "the file holds no YAML document; "
+                        "expected a mapping with `sources` and `actors` (see docs/schema.md)",
+                    )
+                ]
+            )
+        first = get()
+        if isinstance(first, yaml.MappingStartEvent) and _tag(first.tag, _MAP) == _MAP:
+            root, streamed = self.top(first)
+        else:
+            root, streamed = self.node(first), set()
+        get()  # the document's end
+        after = get()
+        if not isinstance(after, yaml.StreamEndEvent):
+            mark = after.start_mark
+            raise LoadError(
+                [
+                    Problem(
+                        self.shown,
+                        mark.line + 1,
+                        mark.column + 1,
+                        "the file holds more than one YAML document (`---`); keep one",
+                    )
+                ]
+            )
+        return root, streamed
+
+    def top(self, start: yaml.MappingStartEvent) -> tuple[_Mapping, set[str]]:
+        if start.anchor is not None:
+            raise _AnchorFound()
+        get, peek, builder = self.get, self.parser.peek_event, self.builder
+        pairs: list[tuple[_Node, _Node]] = []
+        streamed: set[str] = set()
+        while not isinstance(event := get(), yaml.MappingEndEvent):
+            key = self.node(event)
+            following = peek()
+            if (
+                key.__class__ is _Scalar
+                and key.tag == _STR
+                and key.value in _SECTION_KEYS
+                and key.value not in streamed  # a repeated key is reported, not read
+                and isinstance(following, yaml.SequenceStartEvent)
+                and following.anchor is None
+                and _tag(following.tag, _SEQ) == _SEQ
+            ):
+                name = key.value
+                streamed.add(name)
+                get()
+                builder.open_section(name)
+                while not isinstance(event := get(), yaml.SequenceEndEvent):
+                    builder.section_item(name, self.node(event))
+                builder.close_section(name)
+                value: _Node = _Sequence(_SEQ, [], following.start_mark)
+            else:
+                value = self.node(get())
+            pairs.append((key, value))
+        return _Mapping(_MAP, pairs, start.start_mark), streamed
+
+    def node(self, event) -> _Node:
+        """The node that starts with ``event``, read to its end."""
+        get = self.get
+        open_nodes: list[_Node] = []
+        pending_keys: list[_Node | None] = []  # per open mapping: a key awaiting its value
+        while True:
+            kind = event.__class__
+            if kind in _NODE_EVENTS and event.anchor is not None or kind is yaml.AliasEvent:
+                raise _AnchorFound()
+            if kind is yaml.ScalarEvent:
+                node: _Node = _Scalar(_tag(event.tag, _STR), event.value, event.start_mark)
+            elif kind is yaml.MappingStartEvent:
+                open_nodes.append(_Mapping(_tag(event.tag, _MAP), [], event.start_mark))
+                pending_keys.append(None)
+                event = get()
+                continue
+            elif kind is yaml.SequenceStartEvent:
+                open_nodes.append(_Sequence(_tag(event.tag, _SEQ), [], event.start_mark))
+                pending_keys.append(None)
+                event = get()
+                continue
+            else:  # the end of the innermost open mapping or sequence
+                node = open_nodes.pop()
+                pending_keys.pop()
+            if not open_nodes:
+                return node
+            parent = open_nodes[-1]
+            if parent.__class__ is _Sequence:
+                parent.value.append(node)
+            elif pending_keys[-1] is None:
+                pending_keys[-1] = node
+            else:
+                parent.value.append((pending_keys[-1], node))
+                pending_keys[-1] = None
+            event = get()
 
 
 def _yaml_problem(error: yaml.MarkedYAMLError, shown: str, text: str) -> Problem:
@@ -229,15 +378,14 @@ def _yaml_problem(error: yaml.MarkedYAMLError, shown: str, text: str) -> Problem
     line_text = lines[line - 1] if mark and line <= len(lines) else ""
     if "\t" in line_text[: column + 1]:
         message += " (hint: indent with spaces; YAML does not allow tabs for indentation)"
-    elif "expected a single document" in message:
-        message = "the file holds more than one YAML document (`---`); keep one"
     return Problem(shown, line, column, f"not valid YAML: {message}")
 
 
-def _reject_anchors(text: str, shown: str) -> None:
+def _anchor_problems(text: str, shown: str) -> list[Problem]:
+    """Every anchor and alias of ``text`` (none is ever expanded), and any YAML error."""
     problems = []
     try:
-        for event in yaml.parse(text, Loader=_TextOnlyLoader):
+        for event in yaml.parse(text, Loader=_Parser):
             anchor = getattr(event, "anchor", None)
             if anchor is None:
                 continue
@@ -258,8 +406,7 @@ def _reject_anchors(text: str, shown: str) -> None:
         problems.append(_yaml_problem(error, shown, text))
     except yaml.YAMLError as error:
         problems.append(Problem(shown, 1, 1, f"not valid YAML: {error}"))
-    if problems:
-        raise LoadError(problems)
+    return problems
 
 
 # --- walking the document ---------------------------------------------------------------
@@ -269,11 +416,11 @@ def _short_tag(tag: str) -> str:
     return "!!" + tag.removeprefix("tag:yaml.org,2002:") if tag.startswith("tag:yaml") else tag
 
 
-def _peek_id(node: yaml.Node) -> str | None:
+def _peek_id(node: _Node) -> str | None:
     """The `id` text of an item, read before the item is checked (for messages and dupes)."""
-    if isinstance(node, yaml.MappingNode):
+    if isinstance(node, _Mapping):
         for key, value in node.value:
-            if key.value == "id" and isinstance(value, yaml.ScalarNode) and value.tag == _STR:
+            if key.value == "id" and isinstance(value, _Scalar) and value.tag == _STR:
                 return value.value
     return None
 
@@ -282,10 +429,10 @@ class _Invalid(Exception):
     """A field could not be read; its problem is already recorded."""
 
 
-def _kind_of(node: yaml.Node) -> str:
-    if isinstance(node, yaml.MappingNode):
+def _kind_of(node: _Node) -> str:
+    if isinstance(node, _Mapping):
         return "a mapping"
-    if isinstance(node, yaml.SequenceNode):
+    if isinstance(node, _Sequence):
         return "a list"
     return f"the text {truncate(display(node.value), 40)!r}" if node.value else "nothing"
 
@@ -307,36 +454,50 @@ _TOP_KEYS = ({"sources", "actors"}, {"version", "relations", "stances"})
 
 
 class _Builder:
-    def __init__(self, path: Path, shown: str, max_bytes: int, report: Progress):
+    """Checks nodes and makes the model. Section items arrive one at a time (from the
+    composer, or from ``section`` for a section that could not be streamed); relations and
+    stances are finished as they come once the sources and actors are known, and are kept
+    for the end otherwise."""
+
+    def __init__(self, path: Path, shown: str, max_bytes: int, report: Progress, lines: int):
         self.path = path
         self.shown = shown
         self.max_bytes = max_bytes
         self.report = report
+        self.lines = lines
+        self.items_read = 0
         self.problems: list[Problem] = []
-        self.visited: set[int] = set()
         self.source_text: dict[str, str] = {}
         # Ids of every item written in each section, valid or not, so that a reference to a
         # broken item is not reported a second time as a reference to an unknown one.
         self.declared: dict[str, Collection[str]] = {name: set() for name in _SECTION_KEYS}
+        self.first_lines: dict[str, dict[str, int]] = {}
+        self.values: dict[str, list] = {name: [] for name in _SECTION_KEYS}
+        self.waiting: dict[str, list] = {"relations": [], "stances": []}
+        self.closed: set[str] = set()
+        self.readers = {
+            "sources": self.read_source,
+            "actors": self.read_actor,
+            "relations": self.read_relation_fields,
+            "stances": self.read_stance_fields,
+        }
+        self.finishers = {"relations": self.finish_relation, "stances": self.finish_stance}
 
     # -- reporting
 
-    def problem(self, node: yaml.Node, message: str, item_id: str | None = None) -> None:
+    def problem(self, node: _Node, message: str, item_id: str | None = None) -> None:
         mark = node.start_mark
         self.problems.append(Problem(self.shown, mark.line + 1, mark.column + 1, message, item_id))
 
-    def invalid(self, node: yaml.Node, message: str, item_id: str | None = None) -> _Invalid:
+    def invalid(self, node: _Node, message: str, item_id: str | None = None) -> _Invalid:
         self.problem(node, message, item_id)
         return _Invalid()
 
     # -- shapes
 
-    def _check_node(self, node: yaml.Node, item_id: str | None) -> None:
-        """Refuse explicit tags and aliases before looking at a node's shape."""
-        if id(node) in self.visited:
-            # The C composer hands back one node object for an anchor and its aliases.
-            raise self.invalid(node, "anchors and aliases are not allowed", item_id)
-        self.visited.add(id(node))
+    def _check_node(self, node: _Node, item_id: str | None) -> None:
+        """Refuse explicit tags before looking at a node's shape (the composer has already
+        refused anchors and aliases)."""
         if node.tag not in (_STR, _SEQ, _MAP):
             raise self.invalid(
                 node,
@@ -346,22 +507,22 @@ class _Builder:
 
     def mapping(
         self,
-        node: yaml.Node,
+        node: _Node,
         keys: tuple[set[str], set[str]],
         item_id: str | None,
         what: str,
-    ) -> dict[str, yaml.Node]:
+    ) -> dict[str, _Node]:
         required, optional = keys
         self._check_node(node, item_id)
-        if not isinstance(node, yaml.MappingNode):
+        if not isinstance(node, _Mapping):
             raise self.invalid(
                 node, f"expected {what} (a mapping), found {_kind_of(node)}", item_id
             )
-        fields: dict[str, yaml.Node] = {}
+        fields: dict[str, _Node] = {}
         key_lines: dict[str, int] = {}
         allowed = required | optional
         for key_node, value in node.value:
-            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != _STR:
+            if not isinstance(key_node, _Scalar) or key_node.tag != _STR:
                 self.problem(key_node, "keys must be plain text", item_id)
                 continue
             key = key_node.value
@@ -391,21 +552,21 @@ class _Builder:
             self.problem(node, f"{what} is missing {names}", item_id)
         return fields
 
-    def sequence(self, node: yaml.Node, item_id: str | None, what: str) -> list[yaml.Node]:
+    def sequence(self, node: _Node, item_id: str | None, what: str) -> list[_Node]:
         self._check_node(node, item_id)
-        if not isinstance(node, yaml.SequenceNode):
+        if not isinstance(node, _Sequence):
             raise self.invalid(node, f"expected {what} (a list), found {_kind_of(node)}", item_id)
         return node.value
 
-    def text(self, node: yaml.Node, item_id: str | None, field: str, *, empty=False) -> str:
+    def text(self, node: _Node, item_id: str | None, field: str, *, empty=False) -> str:
         self._check_node(node, item_id)
-        if not isinstance(node, yaml.ScalarNode):
+        if not isinstance(node, _Scalar):
             raise self.invalid(node, f"`{field}` must be text, found {_kind_of(node)}", item_id)
         if not empty and not node.value.strip():
             raise self.invalid(node, f"`{field}` is empty", item_id)
         return node.value
 
-    def slug(self, node: yaml.Node, item_id: str | None, field: str) -> str:
+    def slug(self, node: _Node, item_id: str | None, field: str) -> str:
         value = self.text(node, item_id, field)
         if not _SLUG.match(value):
             raise self.invalid(
@@ -416,7 +577,7 @@ class _Builder:
             )
         return value
 
-    def choice(self, node: yaml.Node, item_id: str | None, field: str, allowed) -> str:
+    def choice(self, node: _Node, item_id: str | None, field: str, allowed) -> str:
         value = self.text(node, item_id, field)
         if value not in allowed:
             close = difflib.get_close_matches(value, list(allowed), n=1)
@@ -439,43 +600,36 @@ class _Builder:
             raise self.invalid(node, f"`{field}` must be {bounds}, not {number}", item_id)
         return number
 
-    def optional(self, fields: dict[str, yaml.Node], key: str, read, *args):
+    def optional(self, fields: dict[str, _Node], key: str, read, *args):
         return read(fields[key], *args) if key in fields else None
 
     # -- sections
 
-    def build(self, root: yaml.Node) -> KnowledgeBase:
+    def build(self, root: _Node, streamed: set[str]) -> KnowledgeBase:
         try:
             top = self.mapping(root, _TOP_KEYS, None, "the knowledge base")
         except _Invalid:
             raise LoadError(self.problems) from None
         if "version" in top:
             self._guard(self.choice, top["version"], None, "version", ("1",))
-
-        sources = self.section(top, "sources", self.read_source)
-        actors = self.section(top, "actors", self.read_actor)
-        relation_fields = self.section(top, "relations", self.read_relation_fields)
-        stance_fields = self.section(top, "stances", self.read_stance_fields)
-
-        actor_ids = self.declared["actors"]
-        self.check_actor_references(actors, actor_ids)
-        self.source_text = {source.id: source.text for source in sources}
-        self.quotes_done = 0
-        self.quotes_total = sum(
-            len(fields["evidence"].value)
-            for fields in relation_fields + stance_fields
-            if isinstance(fields.get("evidence"), yaml.SequenceNode)
-        )
-        relations = [self._guard(self.finish_relation, f, actor_ids) for f in relation_fields]
-        stances = [self._guard(self.finish_stance, f, actor_ids) for f in stance_fields]
+        for name in _SECTION_KEYS:
+            if name not in streamed:
+                self.section(top, name)
+        self.check_actor_references(self.values["actors"], self.declared["actors"])
+        for name, waiting in self.waiting.items():
+            finish = self.finishers[name]
+            for fields in waiting:
+                value = self._guard(finish, fields, self.declared["actors"])
+                if value is not None:
+                    self.values[name].append(value)
         if self.problems:
             raise LoadError(self.problems)
-        self.report(4, 4, "done")
+        self.report(self.lines, self.lines, "done")
         return KnowledgeBase(
-            sources=tuple(sources),
-            actors=tuple(actor for actor, _ in actors),
-            relations=tuple(relations),
-            stances=tuple(stances),
+            sources=tuple(self.values["sources"]),
+            actors=tuple(actor for actor, _ in self.values["actors"]),
+            relations=tuple(self.values["relations"]),
+            stances=tuple(self.values["stances"]),
             path=self.shown,
         )
 
@@ -485,40 +639,60 @@ class _Builder:
         except _Invalid:
             return None
 
-    def section(self, top: dict[str, yaml.Node], name: str, read_item) -> list:
-        """Read each item of a section with ``read_item(node, peeked_id)``; ids unique."""
+    def section(self, top: dict[str, _Node], name: str) -> None:
+        """Read a section the composer could not stream (not a plain list, or repeated)."""
         if name not in top:
-            return []
-        first_line: dict[str, int] = {}
-        self.declared[name] = first_line.keys()
+            return
+        self.open_section(name)
         node = top[name]
-        if isinstance(node, yaml.ScalarNode) and node.tag == _STR and node.value == "":
-            return []  # `relations:` with nothing after it is an empty list
-        items = self._guard(self.sequence, node, None, f"`{name}`")
-        if items is None:
-            return []
-        values = []
-        for item in items:
-            item_id = _peek_id(item)
-            if item_id is not None and item_id in first_line:
-                self.problem(
-                    item,
-                    f"duplicate id {item_id!r} in `{name}` (first at line "
-                    f"{first_line[item_id]}); ids must be unique",
-                    item_id,
-                )
-                continue
-            if item_id is not None:
-                first_line[item_id] = item.start_mark.line + 1
-            value = self._guard(read_item, item, item_id)
-            if value is not None:
-                values.append(value)
-        return values
+        if not (isinstance(node, _Scalar) and node.tag == _STR and node.value == ""):
+            # (`relations:` with nothing after it is an empty list)
+            for item in self._guard(self.sequence, node, None, f"`{name}`") or ():
+                self.section_item(name, item)
+        self.close_section(name)
 
-    def item_id(self, fields: dict[str, yaml.Node]) -> str | None:
+    def open_section(self, name: str) -> None:
+        self.first_lines[name] = {}
+        self.declared[name] = self.first_lines[name].keys()
+
+    def section_item(self, name: str, item: _Node) -> None:
+        """Read one item of a section; ids must be unique within it."""
+        self.items_read += 1
+        if self.items_read % 512 == 0:
+            self.report(item.start_mark.line, self.lines, "checking")
+        first_line = self.first_lines[name]
+        item_id = _peek_id(item)
+        if item_id is not None and item_id in first_line:
+            self.problem(
+                item,
+                f"duplicate id {item_id!r} in `{name}` (first at line "
+                f"{first_line[item_id]}); ids must be unique",
+                item_id,
+            )
+            return
+        if item_id is not None:
+            first_line[item_id] = item.start_mark.line + 1
+        value = self._guard(self.readers[name], item, item_id)
+        if value is None:
+            return
+        if name in self.waiting:
+            if not {"sources", "actors"} <= self.closed:
+                self.waiting[name].append(value)  # finished once every actor is known
+                return
+            value = self._guard(self.finishers[name], value, self.declared["actors"])
+            if value is None:
+                return
+        self.values[name].append(value)
+
+    def close_section(self, name: str) -> None:
+        self.closed.add(name)
+        if name == "sources":
+            self.source_text = {source.id: source.text for source in self.values["sources"]}
+
+    def item_id(self, fields: dict[str, _Node]) -> str | None:
         return self._guard(self.slug, fields["id"], None, "id") if "id" in fields else None
 
-    def read_source(self, node: yaml.Node, peeked_id: str | None):
+    def read_source(self, node: _Node, peeked_id: str | None):
         fields = self.mapping(node, _SECTION_KEYS["sources"], peeked_id, "a source")
         source_id = self.item_id(fields)
         values = {}
@@ -555,7 +729,7 @@ class _Builder:
         )
         return source
 
-    def read_source_text(self, node: yaml.Node, relative: str, source_id: str) -> str | None:
+    def read_source_text(self, node: _Node, relative: str, source_id: str) -> str | None:
         normal = os.path.normpath(relative)
         if Path(relative).is_absolute() or normal == ".." or normal.startswith(".." + os.sep):
             self.problem(
@@ -575,7 +749,7 @@ class _Builder:
                     self.problems.append(inner)  # the place inside the text file itself
             return None
 
-    def read_actor(self, node: yaml.Node, peeked_id: str | None):
+    def read_actor(self, node: _Node, peeked_id: str | None):
         fields = self.mapping(node, _SECTION_KEYS["actors"], peeked_id, "an actor")
         actor_id = self.item_id(fields)
         name = (
@@ -623,14 +797,14 @@ class _Builder:
         hint = f"; did you mean {close[0]!r}?" if close else f"; add it to the {what}s section"
         self.problem(node, f"unknown {what} {value!r}{hint}", item_id)
 
-    def read_relation_fields(self, node: yaml.Node, peeked_id: str | None):
+    def read_relation_fields(self, node: _Node, peeked_id: str | None):
         fields = self.mapping(node, _SECTION_KEYS["relations"], peeked_id, "a relation")
         relation_id = self.item_id(fields)
         if relation_id is None:
             raise _Invalid()
         return fields
 
-    def read_stance_fields(self, node: yaml.Node, peeked_id: str | None):
+    def read_stance_fields(self, node: _Node, peeked_id: str | None):
         fields = self.mapping(node, _SECTION_KEYS["stances"], peeked_id, "a stance")
         stance_id = self.item_id(fields)
         if stance_id is None:
@@ -721,7 +895,7 @@ class _Builder:
             raise _Invalid()
         return Stance(id=stance_id, actor=actor, issue=issue, position=position, evidence=evidence)
 
-    def date(self, node: yaml.Node, item_id: str) -> str:
+    def date(self, node: _Node, item_id: str) -> str:
         value = self.text(node, item_id, "date")
         valid = bool(_DATE.match(value))
         if valid:
@@ -749,12 +923,9 @@ class _Builder:
             self.problem(fields["evidence"], "`evidence` needs at least one quote", item_id)
             return None
         found = [self._guard(self.evidence, item, item_id) for item in items]
-        self.quotes_done += len(items)
-        if self.quotes_done % 1024 < len(items):
-            self.report(self.quotes_done, self.quotes_total, "verifying quotes")
         return None if None in found else tuple(found)
 
-    def evidence(self, node: yaml.Node, item_id: str) -> Evidence:
+    def evidence(self, node: _Node, item_id: str) -> Evidence:
         fields = self.mapping(node, _EVIDENCE_KEYS, item_id, "a quote")
         source_id = self._guard(self.optional, fields, "source", self.slug, item_id, "source")
         quote = self._guard(self.optional, fields, "quote", self.text, item_id, "quote")
