@@ -345,7 +345,8 @@ def test_progress_is_reported(tmp_path):
 
 def test_progress_runs_through_the_file_to_its_end(tmp_path):
     """Progress counts lines of the file as its items are read, ending at the last one."""
-    actors = "".join(f"  - id: actor-{n}\n    name: Actor {n}\n    kind: state\n" for n in range(1100))
+    actor = "  - id: actor-{0}\n    name: Actor {0}\n    kind: state\n"
+    actors = "".join(actor.format(n) for n in range(1100))
     path = write_kb(tmp_path, RELATION, header=HEADER.replace("actors:\n", "actors:\n" + actors))
     seen = []
     load_knowledge_base(path, progress=lambda d, t, s: seen.append((d, t, s)))

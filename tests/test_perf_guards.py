@@ -173,11 +173,6 @@ def _single_quote_neighbours(actors: ActorList, kb: KnowledgeBase) -> int:
     return next(row for row in range(actors.row_count - 1) if one_quote(row) and one_quote(row + 1))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="ExplorerScreen.item is reactive with bindings=True, so every cursor move calls "
-    "refresh_bindings() and the Footer recomposes all its keys and forces a full layout",
-)
 async def test_a_cursor_move_that_changes_no_key_leaves_the_footer_alone(
     monkeypatch, big_kb, explorer, settle
 ):

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from platformdirs import user_cache_dir
 
-from .loader import MAX_BYTES, Progress, load_knowledge_base
+from .loader import MAX_BYTES, Progress, collector_paused, load_knowledge_base
 from .model import (
     Actor,
     Confidence,
@@ -56,7 +56,8 @@ def load(
 ) -> KnowledgeBase:
     """Load a knowledge base, from the cache when it is still valid. Raises ``LoadError``."""
     path = Path(path)
-    cached = read_entry(path)
+    with collector_paused():
+        cached = read_entry(path)
     if cached is not None:
         return cached
     kb = load_knowledge_base(path, progress=progress, max_bytes=max_bytes)

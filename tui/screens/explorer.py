@@ -114,7 +114,7 @@ class ExplorerScreen(Screen[None]):
     ]
 
     actor_id: reactive[str | None] = reactive(None, init=False)
-    item: reactive[ItemRef | None] = reactive(None, init=False, bindings=True)
+    item: reactive[ItemRef | None] = reactive(None, init=False)
     evidence_index: reactive[int] = reactive(0, init=False)
 
     def __init__(self, kb: KnowledgeBase, filters: Filters | None = None) -> None:
@@ -202,8 +202,15 @@ class ExplorerScreen(Screen[None]):
         items = items_of(self.kb, actor_id)
         self.item = items[0] if items else None
 
-    def watch_item(self) -> None:
+    def watch_item(self, old: ItemRef | None, new: ItemRef | None) -> None:
         self.evidence_index = 0
+        # Only the quote-stepping keys depend on the item; rebuilding the footer on every
+        # cursor move would cost a full layout each time.
+        if self._steps_quotes(old) != self._steps_quotes(new):
+            self.refresh_bindings()
+
+    def _steps_quotes(self, item: ItemRef | None) -> bool:
+        return len(evidence_of(self.kb, item)) > 1
 
     def _show(self, place: Place) -> None:
         # Each assignment resets the ones after it, so they go in this order.
@@ -285,7 +292,7 @@ class ExplorerScreen(Screen[None]):
         if action == "forward":
             return True if self.can_go_forward else None
         if action in ("next_quote", "previous_quote"):
-            return True if len(evidence_of(self.kb, self.item)) > 1 else None
+            return True if self._steps_quotes(self.item) else None
         return True
 
     def action_search(self) -> None:

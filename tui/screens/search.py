@@ -17,7 +17,7 @@ from textual.widgets.option_list import Option
 from ..sanitize import display, truncate
 from ..search import Hit, SearchIndex
 
-MAX_RESULTS = 100
+MAX_RESULTS = 25
 MAX_CONTEXT = 160  # characters of a hit's context line; names can be absurdly long
 _BADGE_WIDTH = max(len(kind) for kind in ("actor", "relation", "stance", "quote"))
 
@@ -87,13 +87,15 @@ class SearchScreen(ModalScreen[Hit | None]):
         else:
             count = len(self.hits)
             message = f"{count}+ results" if more else f"{count} result{'s' * (count != 1)}"
-        status.update(Content(message))
+        status.update(Content(message), layout=False)  # one line, whatever it says
         match_style, badge_style, context_style = (
             Style.from_styles(self.get_component_styles(name))
             for name in ("search--match", "search--badge", "search--context")
         )
         results = self.query_one(OptionList)
         results.clear_options()
+        if not self.hits:
+            return
         results.add_options(
             Option(
                 Content.assemble(
@@ -107,8 +109,7 @@ class SearchScreen(ModalScreen[Hit | None]):
             )
             for hit in self.hits
         )
-        if self.hits:
-            results.highlighted = 0
+        results.highlighted = 0
 
     def action_move(self, action: str) -> None:
         getattr(self.query_one(OptionList), f"action_{action}")()
