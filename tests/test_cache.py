@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 
+import msgspec
 import pytest
 
 from tests.kb_files import write_kb
@@ -115,3 +118,23 @@ def test_failed_load_writes_no_entry(tmp_path, cache_dir):
     with pytest.raises(LoadError):
         cache.load(path)
     assert not cache_dir.exists() or not any(cache_dir.iterdir())
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"sources": 1},  # another shape altogether
+        {"sources": [], "actors": [], "relations": [["r", "a", "b"]], "stances": []},
+    ],
+)
+def test_an_entry_of_another_shape_is_not_trusted_even_with_its_checksum(kb_path, payload):
+    """An entry from another version of the model, intact but not this model: a miss."""
+    cache.load(kb_path)
+    entry = cache.entry_path(kb_path)
+    header_line, _, _ = entry.read_bytes().partition(b"\n")
+    header = json.loads(header_line)
+    body = msgspec.msgpack.encode(payload)
+    header["sha256"] = hashlib.sha256(body).hexdigest()
+    entry.write_bytes(json.dumps(header).encode() + b"\n" + body)
+    assert cache.read_entry(kb_path) is None
+    assert cache.load(kb_path).relation_by_id["haftar-meets-italy"].polarity == 1

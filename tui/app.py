@@ -13,7 +13,10 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.worker import get_current_worker
 
-from . import cache
+from . import (
+    cache,
+    views,  # each view's modules load on first use (see views/__init__.py)
+)
 from .filters import Filters, apply
 from .loader import MAX_BYTES, LoadError, collector_paused
 from .model import KnowledgeBase
@@ -21,7 +24,6 @@ from .screens.explorer import ExplorerScreen
 from .screens.loading import LoadingScreen
 from .screens.search import SearchScreen
 from .search import SearchIndex
-from .views import ExportScreen, FilterScreen
 
 DEFAULT_THEME = "textual-dark"
 YOUNG_GENERATION_THRESHOLD = 10_000
@@ -142,14 +144,14 @@ class StakeholderApp(App[LoadError | None]):
 
     def action_edit_filters(self) -> None:
         if self.knowledge_base is not None:
-            self.push_screen(FilterScreen(self.filters), self.set_filters)
+            self.push_screen(views.FilterScreen(self.filters), self.set_filters)
 
     def action_clear_filters(self) -> None:
         self.set_filters(Filters())
 
     def action_export(self) -> None:
         if self.knowledge_base is not None:  # the dialog reports what it wrote
-            self.push_screen(ExportScreen(self.knowledge_base, self.filters))
+            self.push_screen(views.ExportScreen(self.knowledge_base, self.filters))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "command_palette" and isinstance(self.screen, SearchScreen):

@@ -19,11 +19,11 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer
 
+from .. import views  # each view's modules load on first use (see views/__init__.py)
 from ..commands import GoToProvider
 from ..filters import Filters
 from ..model import KnowledgeBase
 from ..search import Hit
-from ..views import NeighbourhoodScreen, StanceMatrixScreen, TimelineScreen
 from ..views.filter_bar import FilterBar
 from ..widgets.actor_detail import ActorDetail
 from ..widgets.actor_list import ActorList
@@ -326,14 +326,14 @@ class ExplorerScreen(Screen[None]):
             self.maximize(self.focused)
 
     def action_matrix(self) -> None:
-        self.app.push_screen(StanceMatrixScreen(self.kb, self.filters))
+        self.app.push_screen(views.StanceMatrixScreen(self.kb, self.filters))
 
     def action_neighbourhood(self) -> None:
         if self.actor_id is not None:
-            self.app.push_screen(NeighbourhoodScreen(self.kb, self.actor_id, self.filters))
+            self.app.push_screen(views.NeighbourhoodScreen(self.kb, self.actor_id, self.filters))
 
     def action_timeline(self) -> None:
-        self.app.push_screen(TimelineScreen(self.kb, self.filters))
+        self.app.push_screen(views.TimelineScreen(self.kb, self.filters))
 
     def action_help(self) -> None:
         self.app.push_screen(HelpScreen(self))

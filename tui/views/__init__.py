@@ -2,17 +2,27 @@
 
 Each screen takes an already filtered ``KnowledgeBase`` (``tui.filters.apply``) and an
 optional ``Filters`` to show in its filter bar; the app owns the one ``Filters`` state.
+
+The screens are imported on first use (PEP 562), so that the explorer starts without
+loading the views, the analysis and the export formats it may never need.
 """
 
-from .date_window_screen import DateWindowScreen
-from .export_screen import ExportScreen
-from .filter_bar import FilterBar
-from .filter_screen import FilterScreen
-from .matrix import StanceMatrixScreen
-from .neighbourhood import NeighbourhoodScreen
-from .quote_screen import QuoteScreen
-from .relations_screen import RelationsScreen
-from .timeline import TimelineScreen
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+_MODULE_OF = {
+    "DateWindowScreen": "date_window_screen",
+    "ExportScreen": "export_screen",
+    "FilterBar": "filter_bar",
+    "FilterScreen": "filter_screen",
+    "NeighbourhoodScreen": "neighbourhood",
+    "QuoteScreen": "quote_screen",
+    "RelationsScreen": "relations_screen",
+    "StanceMatrixScreen": "matrix",
+    "TimelineScreen": "timeline",
+}
 
 __all__ = [
     "DateWindowScreen",
@@ -25,3 +35,22 @@ __all__ = [
     "StanceMatrixScreen",
     "TimelineScreen",
 ]
+
+if TYPE_CHECKING:
+    from .date_window_screen import DateWindowScreen
+    from .export_screen import ExportScreen
+    from .filter_bar import FilterBar
+    from .filter_screen import FilterScreen
+    from .matrix import StanceMatrixScreen
+    from .neighbourhood import NeighbourhoodScreen
+    from .quote_screen import QuoteScreen
+    from .relations_screen import RelationsScreen
+    from .timeline import TimelineScreen
+
+
+def __getattr__(name: str) -> object:
+    if name not in _MODULE_OF:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{_MODULE_OF[name]}", __name__), name)
+    globals()[name] = value
+    return value
