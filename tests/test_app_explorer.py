@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from fixtures_kb import HOSTILE_QUOTE, explorer_kb, hostile_kb
 from textual.widgets import Static
 
@@ -248,6 +249,23 @@ async def test_zoom_fills_the_screen_with_the_focused_pane(explorer):
         await pilot.pause()
         assert screen.maximized is None
         assert pilot.app.focused.id == "source-text"
+
+
+@pytest.mark.parametrize("size", [(80, 24), (100, 30), (120, 40)])
+@pytest.mark.parametrize("key, pane", [("1", "actors"), ("2", "relations"), ("3", "detail"),
+                                       ("4", "source")])
+async def test_zoom_gives_each_pane_the_whole_body_at_every_size(explorer, size, key, pane):
+    width, height = size
+    async with app_for().run_test(size=size) as pilot:
+        screen = await explorer(pilot)
+        await pilot.press(key, "z")
+        await pilot.pause()
+        zoomed = screen.maximized
+        assert zoomed is not None and zoomed.id == pane
+        assert zoomed.region.width == width and zoomed.region.height == height - 1  # footer
+        await pilot.press("z")
+        await pilot.pause()
+        assert screen.maximized is None
 
 
 async def test_sort_key_cycles_the_order_and_keeps_the_highlighted_actor(explorer):

@@ -71,6 +71,8 @@ def describe(kb: KnowledgeBase, actor_id: str | None) -> Text:
 class ActorDetail(VerticalScroll):
     """``ActorDetail(kb)``: the detail of ``actor_id``."""
 
+    ALLOW_MAXIMIZE = True  # z zooms it like the other panes (containers do not by default)
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("k", "scroll_up", "Scroll up", show=False),
         Binding("j", "scroll_down", "Scroll down", show=False),
