@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fixtures_kb import explorer_kb
-from textual.widgets import Input
+from textual.widgets import Footer, Input
 
 from tui.app import StakeholderApp
 from tui.filters import Filters
@@ -119,3 +119,16 @@ async def test_export_writes_the_filtered_view(explorer, settle, tmp_path, monke
 
     data = json.loads((tmp_path / "out.json").read_text())
     assert data["relations"] and all(r["polarity"] == 2 for r in data["relations"])
+
+
+async def test_the_footer_stays_compact_at_80_columns_after_filtering(explorer, settle):
+    app = app_for()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await explorer(pilot)
+        assert screen.query_one(Footer).compact
+        app.set_filters(Filters(polarity=(-2, -1)))
+        await settle(pilot, lambda: screen.query_one(FilterBar).filters.is_active)
+        assert screen.query_one(Footer).compact
+        await pilot.press("X")
+        await settle(pilot, lambda: not screen.query_one(FilterBar).filters.is_active)
+        assert screen.query_one(Footer).compact

@@ -33,6 +33,12 @@ from ..widgets.source_view import SourceView
 from .help import HelpScreen
 from .search import SearchScreen
 
+
+def _compact_footer(width: int) -> bool:
+    """The roomy footer style fits from about 100 columns; below, the compact one."""
+    return width < 100
+
+
 # Where Esc goes back to from each pane (the ids of the focusable panes).
 PREVIOUS_PANE = {"relations": "actors", "detail": "relations", "source-text": "relations"}
 
@@ -138,7 +144,7 @@ class ExplorerScreen(Screen[None]):
                     ExplorerScreen.item, ExplorerScreen.evidence_index
                 )
         yield FilterBar(self.filters)
-        yield Footer()
+        yield Footer(compact=_compact_footer(self.app.size.width))  # composed again on refill
 
     def on_mount(self) -> None:
         actors = self.query_one(ActorList)
@@ -181,8 +187,7 @@ class ExplorerScreen(Screen[None]):
         actors.focus()
 
     def on_resize(self, event: events.Resize) -> None:
-        # The roomy footer style fits from about 100 columns; below, the compact one.
-        self.query_one(Footer).compact = event.size.width < 100
+        self.query_one(Footer).compact = _compact_footer(event.size.width)
 
     # --- the selection ----------------------------------------------------------------
 
