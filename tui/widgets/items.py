@@ -83,4 +83,5 @@ def describe_item(kb: KnowledgeBase, item: ItemRef | None) -> str:
             f"per {claim_of(kb, relation)}" if relation.asserted_by else claim_of(kb, relation),
         )
     )
-    return f"{facts}\n{display(relation.summary)}"
+    # The summary first: in a short pane it is the line that stays in view.
+    return f"{display(relation.summary)}\n{facts}"

@@ -10,6 +10,7 @@ from textual.widgets import Static
 
 from ..model import Evidence, KnowledgeBase
 from ..sanitize import display
+from .claim_block import ClaimBlock
 from .items import ItemRef, describe_item, evidence_of
 from .source_text import SourceText
 
@@ -28,7 +29,7 @@ class SourceView(Vertical):
         super().__init__(id=id)
         self.kb = kb
         self._update_pending = False
-        self._claim = Static(id="claim", markup=False)
+        self._claim = ClaimBlock(id="claim")
         self._citation = Static(id="citation", markup=False)
         self._text = SourceText(id="source-text")
 
@@ -65,8 +66,7 @@ class SourceView(Vertical):
         found = evidence_of(self.kb, self.item)
         evidence = self.evidence
         claim = describe_item(self.kb, self.item)
-        self._claim.update(Content(claim))
-        self._claim.display = bool(claim)
+        self._claim.show(claim)
         if evidence is None:
             citation.update("")
             citation.display = False

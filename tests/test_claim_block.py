@@ -1,0 +1,64 @@
+"""The claim block: the whole claim when there is room, a marked cut when there is not."""
+
+from __future__ import annotations
+
+import pytest
+from fixtures_kb import explorer_kb
+from textual.app import App, ComposeResult
+
+from tui.app import StakeholderApp
+from tui.widgets.claim_block import ELLIPSIS, ClaimBlock
+from tui.widgets.items import ItemRef
+
+LONG = "The summary of the claim, one sentence long.\n" + " · ".join(
+    f"fact number {n}" for n in range(12)
+)
+
+
+class ClaimHost(App[None]):
+    CSS = "ClaimBlock { width: 30; height: auto; } .short { max-height: 3; }"
+
+    def compose(self) -> ComposeResult:
+        yield ClaimBlock(id="block")
+
+
+@pytest.mark.parametrize("short", [False, True])
+async def test_a_claim_is_shown_whole_or_cut_with_a_mark(short):
+    app = ClaimHost()
+    async with app.run_test(size=(40, 20)) as pilot:
+        block = app.query_one(ClaimBlock)
+        block.set_class(short, "short")
+        block.show(LONG)
+        await pilot.pause()
+        shown = [line.plain for line in block.lines(block.content_region.width)]
+        assert shown[0].startswith("The summary of the claim")
+        assert block.region.height == len(shown)
+        if short:
+            assert len(shown) == 3 and shown[-1].endswith(ELLIPSIS)
+            assert all(len(line) <= 30 for line in shown)
+        else:
+            assert len(shown) > 3 and not any(line.endswith(ELLIPSIS) for line in shown)
+            assert " ".join(shown).replace("  ", " ") == LONG.replace("\n", " ")
+
+
+async def test_an_empty_claim_hides_the_block():
+    app = ClaimHost()
+    async with app.run_test(size=(40, 20)) as pilot:
+        block = app.query_one(ClaimBlock)
+        block.show("")
+        await pilot.pause()
+        assert not block.display
+
+
+async def test_at_80x24_the_summary_of_the_highlighted_relation_is_in_view(explorer):
+    kb = explorer_kb()
+    app = StakeholderApp(knowledge_base=kb)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await explorer(pilot)
+        relation = next(r for r in kb.relations if r.source == screen.actor_id)
+        screen.item = ItemRef("relation", relation.id)
+        await pilot.pause()
+        block = screen.query_one(ClaimBlock)
+        first = block.lines(block.content_region.width)[0].plain
+        assert relation.summary.startswith(first.rstrip(" " + ELLIPSIS)[:20])
+        assert block.region.height <= 2
