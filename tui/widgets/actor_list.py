@@ -288,8 +288,14 @@ class ActorList(ScrollView, can_focus=True, inherit_bindings=False):
 
         style = base
         if row_index == self._cursor:
-            style += self.get_component_rich_style("actor-list--cursor", partial=True)
-        detail_style = style + self.get_component_rich_style("actor-list--detail", partial=True)
+            # The full style: its translucent (blurred) background blended over the list's,
+            # its "auto" foreground resolved against the result.
+            style += self.get_component_rich_style("actor-list--cursor")
+            detail_style = style
+        else:
+            detail_style = style + self.get_component_rich_style(
+                "actor-list--detail", partial=True
+            )
         count = f" {row.count:>{self._count_width}}"
         kind = ""
         if self.sorting is not SortOrder.KIND and width >= 30:

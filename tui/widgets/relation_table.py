@@ -140,14 +140,12 @@ class RelationTable(DataTable, inherit_bindings=True):
         self.border_title = Content(f"{fit(display(actor.name), 40)} · {counts}")
 
     def _polarity_style(self, value: int) -> str:
+        # The text- variants: the theme's shades made to be read on its own background.
         colours = self.app.theme_variables
-        return {
-            2: f"bold {colours.get('success', 'green')}",
-            1: colours.get("success", "green"),
-            0: "",
-            -1: colours.get("error", "red"),
-            -2: f"bold {colours.get('error', 'red')}",
-        }[max(-2, min(2, value))]
+        good, bad = colours.get("text-success", "green"), colours.get("text-error", "red")
+        return {2: f"bold {good}", 1: good, 0: "", -1: bad, -2: f"bold {bad}"}[
+            max(-2, min(2, value))
+        ]
 
     def _relation_cells(self, relation: Relation, actor_id: str | None) -> list[Text]:
         counterpart_id = relation.counterpart(actor_id or relation.source)
