@@ -10,6 +10,7 @@ from tui.analysis import (
     MatrixCell,
     most_connected,
     neighbourhood,
+    net_label,
     polarity_sign,
     stance_matrix,
     timeline,
@@ -40,9 +41,9 @@ def test_polarity_sign(value, sign):
 def test_matrix_cell_sums_what_the_row_does_to_the_column(kb):
     actors = ["khalifa-haftar", "italy", "gna"]
     matrix = stance_matrix(kb, actors)
-    # visits +1, threatens -2: Haftar -> Italy nets -1
+    # visits +1, threatens -2: Haftar -> Italy nets -1, and is mixed
     assert matrix[("khalifa-haftar", "italy")] == MatrixCell(
-        -1, ("haftar-visits-italy", "haftar-threatens-italy")
+        -1, ("haftar-visits-italy", "haftar-threatens-italy"), mixed=True
     )
     # the other direction is a different cell: Italy deals with Haftar, polarity 0
     assert matrix[("italy", "khalifa-haftar")] == MatrixCell(0, ("italy-meets-haftar",))
@@ -201,3 +202,10 @@ def test_timeline_window_keeps_overlapping_periods(kb):
         "haftar-opposes-gna",
         "published:news24-haftar-rome",
     ]
+
+
+def test_a_net_label_says_zero_plainly_and_marks_a_mixed_pair():
+    assert net_label(MatrixCell(0, ("a",))) == "0"
+    assert net_label(MatrixCell(2, ("a",))) == "+2"
+    assert net_label(MatrixCell(-1, ("a", "b"), mixed=True)) == "−1 ±"
+    assert net_label(MatrixCell(0, ("a", "b"), mixed=True)) == "0 ±"

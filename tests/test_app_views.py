@@ -8,6 +8,7 @@ from textual.widgets import Footer, Input
 from tui.app import StakeholderApp
 from tui.filters import Filters
 from tui.screens.explorer import ExplorerScreen
+from tui.screens.help import HelpScreen, key_rows
 from tui.views import (
     ExportScreen,
     FilterScreen,
@@ -132,3 +133,24 @@ async def test_the_footer_stays_compact_at_80_columns_after_filtering(explorer, 
         await pilot.press("X")
         await settle(pilot, lambda: not screen.query_one(FilterBar).filters.is_active)
         assert screen.query_one(Footer).compact
+
+
+async def test_question_mark_lists_the_keys_of_each_view(explorer, settle):
+    async with app_for().run_test(size=(80, 24)) as pilot:
+        await explorer(pilot)
+        for key, view, own_key in (("m", StanceMatrixScreen, "Kind"),
+                                   ("n", NeighbourhoodScreen, "1/2 hops"),
+                                   ("t", TimelineScreen, "Window")):
+            await pilot.press(key)
+            await settle(pilot, lambda view=view: isinstance(pilot.app.screen, view))
+            await pilot.press("question_mark")
+            await settle(pilot, lambda: isinstance(pilot.app.screen, HelpScreen))
+            titles = [title for title, _ in pilot.app.screen.sections()]
+            assert titles[:2] == ["Everywhere", view.HELP_TITLE]
+            rows = [description for _, node in pilot.app.screen.sections()
+                    for _, description, _ in key_rows(node)]
+            assert own_key in rows and "Close" in rows
+            await pilot.press("escape")
+            await settle(pilot, lambda view=view: isinstance(pilot.app.screen, view))
+            await pilot.press("escape")
+            await settle(pilot, lambda: isinstance(pilot.app.screen, ExplorerScreen))

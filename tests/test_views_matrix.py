@@ -29,8 +29,8 @@ async def test_rows_and_columns_are_the_most_connected_actors():
         table = screen.query_one(MatrixTable)
         assert screen.actor_ids[:4] == ["khalifa-haftar", "italy", "lna", "gna"]
         assert table.row_count == len(table.columns) == 12
-        # cell (Haftar, Italy): visits +1 and threatens -2 net -1
-        assert table.get_cell_at(Coordinate(0, 1)).plain == "−"
+        # cell (Haftar, Italy): visits +1 and threatens -2: mixed (net -1)
+        assert table.get_cell_at(Coordinate(0, 1)).plain == "±"
         assert table.get_cell_at(Coordinate(1, 3)).plain == "++"  # Italy backs the GNA
         assert table.get_cell_at(Coordinate(1, 0)).plain == "0"  # Italy deals with Haftar
         assert table.get_cell_at(Coordinate(3, 1)).plain == "·"  # the GNA does nothing to Italy
@@ -47,7 +47,7 @@ async def test_cursor_moves_cell_by_cell_with_arrows_and_hjkl():
         await pilot.press("l")
         assert table.cursor_coordinate == Coordinate(0, 1)
         await pilot.pause()
-        assert "Khalifa Haftar → Italy: net -1 −" in screen_text(pilot.app)
+        assert "Khalifa Haftar → Italy: net −1 ± · 2 relations" in screen_text(pilot.app)
         await pilot.press("j", "right", "down")
         assert table.cursor_coordinate == Coordinate(2, 2)
         await pilot.press("k", "h", "left", "up")
@@ -65,7 +65,7 @@ async def test_enter_lists_the_relations_then_shows_a_quote_in_its_source():
         assert relations.relation_ids == ("haftar-visits-italy", "haftar-threatens-italy")
         await pilot.pause()
         text = screen_text(pilot.app)
-        assert "Khalifa Haftar → Italy · net -1" in text
+        assert "Khalifa Haftar → Italy · net −1 ±" in text
         assert "threatens" in text
         await pilot.press("down", "enter")
         await settle(pilot, lambda: isinstance(pilot.app.screen, QuoteScreen))

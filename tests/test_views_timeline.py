@@ -136,6 +136,7 @@ async def test_a_date_window_narrows_the_timeline_and_x_clears_it():
         # the year 2017 overlaps the window; undated and other months do not
         assert dates(screen) == ["2017", "2017-08", "2017-09-26", "2017-09-26", "2017-09-27"]
         assert "window: 2017-08..2017-09" in screen_text(pilot.app)
+        assert "4 dated relations, 1 publication · " in screen_text(pilot.app)
         await pilot.press("x")
         assert len(dates(screen)) == 11
 

@@ -39,6 +39,7 @@ class MatrixCell:
 
     net: int  # sum of the polarities of those relations
     relation_ids: tuple[str, ...]  # in file order
+    mixed: bool = False  # both a positive and a negative relation: a net alone would hide it
 
 
 def stance_matrix(kb: KnowledgeBase, actor_ids: Sequence[str]) -> dict[tuple[str, str], MatrixCell]:
@@ -50,6 +51,7 @@ def stance_matrix(kb: KnowledgeBase, actor_ids: Sequence[str]) -> dict[tuple[str
     wanted = set(actor_ids)
     nets: dict[tuple[str, str], int] = {}
     ids: dict[tuple[str, str], list[str]] = {}
+    signs: dict[tuple[str, str], set[int]] = {}
     for row in dict.fromkeys(actor_ids):
         for relation in kb.relations_of(row):
             if relation.source != row or relation.target not in wanted:
@@ -57,7 +59,20 @@ def stance_matrix(kb: KnowledgeBase, actor_ids: Sequence[str]) -> dict[tuple[str
             key = (row, relation.target)
             nets[key] = nets.get(key, 0) + relation.polarity
             ids.setdefault(key, []).append(relation.id)
-    return {key: MatrixCell(nets[key], tuple(found)) for key, found in ids.items()}
+            signs.setdefault(key, set()).add((relation.polarity > 0) - (relation.polarity < 0))
+    return {
+        key: MatrixCell(nets[key], tuple(found), mixed={1, -1} <= signs[key])
+        for key, found in ids.items()
+    }
+
+
+MIXED = "±"
+
+
+def net_label(cell: MatrixCell) -> str:
+    """A cell's net polarity as text: "+3", "0", "−2"; "±" marks a mixed pair."""
+    number = "0" if cell.net == 0 else f"{cell.net:+d}".replace("-", "−")
+    return f"{number} {MIXED}" if cell.mixed else number
 
 
 def most_connected(kb: KnowledgeBase, n: int, kind: str | None = None) -> list[str]:

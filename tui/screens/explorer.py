@@ -341,7 +341,16 @@ class ExplorerScreen(Screen[None]):
         self.app.push_screen(views.TimelineScreen(self.kb, self.filters))
 
     def action_help(self) -> None:
-        self.app.push_screen(HelpScreen(self))
+        self.app.push_screen(
+            HelpScreen(
+                [
+                    ("Explorer", self),
+                    ("Actor list (1)", self.query_one("#actors")),
+                    ("Relations and stances (2)", self.query_one("#relations")),
+                    ("Detail (3) and source (4)", self.query_one("#source-text")),
+                ]
+            )
+        )
 
     def action_focus_pane(self, pane: str) -> None:
         if self.maximized is not None:

@@ -1,4 +1,4 @@
-"""Every key of the explorer, read from the bindings themselves so it cannot drift."""
+"""Every key of the screen on show, read from the bindings themselves so it cannot drift."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.dom import DOMNode
-from textual.screen import ModalScreen, Screen
+from textual.screen import ModalScreen
 from textual.widgets import Static
 
 
@@ -36,23 +36,20 @@ def key_rows(node: DOMNode) -> list[tuple[list[Binding], str, str]]:
 
 
 class HelpScreen(ModalScreen[None]):
-    """``HelpScreen(explorer)``: the keys of the app, the explorer screen and each pane."""
+    """``HelpScreen(sections)``: the keys of the app, then of each ``(title, node)`` given
+    (a screen and its panes)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q,question_mark", "dismiss", "Close", tooltip="Close this help"),
     ]
 
-    def __init__(self, explorer: Screen) -> None:
+    def __init__(self, sections: Iterable[tuple[str, DOMNode]]) -> None:
         super().__init__()
-        self.explorer = explorer
+        self._sections = list(sections)
 
     def sections(self) -> Iterable[tuple[str, DOMNode]]:
-        explorer = self.explorer
         yield "Everywhere", self.app
-        yield "Explorer", explorer
-        yield "Actor list (1)", explorer.query_one("#actors")
-        yield "Relations and stances (2)", explorer.query_one("#relations")
-        yield "Detail (3) and source (4)", explorer.query_one("#source-text")
+        yield from self._sections
 
     def render_keys(self) -> Group:
         parts = []

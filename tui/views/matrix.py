@@ -8,18 +8,27 @@ from textual.binding import Binding
 from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Footer, Static
 
-from ..analysis import MatrixCell, most_connected, polarity_sign, stance_matrix
+from ..analysis import MIXED, MatrixCell, most_connected, net_label, stance_matrix
 from ..filters import Filters
 from ..model import ACTOR_KINDS, KnowledgeBase
 from .base import AnalystView
 from .filter_bar import FilterBar
 from .relations_screen import RelationsScreen
-from .render import MUTED_STYLE, actor_name, no_relation_text, polarity_style, polarity_text
+from .render import (
+    MIXED_STYLE,
+    MUTED_STYLE,
+    actor_name,
+    no_relation_text,
+    polarity_style,
+    polarity_text,
+)
 
 SIZES = (12, 20, 30, 50)
 """How many of the most connected actors the matrix shows; 12 fits 80x24."""
 NAME_WIDTH = 18
-LEGEND = "net: ++ ≥+2  + +1  0 zero  − −1  −− ≤−2  · none  │  Enter: relations"
+LEGEND = (
+    "net: ++ ≥+2  + +1  0 zero  − −1  −− ≤−2  ± mixed  · none  │  Enter: relations"
+)
 
 
 class MatrixTable(DataTable):
@@ -41,6 +50,7 @@ class StanceMatrixScreen(AnalystView):
     the column actor.
     """
 
+    HELP_TITLE = "Stance matrix"
     CSS_PATH = "matrix.tcss"
     BINDINGS = [
         Binding("c", "cycle_kind", "Kind"),
@@ -107,6 +117,8 @@ class StanceMatrixScreen(AnalystView):
         cell = self.cells.get((row, column))
         if cell is None:
             return no_relation_text()
+        if cell.mixed:
+            return Text(MIXED, style=MIXED_STYLE, justify="center")
         return polarity_text(cell.net, justify="center")
 
     def _pair_at(self, coordinate: Coordinate) -> tuple[str, str] | None:
@@ -130,9 +142,11 @@ class StanceMatrixScreen(AnalystView):
         if cell is None:
             line.append(": no relation", style=MUTED_STYLE)
         else:
+            count = len(cell.relation_ids)
             line.append(": net ")
-            line.append(f"{cell.net:+d} {polarity_sign(cell.net)}", style=polarity_style(cell.net))
-            line.append(f" · {len(cell.relation_ids)} relation(s): ")
+            style = MIXED_STYLE if cell.mixed else polarity_style(cell.net)
+            line.append(net_label(cell), style=style)
+            line.append(f" · {count} relation{'s' * (count != 1)}: ")
             for index, relation_id in enumerate(cell.relation_ids):
                 relation = self.kb.relation_by_id[relation_id]
                 if index:
@@ -157,7 +171,7 @@ class StanceMatrixScreen(AnalystView):
         title.append(actor_name(self.kb, row), style="bold")
         title.append(" → ")
         title.append(actor_name(self.kb, column), style="bold")
-        title.append(f" · net {cell.net:+d} {polarity_sign(cell.net)}")
+        title.append(f" · net {net_label(cell)}")
         self.app.push_screen(RelationsScreen(self.kb, cell.relation_ids, title))
 
     def action_cycle_kind(self) -> None:

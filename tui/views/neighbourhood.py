@@ -42,6 +42,7 @@ class NeighbourhoodScreen(AnalystView):
     Enter (or a click) on a neighbour recentres the tree on it; ``b`` goes back.
     """
 
+    HELP_TITLE = "Neighbourhood"
     CSS_PATH = "neighbourhood.tcss"
     BINDINGS = [
         Binding("t", "toggle_hops", "1/2 hops"),

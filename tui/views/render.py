@@ -15,6 +15,7 @@ from ..sanitize import display
 _POLARITY_STYLES = {2: "bold green", 1: "green", 0: "yellow", -1: "red", -2: "bold red"}
 QUOTE_STYLE = "bold reverse"
 MUTED_STYLE = "dim"
+MIXED_STYLE = "bold yellow"  # a pair with both positive and negative relations
 CONTEXT_RADIUS = 150  # characters of source text shown on each side of a quote
 MAX_QUOTE_SHOWN = 2000  # a longer quote is cut, with a note of how much is hidden
 

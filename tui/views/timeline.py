@@ -36,6 +36,7 @@ class TimelineScreen(AnalystView):
     clears it; Enter (or a click on the highlighted row) on a relation shows all its quotes.
     """
 
+    HELP_TITLE = "Timeline"
     CSS_PATH = "timeline.tcss"
     BINDINGS = [
         Binding("w", "edit_window", "Window"),
@@ -70,7 +71,11 @@ class TimelineScreen(AnalystView):
         self.query_one(TimelineList).set_entries(self.kb, self.entries)
         markers = sum(entry.is_publication for entry in self.entries)
         title = Text.assemble(("Timeline", "bold"))
-        title.append(f" · {len(self.entries) - markers} dated relations, {markers} publications")
+        dated = len(self.entries) - markers
+        title.append(
+            f" · {dated} dated relation{'s' * (dated != 1)}, "
+            f"{markers} publication{'s' * (markers != 1)}"
+        )
         window = "all dates" if self.window.is_open else display(self.window.describe())
         title.append(f" · window: {window}")
         self.query_one("#timeline-title", Static).update(title)
