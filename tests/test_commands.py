@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from textual.app import App, ComposeResult
 from textual.command import CommandPalette, DiscoveryHit, Hit
 from textual.content import Content
@@ -66,6 +67,39 @@ async def test_search_offers_actors_then_relations() -> None:
         assert scores == sorted(scores, reverse=True)
         assert all(0 < score <= 1 for score in scores)
         assert all(isinstance(hit.match_display, Content) for hit in hits)
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("Go to actor: haftar", ["Go to actor: Khalifa Haftar"]),
+        ("go to actor haftar", ["Go to actor: Khalifa Haftar"]),
+        (
+            "go to relation: haftar",
+            [
+                "Go to relation: Haftar met Italy's defence minister and security chiefs in "
+                "Rome.",
+                "Go to relation: Haftar refuses to recognise the unity government.",
+            ],
+        ),
+    ],
+)
+async def test_the_command_names_can_be_typed(query, expected) -> None:
+    app = PaletteHost()
+    async with app.run_test() as pilot:
+        await wait_for(pilot, lambda: app.screen is app.explorer)
+        provider = GoToProvider(app.explorer)
+        assert [hit.text for hit in await collect(provider.search(query))] == expected
+
+
+async def test_the_start_of_a_command_name_offers_its_actors() -> None:
+    app = PaletteHost()
+    async with app.run_test() as pilot:
+        await wait_for(pilot, lambda: app.screen is app.explorer)
+        provider = GoToProvider(app.explorer)
+        for query in ("go to", "Go to act", "go to actor"):
+            texts = [hit.text for hit in await collect(provider.search(query))]
+            assert texts and all(text.startswith("Go to actor: ") for text in texts), query
 
 
 async def test_alias_and_context_in_the_prompt() -> None:

@@ -27,6 +27,29 @@ _CONTEXT_STYLE = "dim"
 _DEFAULT_MATCH_STYLE = Style(bold=True, underline=True)
 
 
+ACTOR_VERB = "Go to actor: "
+RELATION_VERB = "Go to relation: "
+
+
+def _split_verb(query: str) -> tuple[tuple[str, ...], str]:
+    """Which commands a query asks for, and what to search them for.
+
+    "Go to actor: ital" (or "go to actor ital") searches actors for "ital"; a start of a
+    verb ("go t") lists what each verb it could be offers; anything else searches both.
+    """
+    words = query.replace(":", " ").split()
+    folded = [word.casefold() for word in words]
+    for verb in (ACTOR_VERB, RELATION_VERB):
+        verb_words = verb.replace(":", " ").casefold().split()
+        if folded[: len(verb_words)] == verb_words:
+            return (verb,), " ".join(words[len(verb_words) :])
+    typed = " ".join(folded)
+    starting = tuple(v for v in (ACTOR_VERB, RELATION_VERB) if v.casefold().startswith(typed))
+    if len(typed) >= 3 and starting:
+        return starting, ""
+    return (ACTOR_VERB, RELATION_VERB), query
+
+
 class GoToProvider(Provider):
     """ "Go to actor: <name>" and "Go to relation: <summary>"."""
 
@@ -36,15 +59,20 @@ class GoToProvider(Provider):
         return index if isinstance(index, SearchIndex) else None
 
     async def discover(self) -> Hits:
+        for hit in self._central_actors():
+            prompt, text = self._entry(ACTOR_VERB, hit)
+            yield DiscoveryHit(prompt, partial(self._go_to, hit), text=text)
+
+    def _central_actors(self) -> list[SearchHit]:
         index = self._index
         if index is None:
-            return
+            return []
         kb = index.kb
         central = heapq.nlargest(
             DISCOVERY_COUNT, kb.actors, key=lambda actor: len(kb.relations_of(actor.id))
         )
-        for actor in central:
-            hit = SearchHit(
+        return [
+            SearchHit(
                 kind="actor",
                 actor_id=actor.id,
                 relation_id=None,
@@ -55,20 +83,24 @@ class GoToProvider(Provider):
                 score=0.0,
                 context=actor.kind,
             )
-            prompt, text = self._entry("Go to actor: ", hit)
-            yield DiscoveryHit(prompt, partial(self._go_to, hit), text=text)
+            for actor in central
+        ]
 
     async def search(self, query: str) -> Hits:
         index = self._index
         if index is None:
             return
+        verbs, rest = _split_verb(query)
         # Scores keep the search index's order: actors above relations, best match first.
-        for rank, hit in enumerate(index.actors(query, limit=ACTOR_LIMIT)):
-            prompt, text = self._entry("Go to actor: ", hit)
-            yield Hit(1 - rank / 100, prompt, partial(self._go_to, hit), text=text)
-        for rank, hit in enumerate(index.relations(query, limit=RELATION_LIMIT)):
-            prompt, text = self._entry("Go to relation: ", hit)
-            yield Hit(0.5 - rank / 100, prompt, partial(self._go_to, hit), text=text)
+        if ACTOR_VERB in verbs:
+            actors = index.actors(rest, limit=ACTOR_LIMIT) if rest else self._central_actors()
+            for rank, hit in enumerate(actors):
+                prompt, text = self._entry(ACTOR_VERB, hit)
+                yield Hit(1 - rank / 100, prompt, partial(self._go_to, hit), text=text)
+        if RELATION_VERB in verbs and rest:
+            for rank, hit in enumerate(index.relations(rest, limit=RELATION_LIMIT)):
+                prompt, text = self._entry(RELATION_VERB, hit)
+                yield Hit(0.5 - rank / 100, prompt, partial(self._go_to, hit), text=text)
 
     def _entry(self, verb: str, hit: SearchHit) -> tuple[Content, str]:
         """The palette's prompt (label highlighted, context dimmed) and its plain text."""
