@@ -113,11 +113,15 @@ def _run(args: argparse.Namespace) -> int:
         return 1
 
     if args.command == "check":
-        print(
-            f"{display(str(args.file))}: OK: {len(kb.actors)} actors, "
-            f"{len(kb.relations)} relations, {len(kb.stances)} stances, "
-            f"{kb.quote_count} quotes, {len(kb.sources)} sources"
+        counts = (
+            (len(kb.actors), "actor"),
+            (len(kb.relations), "relation"),
+            (len(kb.stances), "stance"),
+            (kb.quote_count, "quote"),
+            (len(kb.sources), "source"),
         )
+        summary = ", ".join(f"{n} {noun}{'s' * (n != 1)}" for n, noun in counts)
+        print(f"{display(str(args.file))}: OK: {summary}")
         return 0
 
     from .export import write_export
