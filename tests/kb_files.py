@@ -28,6 +28,21 @@ actors:
 """
 
 
+ONE_RELATION = """\
+relations:
+  - id: haftar-meets-italy
+    source: haftar
+    target: italy
+    type: meets
+    polarity: 1
+    summary: Haftar met Italy's defence minister.
+    evidence:
+      - source: s1
+        quote: "met Italy's defence minister"
+"""
+"""A relations section for ``write_kb``: one relation between the header's two actors."""
+
+
 def write_kb(directory: Path, body: str = "", *, header: str = HEADER, name="kb.yaml") -> Path:
     """A knowledge base file: the standard header, then ``body`` (dedented)."""
     (directory / "s1.txt").write_text(SOURCE_TEXT, encoding="utf-8")

@@ -4,36 +4,18 @@ from __future__ import annotations
 
 import pytest
 from fixtures_kb import explorer_kb
-from kb_files import write_kb
+from kb_files import ONE_RELATION, write_kb
 from textual.widgets import ProgressBar, Static
 
 from tui.app import StakeholderApp, _ProgressRelay
 from tui.loader import LoadError
 from tui.screens.loading import LoadingScreen
 
-VALID = """\
-relations:
-  - id: haftar-visits-italy
-    source: haftar
-    target: italy
-    type: visits
-    polarity: 1
-    summary: Haftar met Italy's defence minister.
-    evidence:
-      - source: s1
-        quote: "met Italy's defence minister in Rome on Tuesday"
-"""
-
-
-@pytest.fixture(autouse=True)
-def private_cache(tmp_path, monkeypatch):
-    monkeypatch.setenv("STAKEHOLDERS_CACHE_DIR", str(tmp_path / "cache"))
-
 
 async def test_a_file_loads_behind_a_progress_screen_then_opens(tmp_path, monkeypatch, explorer):
     reports: list[tuple[int, int, str]] = []
     monkeypatch.setattr(LoadingScreen, "set_progress", lambda self, *report: reports.append(report))
-    app = StakeholderApp(write_kb(tmp_path, VALID))
+    app = StakeholderApp(write_kb(tmp_path, ONE_RELATION))
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await explorer(pilot)
         assert set(app.knowledge_base.actor_by_id) == {"haftar", "italy"}
@@ -76,7 +58,7 @@ def test_progress_is_relayed_once_per_percent_and_stage():
 
 
 async def test_a_file_that_fails_to_load_ends_the_app_with_its_problems(tmp_path, settle):
-    broken = VALID.replace("polarity: 1", "polarity: 3")
+    broken = ONE_RELATION.replace("polarity: 1", "polarity: 3")
     app = StakeholderApp(write_kb(tmp_path, broken))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot, lambda: app.return_code is not None)

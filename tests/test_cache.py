@@ -9,22 +9,9 @@ import os
 import msgspec
 import pytest
 
-from tests.kb_files import write_kb
+from tests.kb_files import ONE_RELATION, write_kb
 from tui import cache
 from tui.loader import LoadError
-
-RELATION = """\
-relations:
-  - id: haftar-meets-italy
-    source: haftar
-    target: italy
-    type: meets
-    polarity: 1
-    summary: Haftar met Italy's defence minister.
-    evidence:
-      - source: s1
-        quote: "met Italy's defence minister"
-"""
 
 
 @pytest.fixture(autouse=True)
@@ -38,7 +25,7 @@ def cache_dir(tmp_path, monkeypatch):
 def kb_path(tmp_path):
     folder = tmp_path / "kb"
     folder.mkdir()
-    return write_kb(folder, RELATION)
+    return write_kb(folder, ONE_RELATION)
 
 
 def loads_from_yaml(monkeypatch) -> list[str]:

@@ -321,18 +321,7 @@ def test_empty_sections_are_allowed(tmp_path):
 
 
 def test_stance_loads(tmp_path):
-    body = """\
-    stances:
-      - id: italy-on-unity
-        actor: italy
-        issue: unity-government
-        position: Backs the unity government.
-        evidence:
-          - source: s1
-            quote: Italy backs the unity government.
-            occurrence: 1
-    """
-    (stance,) = load_knowledge_base(write_kb(tmp_path, body)).stances
+    (stance,) = load_knowledge_base(write_kb(tmp_path, STANCE)).stances
     assert stance.issue == "unity-government"
     assert stance.evidence[0].start == SOURCE_TEXT.index("Italy backs")
 

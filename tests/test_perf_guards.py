@@ -18,7 +18,7 @@ from textual.widgets import Footer, Input, OptionList
 
 import tui.app
 import tui.search
-from tests.kb_files import write_kb
+from tests.kb_files import ONE_RELATION, write_kb
 from tests.search_kb import synthetic_kb
 from tui import cache
 from tui.app import StakeholderApp
@@ -31,25 +31,6 @@ from tui.widgets.items import evidence_of, items_of
 from tui.widgets.relation_table import RelationTable
 
 SIZE = (80, 24)
-
-RELATION = """\
-relations:
-  - id: haftar-meets-italy
-    source: haftar
-    target: italy
-    type: meets
-    polarity: 1
-    summary: Haftar met Italy's defence minister.
-    evidence:
-      - source: s1
-        quote: "met Italy's defence minister"
-"""
-
-
-@pytest.fixture(autouse=True)
-def private_cache(tmp_path, monkeypatch):
-    monkeypatch.setenv("STAKEHOLDERS_CACHE_DIR", str(tmp_path / "cache"))
-
 
 @pytest.fixture(scope="module")
 def big_kb() -> KnowledgeBase:
@@ -196,8 +177,8 @@ async def test_a_cursor_move_that_changes_no_key_leaves_the_footer_alone(
 
 @pytest.mark.parametrize("collecting", [True, False])
 def test_loading_leaves_the_garbage_collector_as_it_found_it(tmp_path, collecting):
-    good = write_kb(tmp_path, RELATION, name="good.yaml")
-    bad = write_kb(tmp_path, RELATION.replace("polarity: 1", "polarity: 9"), name="bad.yaml")
+    good = write_kb(tmp_path, ONE_RELATION, name="good.yaml")
+    bad = write_kb(tmp_path, ONE_RELATION.replace("polarity: 1", "polarity: 9"), name="bad.yaml")
     was_enabled = gc.isenabled()
     try:
         gc.enable() if collecting else gc.disable()
@@ -211,7 +192,7 @@ def test_loading_leaves_the_garbage_collector_as_it_found_it(tmp_path, collectin
 
 
 def test_an_edited_source_text_is_read_again(tmp_path):
-    path = write_kb(tmp_path, RELATION)
+    path = write_kb(tmp_path, ONE_RELATION)
     cache.load(path)
     source = tmp_path / "s1.txt"
     source.write_text(source.read_text() + "Italy said nothing more.\n")
@@ -221,7 +202,7 @@ def test_an_edited_source_text_is_read_again(tmp_path):
 
 
 def test_an_edit_that_keeps_the_size_of_the_yaml_is_noticed(tmp_path):
-    path = write_kb(tmp_path, RELATION)
+    path = write_kb(tmp_path, ONE_RELATION)
     cache.load(path)
     written = path.stat()
     path.write_text(path.read_text().replace("name: Italy", "name: Itali"))
