@@ -14,6 +14,7 @@ import inspect
 import os
 
 import pytest
+from fixtures_kb import explorer_kb
 from textual.widgets import Footer, Input, OptionList
 
 import tui.app
@@ -21,7 +22,7 @@ import tui.search
 from tests.kb_files import ONE_RELATION, write_kb
 from tests.search_kb import synthetic_kb
 from tui import cache
-from tui.app import StakeholderApp
+from tui.app import YOUNG_GENERATION_THRESHOLD, StakeholderApp
 from tui.loader import LoadError, load_knowledge_base
 from tui.model import KnowledgeBase
 from tui.screens.search import MAX_RESULTS, SearchScreen
@@ -211,3 +212,12 @@ def test_an_edit_that_keeps_the_size_of_the_yaml_is_noticed(tmp_path):
     later = written.st_mtime_ns + 1_000_000_000
     os.utime(path, ns=(later, later))
     assert cache.load(path).actor_by_id["italy"].name == "Itali"
+
+
+async def test_the_app_tunes_the_collector_while_it_runs_and_restores_it(explorer):
+    before = gc.get_threshold()
+    app = StakeholderApp(knowledge_base=explorer_kb())
+    async with app.run_test(size=SIZE) as pilot:
+        await explorer(pilot)
+        assert gc.get_threshold()[0] == YOUNG_GENERATION_THRESHOLD
+    assert gc.get_threshold() == before

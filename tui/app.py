@@ -87,6 +87,7 @@ class StakeholderApp(App[LoadError | None]):
         self.knowledge_base = knowledge_base  # what the views show: the filters applied
         self.filters = Filters()
         self._search_index: SearchIndex | None = None
+        self._collector_thresholds = gc.get_threshold()
         self.theme = DEFAULT_THEME
 
     @property
@@ -103,13 +104,17 @@ class StakeholderApp(App[LoadError | None]):
         # Each frame makes tens of thousands of short-lived objects; at the default young
         # threshold (700) they are collected dozens of times per keystroke and survivors
         # promoted, which brings a full collection (25-50 ms) every few cursor moves.
-        gc.set_threshold(YOUNG_GENERATION_THRESHOLD, *gc.get_threshold()[1:])
+        self._collector_thresholds = gc.get_threshold()
+        gc.set_threshold(YOUNG_GENERATION_THRESHOLD, *self._collector_thresholds[1:])
         if self.knowledge_base is not None:
             self.push_screen(ExplorerScreen(self.knowledge_base))
             return
         loading = LoadingScreen(self.path)
         self.push_screen(loading)
         self._load(loading)
+
+    def on_unmount(self) -> None:
+        gc.set_threshold(*self._collector_thresholds)  # the process's, as it was
 
     @work(thread=True, exclusive=True)
     def _load(self, loading: LoadingScreen) -> None:
