@@ -99,6 +99,20 @@ async def test_detail_lists_members_and_stances(explorer):
         assert "“could lead a post-stabilisation peace force” (News24, 2017-09-27)" in detail
 
 
+async def test_detail_lists_the_claims_an_actor_is_the_source_of(explorer):
+    async with app_for().run_test(size=(120, 40)) as pilot:
+        screen = await explorer(pilot)
+        screen.actor_id = "italy"
+        await pilot.pause()
+        detail = str(screen.query_one(ActorDetail).query_one(Static).content)
+        assert "Says (1):\n  Haftar threatened Italian ships. (Khalifa Haftar threatens Italy)" in (
+            detail
+        )
+        screen.actor_id = "roberta-pinotti"  # asserts nothing: no such section
+        await pilot.pause()
+        assert "Says" not in str(screen.query_one(ActorDetail).query_one(Static).content)
+
+
 async def test_highlighting_a_relation_shows_its_quote_highlighted_in_the_source(explorer):
     kb = explorer_kb()
     async with app_for(kb).run_test(size=(120, 40)) as pilot:

@@ -374,3 +374,12 @@ def test_reading_a_file_does_not_reserve_the_size_cap(tmp_path):
     finally:
         tracemalloc.stop()
     assert peak < 5 * 1024 * 1024
+
+
+def test_the_model_indexes_who_asserts_each_relation(tmp_path):
+    body = RELATION.replace(
+        "    confidence: stated\n", "    asserted_by: italy\n    confidence: attributed\n"
+    )
+    kb = load_knowledge_base(write_kb(tmp_path, body))
+    assert [relation.id for relation in kb.asserted_by("italy")] == ["haftar-meets-italy"]
+    assert kb.asserted_by("haftar") == ()

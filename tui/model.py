@@ -196,6 +196,19 @@ class KnowledgeBase:
                 index.setdefault(actor.affiliation, []).append(actor)
         return {actor_id: tuple(found) for actor_id, found in index.items()}
 
+    @cached_property
+    def _asserted_by_actor(self) -> dict[str, tuple[Relation, ...]]:
+        index: dict[str, list[Relation]] = {}
+        for relation in self.relations:
+            if relation.asserted_by is not None:
+                index.setdefault(relation.asserted_by, []).append(relation)
+        return {actor_id: tuple(found) for actor_id, found in index.items()}
+
+    def asserted_by(self, actor_id: str) -> tuple[Relation, ...]:
+        """Relations between other actors that this actor is the source of, in file order
+        ("according to the US military")."""
+        return self._asserted_by_actor.get(actor_id, ())
+
     def relations_of(self, actor_id: str) -> tuple[Relation, ...]:
         """Outgoing and incoming relations of an actor, in file order."""
         return self._relations_by_actor.get(actor_id, ())

@@ -13,6 +13,7 @@ from textual.widgets import Static
 
 from ..model import KnowledgeBase
 from ..sanitize import display
+from .items import actor_name
 
 FIELD_LIMIT = 2000  # characters of a description or position shown; the rest is counted
 QUOTE_LIMIT = 300
@@ -53,6 +54,20 @@ def describe(kb: KnowledgeBase, actor_id: str | None) -> Text:
         if len(members) > MEMBERS_SHOWN:
             names.append(f"and {len(members) - MEMBERS_SHOWN:,} more")
         detail.append(", ".join(names))
+    asserted = kb.asserted_by(actor.id)
+    if asserted:
+        # Claims it is the source of: otherwise an actor who only speaks would show nothing.
+        detail.append(f"\n\nSays ({len(asserted)}):", style=MUTED)
+        for relation in asserted[:MEMBERS_SHOWN]:
+            detail.append("\n  ")
+            detail.append(display(_cut(relation.summary, QUOTE_LIMIT)))
+            detail.append(
+                f" ({_cut(actor_name(kb, relation.source), QUOTE_LIMIT)} {relation.type} "
+                f"{_cut(actor_name(kb, relation.target), QUOTE_LIMIT)})",
+                MUTED,
+            )
+        if len(asserted) > MEMBERS_SHOWN:
+            detail.append(f"\n  and {len(asserted) - MEMBERS_SHOWN:,} more", MUTED)
     for stance in kb.stances_of(actor.id):
         detail.append("\n\n◆ ")
         detail.append(display(_cut(stance.issue, QUOTE_LIMIT)), style="bold")
