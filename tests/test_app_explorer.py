@@ -37,7 +37,7 @@ def relation(item_id: str) -> ItemRef:
 
 
 def row_texts(table: RelationTable, row: int) -> list[str]:
-    return [cell.plain for cell in table.get_row_at(row)]
+    return [cell.plain for cell in table.cells_at(row)]
 
 
 def shown_quote(screen: ExplorerScreen) -> str:
@@ -326,7 +326,7 @@ async def test_actor_list_keys_move_over_rows_and_skip_group_headers(explorer):
         assert screen.actor_id == "italy"
 
 
-async def test_clicking_rows_highlights_and_a_second_click_follows(explorer):
+async def test_clicking_rows_highlights_and_a_double_click_follows(explorer):
     async with app_for().run_test(size=(120, 40)) as pilot:
         screen = await explorer(pilot)
         actors = screen.query_one(ActorList)
@@ -341,7 +341,7 @@ async def test_clicking_rows_highlights_and_a_second_click_follows(explorer):
         await pilot.pause()
         assert screen.item == relation("haftar-visits-italy")
         assert screen.actor_id == "khalifa-haftar"
-        await pilot.click(RelationTable, offset=(8, visits_row + 2))
+        await pilot.double_click(RelationTable, offset=(8, visits_row + 2))
         await pilot.pause()
         assert screen.actor_id == "italy"
 
@@ -514,11 +514,11 @@ async def test_switching_theme_restyles_the_panes_and_keeps_the_selection(explor
         await pilot.pause()
         table = screen.query_one(RelationTable)
         row = table.items.index(relation("haftar-threatens-italy"))
-        before = table.get_row_at(row)[0].spans[-1].style
+        before = table.cells_at(row)[0].spans[-1].style
         selected = screen.place
         app.theme = "gruvbox"
         await pilot.pause()
-        assert table.get_row_at(row)[0].spans[-1].style != before
+        assert table.cells_at(row)[0].spans[-1].style != before
         assert screen.place == selected
         assert table.cursor_row == row
 

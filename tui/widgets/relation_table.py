@@ -1,18 +1,27 @@
-"""The relations and stances of the highlighted actor, one row each."""
+"""The relations and stances of the highlighted actor, one row each, drawn line by line.
+
+A Line API widget rather than a ``DataTable``: it keeps its rows as ``Text`` cells and
+renders only the lines in view, each once until the rows, the theme or the width change.
+A ``DataTable`` measured and rendered every cell through Rich on each cursor move in the
+actor list, the largest part of a move's repaint and of the first frame.
+"""
 
 from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.segment import Segment
 from rich.text import Text
+from textual import events
 from textual.binding import Binding, BindingType
 from textual.content import Content
+from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
-from textual.widgets import DataTable
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
-from ..analysis import polarity_sign
-from ..model import KnowledgeBase, Relation, Stance
+from ..model import KnowledgeBase, Relation, Stance, polarity_sign
 from ..sanitize import display
 from .actor_list import fit
 from .items import ItemRef, claim_of, items_of
@@ -22,6 +31,7 @@ FIXED_WIDTH = 33  # the direction, type and date columns, their padding, a scrol
 CLAIM_WIDTH = 32  # cells of "who asserts it (how firmly)"
 SUMMARY_WIDTH = 80
 NO_DATE = "—"
+PADDING = 1  # cells either side of each cell
 
 COLUMNS = (
     ("direction", "±"),
@@ -40,27 +50,36 @@ def direction_arrow(relation: Relation, actor_id: str) -> str:
     return "→" if relation.source == actor_id else "←"
 
 
-class RelationTable(DataTable, inherit_bindings=True):
+class RelationTable(ScrollView, can_focus=True, inherit_bindings=False):
     """``RelationTable(kb)``: rows for ``actor_id``'s relations then stances; cursor on ``item``.
 
-    The relation's polarity reads without colour too: ``++ + 0 − −−``.
+    The relation's polarity reads without colour too: ``++ + 0 − −−``. The header stays
+    on the first line; the columns scroll sideways under it.
     """
 
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "relation-table--header",
+        "relation-table--cursor",
+    }
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "select_cursor", "Follow", tooltip="Go to the other actor"),
-        Binding("k", "cursor_up", "Previous row", show=False),
-        Binding("j", "cursor_down", "Next row", show=False),
-        Binding("g", "scroll_top", "First row", show=False),
-        Binding("G", "scroll_bottom", "Last row", show=False),
-        # With a row cursor these scroll sideways, to the columns out of view.
-        Binding("left", "cursor_left", "Scroll left", show=False),
-        Binding("right", "cursor_right", "Scroll right", show=False),
+        Binding("enter", "select", "Follow", tooltip="Go to the other actor"),
+        Binding("up,k", "cursor_up", "Previous row", show=False),
+        Binding("down,j", "cursor_down", "Next row", show=False),
+        Binding("home,g", "first", "First row", show=False),
+        Binding("end,G", "last", "Last row", show=False),
+        Binding("pageup", "page_up", "Page up", show=False),
+        Binding("pagedown", "page_down", "Page down", show=False),
+        Binding("left", "scroll_columns(-1)", "Scroll left", show=False),
+        Binding("right", "scroll_columns(1)", "Scroll right", show=False),
     ]
 
     actor_id: reactive[str | None] = reactive(None, init=False)
     item: reactive[ItemRef | None] = reactive(None, init=False)
+    """The highlighted row's relation or stance; setting it moves the cursor silently."""
 
     class ItemHighlighted(Message):
+        """The user moved the cursor to a row."""
+
         def __init__(self, table: RelationTable, item: ItemRef) -> None:
             super().__init__()
             self.table = table
@@ -71,13 +90,17 @@ class RelationTable(DataTable, inherit_bindings=True):
             return self.table
 
     class ItemSelected(ItemHighlighted):
-        """Enter (or a click on the highlighted row) on a relation or stance."""
+        """Enter (or a double click) on a relation or stance."""
 
     def __init__(self, kb: KnowledgeBase, *, id: str | None = None) -> None:
-        super().__init__(id=id, cursor_type="row", zebra_stripes=False)
+        super().__init__(id=id)
         self.kb = kb
         self._items: list[ItemRef] = []
         self._row_of_item: dict[ItemRef, int] = {}
+        self._cells: list[list[Text]] = []
+        self._widths: list[int] = []
+        self._lines: dict[int, Strip] = {}  # row (-1: the header) -> its whole line, drawn
+        self._cursor = -1
         self._names_cut_to = NAME_WIDTH[1]
 
     def on_mount(self) -> None:
@@ -93,39 +116,54 @@ class RelationTable(DataTable, inherit_bindings=True):
         least, most = NAME_WIDTH
         return max(least, min(most, self.scrollable_content_region.width - FIXED_WIDTH))
 
+    # --- rows -------------------------------------------------------------------------
+
     @property
     def items(self) -> list[ItemRef]:
         return list(self._items)
+
+    @property
+    def row_count(self) -> int:
+        return len(self._items)
+
+    @property
+    def cursor_row(self) -> int:
+        """The row of the cursor, or -1 when the table is empty."""
+        return self._cursor
+
+    def cells_at(self, row: int) -> list[Text]:
+        """The cells of a row, as drawn (before the cursor's style)."""
+        return list(self._cells[row])
 
     def watch_actor_id(self) -> None:
         self._repopulate()
 
     def watch_item(self, item: ItemRef | None) -> None:
         row = self._row_of_item.get(item) if item is not None else None
-        if row is not None and row != self.cursor_row:
-            with self.prevent(DataTable.RowHighlighted):
-                self.move_cursor(row=row)
+        if row is not None and row != self._cursor:
+            self._move_to(row, announce=False)
 
     def _repopulate(self) -> None:
         actor_id = self.actor_id
         self._items = items_of(self.kb, actor_id)
         self._row_of_item = {item: row for row, item in enumerate(self._items)}
         self._names_cut_to = self._name_width()
-        with self.prevent(DataTable.RowHighlighted):
-            # Columns keep the width of the widest cell they ever held: start them afresh.
-            self.clear(columns=True)
-            for key, label in COLUMNS:
-                self.add_column(Text(label), key=key)
-            for item in self._items:
-                if item.kind == "relation":
-                    cells = self._relation_cells(self.kb.relation_by_id[item.id], actor_id)
-                else:
-                    cells = self._stance_cells(self.kb.stance_by_id[item.id])
-                self.add_row(*cells, key=item.key)
-            row = self._row_of_item.get(self.item) if self.item is not None else None
-            if row is not None:
-                self.move_cursor(row=row)
+        self._cells = [self._cells_of(item, actor_id) for item in self._items]
+        # Columns as wide as their widest cell in this table.
+        self._widths = [
+            max([len(label), *(row[column].cell_len for row in self._cells)])
+            for column, (_key, label) in enumerate(COLUMNS)
+        ]
+        self._lines.clear()
+        row = self._row_of_item.get(self.item) if self.item is not None else None
+        self._cursor = row if row is not None else (0 if self._items else -1)
+        self.virtual_size = Size(
+            sum(width + 2 * PADDING for width in self._widths), len(self._items) + 1
+        )
+        self.scroll_to(0, 0, animate=False, immediate=True)
+        self._scroll_to_cursor()
         self._update_title()
+        self.refresh()
 
     def _update_title(self) -> None:
         actor = self.kb.actor_by_id.get(self.actor_id) if self.actor_id else None
@@ -138,6 +176,11 @@ class RelationTable(DataTable, inherit_bindings=True):
         if stances:
             counts += f", {stances} stance{'s' * (stances != 1)}"
         self.border_title = Content(f"{fit(display(actor.name), 40)} · {counts}")
+
+    def _cells_of(self, item: ItemRef, actor_id: str | None) -> list[Text]:
+        if item.kind == "relation":
+            return self._relation_cells(self.kb.relation_by_id[item.id], actor_id)
+        return self._stance_cells(self.kb.stance_by_id[item.id])
 
     def _polarity_style(self, value: int) -> str:
         # The text- variants: the theme's shades made to be read on its own background.
@@ -176,17 +219,117 @@ class RelationTable(DataTable, inherit_bindings=True):
             Text(fit(display(stance.position), SUMMARY_WIDTH)),
         ]
 
-    def _item_at(self, row: int) -> ItemRef | None:
-        return self._items[row] if 0 <= row < len(self._items) else None
+    # --- the cursor -------------------------------------------------------------------
 
-    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        event.stop()
-        item = self._item_at(event.cursor_row)
-        if item is not None and event.row_key.value == item.key:
-            self.post_message(self.ItemHighlighted(self, item))
+    def _move_to(self, row: int, *, announce: bool = True) -> None:
+        if not 0 <= row < len(self._items) or row == self._cursor:
+            return
+        previous, self._cursor = self._cursor, row
+        self._refresh_row(previous)
+        self._refresh_row(row)
+        self._scroll_to_cursor()
+        if announce:
+            self.post_message(self.ItemHighlighted(self, self._items[row]))
 
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        event.stop()
-        item = self._item_at(event.cursor_row)
-        if item is not None and event.row_key.value == item.key:
-            self.post_message(self.ItemSelected(self, item))
+    def _refresh_row(self, row: int) -> None:
+        line = row + 1 - self.scroll_offset.y  # the header takes the first line
+        if row >= 0 and line >= 1:
+            self.refresh_line(line)
+
+    def _scroll_to_cursor(self) -> None:
+        row, top = self._cursor, self.scroll_offset.y
+        in_view = self.scrollable_content_region.height - 1  # rows below the header
+        if row < 0 or in_view < 1:
+            return
+        if row < top:
+            self.scroll_to(y=row, animate=False, immediate=True, force=True)
+        elif row >= top + in_view:
+            self.scroll_to(y=row - in_view + 1, animate=False, immediate=True, force=True)
+
+    def _move_by(self, delta: int) -> None:
+        if self._items:
+            self._move_to(max(0, min(len(self._items) - 1, self._cursor + delta)))
+
+    def action_cursor_up(self) -> None:
+        self._move_by(-1)
+
+    def action_cursor_down(self) -> None:
+        self._move_by(1)
+
+    def action_first(self) -> None:
+        self._move_to(0)
+
+    def action_last(self) -> None:
+        self._move_to(len(self._items) - 1)
+
+    def action_page_up(self) -> None:
+        self._move_by(-max(1, self.scrollable_content_region.height - 2))
+
+    def action_page_down(self) -> None:
+        self._move_by(max(1, self.scrollable_content_region.height - 2))
+
+    def action_scroll_columns(self, direction: int) -> None:
+        """Scroll sideways to the next column start out of view, or back to the last."""
+        starts, x = [0], 0
+        for width in self._widths[:-1]:
+            x += width + 2 * PADDING
+            starts.append(x)
+        now = self.scroll_offset.x
+        if direction > 0:
+            target = next((start for start in starts if start > now), now)
+        else:
+            target = next((start for start in reversed(starts) if start < now), 0)
+        self.scroll_to(x=target, animate=False, immediate=True)
+
+    def action_select(self) -> None:
+        if 0 <= self._cursor < len(self._items):
+            self.post_message(self.ItemSelected(self, self._items[self._cursor]))
+
+    async def _on_click(self, event: events.Click) -> None:
+        row = event.style.meta.get("relation_row")
+        if row is None:
+            return
+        self._move_to(row)
+        if event.chain >= 2:
+            self.action_select()
+
+    # --- drawing ----------------------------------------------------------------------
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._lines.clear()
+        self.refresh()
+
+    def _line(self, row: int) -> Strip:
+        """A row's whole line (row -1: the header), the table's base style under it."""
+        line = self._lines.get(row)
+        if line is None:
+            cells = [Text(label) for _key, label in COLUMNS] if row < 0 else self._cells[row]
+            text = Text(no_wrap=True, end="")
+            for cell, width in zip(cells, self._widths, strict=True):
+                text.append(" " * PADDING)
+                text.append_text(cell)
+                text.append(" " * (width - cell.cell_len + PADDING))
+            segments = list(text.render(self.app.console))
+            line = Strip(Segment.apply_style(segments, self.rich_style), text.cell_len)
+            self._lines[row] = line
+        return line
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        left = self.scroll_offset.x
+        base = self.rich_style
+        if y == 0:
+            header = self.get_component_rich_style("relation-table--header")
+            strip = self._line(-1).crop_extend(left, left + width, base)
+            return Strip(Segment.apply_style(strip, post_style=header), width)
+        row = self.scroll_offset.y + y - 1
+        if not 0 <= row < len(self._items):
+            return Strip.blank(width, base)
+        strip = self._line(row).crop_extend(left, left + width, base)
+        if row == self._cursor:
+            # The full style: its translucent (blurred) background blended over the
+            # table's, its "auto" foreground resolved against the result.
+            cursor = self.get_component_rich_style("relation-table--cursor")
+            strip = Strip(Segment.apply_style(strip, post_style=cursor), width)
+        return strip.apply_meta({"relation_row": row})
