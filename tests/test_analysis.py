@@ -11,12 +11,11 @@ from tui.analysis import (
     most_connected,
     neighbourhood,
     net_label,
-    polarity_sign,
     stance_matrix,
     timeline,
 )
 from tui.filters import DateWindow
-from tui.model import DatePrecision, KnowledgeBase, Relation
+from tui.model import DatePrecision, KnowledgeBase, Relation, polarity_sign
 
 
 @pytest.fixture(scope="module")

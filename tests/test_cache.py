@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 
@@ -53,7 +52,7 @@ def test_cache_is_written_in_the_cache_dir_not_beside_the_data(kb_path, cache_di
     before = sorted(os.listdir(kb_path.parent))
     cache.load(kb_path)
     assert sorted(os.listdir(kb_path.parent)) == before
-    assert [p.suffix for p in cache_dir.iterdir()] == [".json"]
+    assert [p.suffix for p in cache_dir.iterdir()] == [".entry"]
 
 
 def test_changed_yaml_invalidates(kb_path, monkeypatch):
@@ -121,7 +120,29 @@ def test_an_entry_of_another_shape_is_not_trusted_even_with_its_checksum(kb_path
     header_line, _, _ = entry.read_bytes().partition(b"\n")
     header = json.loads(header_line)
     body = msgspec.msgpack.encode(payload)
-    header["sha256"] = hashlib.sha256(body).hexdigest()
+    header["checksum"] = cache.checksum(body)
     entry.write_bytes(json.dumps(header).encode() + b"\n" + body)
     assert cache.read_entry(kb_path) is None
     assert cache.load(kb_path).relation_by_id["haftar-meets-italy"].polarity == 1
+
+
+def test_a_file_changed_while_it_loads_is_not_cached(kb_path, monkeypatch):
+    real = cache.load_knowledge_base
+
+    def edited_during_the_load(path, **kwargs):
+        kb = real(path, **kwargs)
+        path.write_text(path.read_text() + "\n# an edit while it was read\n")
+        return kb
+
+    monkeypatch.setattr(cache, "load_knowledge_base", edited_during_the_load)
+    cache.load(kb_path)
+    assert cache.read_entry(kb_path) is None
+
+
+def test_open_file_leaves_the_entry_to_write(kb_path, cache_dir):
+    kb, unsaved = cache.open_file(kb_path)
+    assert not cache_dir.exists() or not any(cache_dir.iterdir())
+    unsaved.write()
+    assert cache.read_entry(kb_path) == kb
+    again, nothing_to_write = cache.open_file(kb_path)
+    assert again == kb and nothing_to_write is None

@@ -12,12 +12,13 @@ from __future__ import annotations
 import gc
 import inspect
 import os
+import subprocess
+import sys
 
 import pytest
 from fixtures_kb import explorer_kb
 from textual.widgets import Footer, Input, OptionList
 
-import tui.app
 import tui.search
 from tests.kb_files import ONE_RELATION, write_kb
 from tests.search_kb import synthetic_kb
@@ -101,7 +102,7 @@ async def test_the_search_index_is_built_once_for_every_opening(monkeypatch, exp
             built.append(kb)
             super().__init__(kb)
 
-    monkeypatch.setattr(tui.app, "SearchIndex", CountedIndex)
+    monkeypatch.setattr(tui.search, "SearchIndex", CountedIndex)  # imported on first use
     app = StakeholderApp(knowledge_base=synthetic_kb(200, 400, 20))
     async with app.run_test(size=SIZE) as pilot:
         explorer_screen = await explorer(pilot)
@@ -125,7 +126,7 @@ async def test_a_cursor_move_draws_the_view_and_fills_in_the_new_actor_only(
         table = screen.query_one(RelationTable)
         rebuilt = calls_to(monkeypatch, ActorList, "_rebuild")
         drawn = calls_to(monkeypatch, ActorList, "render_line")
-        rows_added = calls_to(monkeypatch, RelationTable, "add_row")
+        rows_added = calls_to(monkeypatch, RelationTable, "_cells_of")
         for _ in range(3):
             target = next(
                 actor
@@ -221,3 +222,16 @@ async def test_the_app_tunes_the_collector_while_it_runs_and_restores_it(explore
         await explorer(pilot)
         assert gc.get_threshold()[0] == YOUNG_GENERATION_THRESHOLD
     assert gc.get_threshold() == before
+
+
+def test_start_up_imports_only_what_the_first_screen_needs():
+    """Search, the analyst views and msgspec load on first use, not with the app."""
+    probe = (
+        "import sys, tui.app; "
+        "print(' '.join(m for m in ('tui.search', 'tui.analysis', 'tui.export', 'msgspec', "
+        "'hashlib', 'json', 'calendar', 'tui.screens.loading') if m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.split() == []

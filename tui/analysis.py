@@ -17,19 +17,6 @@ from .model import DatePrecision, KnowledgeBase, Relation, Source, precision_of
 NO_RELATION = "·"
 
 
-def polarity_sign(value: int) -> str:
-    """A polarity (or a net polarity) as sign text that reads without colour."""
-    if value >= 2:
-        return "++"
-    if value == 1:
-        return "+"
-    if value == 0:
-        return "0"
-    if value == -1:
-        return "−"
-    return "−−"
-
-
 # --- stance matrix -------------------------------------------------------------------------
 
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import gc
+import math
 from collections.abc import Iterable
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -21,12 +22,26 @@ from .filters import Filters, apply
 from .loader import MAX_BYTES, LoadError, collector_paused
 from .model import KnowledgeBase
 from .screens.explorer import ExplorerScreen
-from .screens.loading import LoadingScreen
 from .screens.search import SearchScreen
-from .search import SearchIndex
+
+if TYPE_CHECKING:
+    # Imported where first used: neither is needed for the first frame of a small file.
+    from .screens.loading import LoadingScreen
+    from .search import SearchIndex
 
 DEFAULT_THEME = "textual-dark"
+LOAD_AT_ONCE_BYTES = 256 * 1024
+"""A knowledge-base file smaller than this loads before the first frame (in milliseconds),
+straight into the explorer; a larger one loads in a thread behind the loading screen."""
 YOUNG_GENERATION_THRESHOLD = 10_000
+
+
+def _size_of(path: Path | None) -> float:
+    """The file's size, or infinity when it cannot be read (the threaded load reports why)."""
+    try:
+        return path.stat().st_size if path is not None else math.inf
+    except OSError:
+        return math.inf
 
 
 class _ProgressRelay:
@@ -87,6 +102,8 @@ class StakeholderApp(App[LoadError | None]):
         self.knowledge_base = knowledge_base  # what the views show: the filters applied
         self.filters = Filters()
         self._search_index: SearchIndex | None = None
+        self._load_error: LoadError | None = None
+        self._unsaved_entry: cache.UnsavedEntry | None = None
         self._collector_thresholds = gc.get_threshold()
         self.theme = DEFAULT_THEME
 
@@ -96,9 +113,24 @@ class StakeholderApp(App[LoadError | None]):
         if self._search_index is None:
             if self.knowledge_base is None:
                 raise RuntimeError("the knowledge base is not loaded yet")
+            from .search import SearchIndex
             with collector_paused():  # a large index of long-lived objects
                 self._search_index = SearchIndex(self.knowledge_base)
         return self._search_index
+
+    def get_default_screen(self) -> Screen:
+        if self.knowledge_base is None and _size_of(self.path) < LOAD_AT_ONCE_BYTES:
+            # No loading screen to lay out and paint first: a small file opens in one frame,
+            # and its cache entry is written once that frame is out.
+            try:
+                kb, self._unsaved_entry = cache.open_file(self.path, max_bytes=self.max_bytes)
+            except LoadError as error:
+                self._load_error = error  # the app ends with it once mounted
+            else:
+                self.full_knowledge_base = self.knowledge_base = kb
+        if self.knowledge_base is not None:
+            return ExplorerScreen(self.knowledge_base)
+        return super().get_default_screen()
 
     def on_mount(self) -> None:
         # Each frame makes tens of thousands of short-lived objects; at the default young
@@ -106,9 +138,15 @@ class StakeholderApp(App[LoadError | None]):
         # promoted, which brings a full collection (25-50 ms) every few cursor moves.
         self._collector_thresholds = gc.get_threshold()
         gc.set_threshold(YOUNG_GENERATION_THRESHOLD, *self._collector_thresholds[1:])
-        if self.knowledge_base is not None:
-            self.push_screen(ExplorerScreen(self.knowledge_base))
+        if self._load_error is not None:
+            self.exit(self._load_error, 1)
             return
+        if self.knowledge_base is not None:
+            if self._unsaved_entry is not None:
+                self.call_after_refresh(self._unsaved_entry.write)
+            return  # the explorer is the default screen
+        from .screens.loading import LoadingScreen
+
         loading = LoadingScreen(self.path)
         self.push_screen(loading)
         self._load(loading)

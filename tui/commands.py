@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import heapq
 from functools import partial
+from typing import TYPE_CHECKING
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
@@ -16,8 +17,10 @@ from textual.style import Style
 
 from .sanitize import display, truncate
 from .screens.search import highlighted
-from .search import Hit as SearchHit
-from .search import SearchIndex
+
+if TYPE_CHECKING:
+    from .search import Hit as SearchHit
+    from .search import SearchIndex
 
 ACTOR_LIMIT = 20
 RELATION_LIMIT = 20
@@ -55,6 +58,8 @@ class GoToProvider(Provider):
 
     @property
     def _index(self) -> SearchIndex | None:
+        from .search import SearchIndex  # loaded with the index, on the first search
+
         index = getattr(self.app, "search_index", None)
         return index if isinstance(index, SearchIndex) else None
 
@@ -64,6 +69,8 @@ class GoToProvider(Provider):
             yield DiscoveryHit(prompt, partial(self._go_to, hit), text=text)
 
     def _central_actors(self) -> list[SearchHit]:
+        from .search import Hit as SearchHit
+
         index = self._index
         if index is None:
             return []

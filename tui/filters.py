@@ -15,7 +15,6 @@ precision so the analyst can tell. Undated relations are dropped only while a wi
 
 from __future__ import annotations
 
-import calendar
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -28,6 +27,13 @@ POLARITY_MIN = -2
 POLARITY_MAX = 2
 
 _DATE = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?\Z")
+
+
+def _days_in_month(year: int, month: int) -> int:
+    if month == 2:
+        leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+        return 29 if leap else 28
+    return 30 if month in (4, 6, 9, 11) else 31
 
 
 @lru_cache(maxsize=4096)
@@ -47,7 +53,7 @@ def date_span(date: str) -> tuple[str, str]:
     month = int(month_text)
     if not 1 <= month <= 12:
         raise ValueError(f"not a date: {date!r} (month {month_text})")
-    last_day = calendar.monthrange(year, month)[1]
+    last_day = _days_in_month(year, month)
     if day_text is None:
         return f"{date}-01", f"{date}-{last_day:02d}"
     if not 1 <= int(day_text) <= last_day:

@@ -141,6 +141,19 @@ class Stance:
     evidence: tuple[Evidence, ...]
 
 
+def polarity_sign(value: int) -> str:
+    """A polarity (or a net polarity) as sign text that reads without colour."""
+    if value >= 2:
+        return "++"
+    if value == 1:
+        return "+"
+    if value == 0:
+        return "0"
+    if value == -1:
+        return "−"
+    return "−−"
+
+
 def precision_of(date: str | None) -> DatePrecision | None:
     """The precision of an ISO date cut to its precision ("2017", "2017-09", "2017-09-26")."""
     if date is None:

@@ -8,7 +8,7 @@ Jumps (following a relation, a search hit) are recorded in a browser-like histor
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import events
 from textual.app import ComposeResult
@@ -23,7 +23,6 @@ from .. import views  # each view's modules load on first use (see views/__init_
 from ..commands import GoToProvider
 from ..filters import Filters
 from ..model import KnowledgeBase
-from ..search import Hit
 from ..views.filter_bar import FilterBar
 from ..widgets.actor_detail import ActorDetail
 from ..widgets.actor_list import ActorList
@@ -32,6 +31,9 @@ from ..widgets.relation_table import RelationTable
 from ..widgets.source_view import SourceView
 from .help import HelpScreen
 from .search import SearchScreen
+
+if TYPE_CHECKING:
+    from ..search import Hit
 
 
 def _compact_footer(width: int) -> bool:

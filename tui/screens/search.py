@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -15,7 +15,9 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ..sanitize import display, truncate
-from ..search import Hit, SearchIndex
+
+if TYPE_CHECKING:  # the index is built (and its module imported) on the first search
+    from ..search import Hit, SearchIndex
 
 MAX_RESULTS = 25
 MAX_CONTEXT = 160  # characters of a hit's context line; names can be absurdly long
@@ -38,7 +40,7 @@ def highlighted(label: str, spans: tuple[tuple[int, int], ...], style: Style | s
     return Content.assemble(*parts)
 
 
-class SearchScreen(ModalScreen[Hit | None]):
+class SearchScreen(ModalScreen["Hit | None"]):
     """``SearchScreen(index)``: dismisses with the chosen Hit, or None on Escape."""
 
     CSS_PATH = "search.tcss"

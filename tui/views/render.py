@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from ..analysis import NO_RELATION, polarity_sign
-from ..model import Evidence, KnowledgeBase, Relation, Source
+from ..analysis import NO_RELATION
+from ..model import Evidence, KnowledgeBase, Relation, Source, polarity_sign
 from ..sanitize import display
 
 _POLARITY_STYLES = {2: "bold green", 1: "green", 0: "yellow", -1: "red", -2: "bold red"}

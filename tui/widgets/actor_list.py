@@ -166,7 +166,9 @@ class ActorList(ScrollView, can_focus=True, inherit_bindings=False):
     def watch_actor_id(self, actor_id: str | None) -> None:
         row = self._row_of_actor.get(actor_id) if actor_id is not None else None
         if row is not None and row != self._cursor:
-            self._move_to(row, announce=False)
+            # A jump (follow, go to, back) lands mid-pane when its row is out of view.
+            in_view = self.scroll_offset.y <= row < self.scroll_offset.y + self.size.height
+            self._move_to(row, announce=False, center=not in_view)
 
     def on_mount(self) -> None:
         self.border_title = f"Actors ({len(self.kb.actors):,})"
@@ -180,14 +182,14 @@ class ActorList(ScrollView, can_focus=True, inherit_bindings=False):
         self.refresh()
         self._scroll_to_cursor(center=True)
 
-    def _move_to(self, row: int, *, announce: bool = True) -> None:
+    def _move_to(self, row: int, *, announce: bool = True, center: bool = False) -> None:
         if self.actor_at(row) is None:
             return
         previous, self._cursor = self._cursor, row
         if previous >= 0:
             self.refresh_line(previous)
         self.refresh_line(row)
-        self._scroll_to_cursor()
+        self._scroll_to_cursor(center=center)
         if announce:
             self.post_message(self.Highlighted(self, self._rows[row].actor.id))
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from ..analysis import polarity_sign
-from ..model import Evidence, KnowledgeBase, Relation
+from ..model import Evidence, KnowledgeBase, Relation, polarity_sign
 from ..sanitize import display
 
 ItemKind = Literal["relation", "stance"]
