@@ -7,7 +7,7 @@ a frame that paints it. The checks look at widget state only (never at a pause o
 from __future__ import annotations
 
 from textual.app import App, ComposeResult
-from textual.widgets import Input, Label, OptionList, Static
+from textual.widgets import Input, Label, Static
 
 from tui.model import KnowledgeBase
 from tui.screens.explorer import ExplorerScreen
@@ -16,6 +16,7 @@ from tui.widgets.actor_detail import ActorDetail
 from tui.widgets.actor_list import ActorList
 from tui.widgets.items import evidence_of, items_of
 from tui.widgets.relation_table import RelationTable
+from tui.widgets.search_results import SearchResults
 from tui.widgets.source_text import SourceText, sanitized_with_span
 from tui.widgets.source_view import SourceView
 
@@ -128,7 +129,7 @@ def search_shows(screen: SearchScreen, query: str) -> list[Target]:
         return screen.query_one(Input).value == query and screen.hits is not before
 
     return [
-        Target("results", lambda: screen.query_one(OptionList), ready),
+        Target("results", lambda: screen.query_one(SearchResults), ready),
         Target("status", lambda: screen.query_one("#search-status", Static), ready),
     ]
 

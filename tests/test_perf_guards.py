@@ -17,7 +17,7 @@ import sys
 
 import pytest
 from fixtures_kb import explorer_kb
-from textual.widgets import Footer, Input, OptionList
+from textual.widgets import Footer, Input
 
 import tui.search
 from tests.kb_files import ONE_RELATION, write_kb
@@ -31,6 +31,7 @@ from tui.search import SearchIndex
 from tui.widgets.actor_list import ActorList
 from tui.widgets.items import evidence_of, items_of
 from tui.widgets.relation_table import RelationTable
+from tui.widgets.search_results import SearchResults
 
 SIZE = (80, 24)
 
@@ -90,7 +91,7 @@ async def test_the_overlay_asks_for_one_page_of_a_query_matching_everything(
         screen = app.screen
         await pilot.press("t", "h", "e")
         await settle(pilot, lambda: screen.query_one(Input).value == "the")
-        await settle(pilot, lambda: screen.query_one(OptionList).option_count == MAX_RESULTS)
+        await settle(pilot, lambda: screen.query_one(SearchResults).hit_count == MAX_RESULTS)
     assert searched and all(call["limit"] == MAX_RESULTS + 1 for call in searched)
 
 

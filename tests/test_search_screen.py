@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from textual.app import App
-from textual.content import Content
-from textual.widgets import Input, OptionList, Static
+from textual.widgets import Input, Static
 
 from tests.search_kb import HOSTILE_NAME, HOSTILE_QUOTE, sample_kb, synthetic_kb
 from tui.sanitize import display
 from tui.screens.search import MAX_RESULTS, SearchScreen, highlighted
 from tui.search import Hit, SearchIndex
+from tui.widgets.search_results import SearchResults
 
 UNSET = object()
 
@@ -53,8 +53,12 @@ def status_text(screen: SearchScreen) -> str:
 
 
 def option_texts(screen: SearchScreen) -> list[str]:
-    results = screen.query_one(OptionList)
-    return [Content.from_markup(option.prompt).plain for option in results.options]
+    """Each hit's two lines as drawn."""
+    results = screen.query_one(SearchResults)
+    return [
+        "\n".join(line.text.strip() for line in results.hit_lines(index))
+        for index in range(results.hit_count)
+    ]
 
 
 async def test_typing_updates_results() -> None:
@@ -106,7 +110,7 @@ async def test_arrows_move_in_the_results_and_enter_picks_the_highlighted() -> N
     app = SearchHost(SearchIndex(sample_kb()))
     async with app.run_test() as pilot:
         screen = await open_search(pilot)
-        results = screen.query_one(OptionList)
+        results = screen.query_one(SearchResults)
         await pilot.press(*"unity")
         await wait_for(pilot, lambda: len(screen.hits) >= 3)
         assert results.highlighted == 0
@@ -135,7 +139,7 @@ async def test_ctrl_p_moves_up_when_the_app_leaves_it_to_the_screen() -> None:
         await pilot.press(*"unity")
         await wait_for(pilot, lambda: len(screen.hits) >= 3)
         await pilot.press("down", "down", "ctrl+p")
-        assert screen.query_one(OptionList).highlighted == 1
+        assert screen.query_one(SearchResults).highlighted == 1
         assert app.screen is screen
 
 
@@ -157,14 +161,14 @@ async def test_clicking_a_result_returns_it() -> None:
         await wait_for(pilot, lambda: len(screen.hits) >= 2)
         expected = screen.hits[1]
         # Each result is two lines: the second result starts on the list's third line.
-        await pilot.click(OptionList, offset=(12, 2))
+        await pilot.click(SearchResults, offset=(12, 2))
         await wait_for(pilot, lambda: app.result is not UNSET)
         assert app.result == expected
 
 
 async def test_markup_and_control_characters_show_literally() -> None:
     app = SearchHost(SearchIndex(sample_kb()))
-    async with app.run_test() as pilot:
+    async with app.run_test(size=(160, 40)) as pilot:  # wide enough for the whole quote
         screen = await open_search(pilot)
         await pilot.press(*"front")
         await wait_for(pilot, lambda: bool(screen.hits))
@@ -183,7 +187,7 @@ async def test_result_count_is_capped() -> None:
         await pilot.press("a")
         await wait_for(pilot, lambda: bool(screen.hits))
         assert len(screen.hits) == MAX_RESULTS
-        assert len(screen.query_one(OptionList).options) == MAX_RESULTS
+        assert screen.query_one(SearchResults).hit_count == MAX_RESULTS
         assert status_text(screen) == f"{MAX_RESULTS}+ results"
 
 

@@ -11,17 +11,15 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.style import Style
-from textual.widgets import Input, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets import Input, Static
 
 from ..sanitize import display, truncate
+from ..widgets.search_results import SearchResults
 
 if TYPE_CHECKING:  # the index is built (and its module imported) on the first search
     from ..search import Hit, SearchIndex
 
 MAX_RESULTS = 25
-MAX_CONTEXT = 160  # characters of a hit's context line; names can be absurdly long
-_BADGE_WIDTH = max(len(kind) for kind in ("actor", "relation", "stance", "quote"))
 
 
 def highlighted(label: str, spans: tuple[tuple[int, int], ...], style: Style | str) -> Content:
@@ -44,7 +42,6 @@ class SearchScreen(ModalScreen["Hit | None"]):
     """``SearchScreen(index)``: dismisses with the chosen Hit, or None on Escape."""
 
     CSS_PATH = "search.tcss"
-    COMPONENT_CLASSES: ClassVar[set[str]] = {"search--match", "search--badge", "search--context"}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Close", show=False),
         Binding("down,ctrl+n", "move('cursor_down')", "Next result", show=False),
@@ -62,10 +59,8 @@ class SearchScreen(ModalScreen["Hit | None"]):
         with Vertical(id="search-dialog"):
             yield Input(placeholder="Search actors, relations, stances, quotes", id="search-input")
             yield Static(id="search-status")
-            results = OptionList(id="search-results")
             # The input keeps the focus; the list follows the arrow keys from there.
-            results.can_focus = False
-            yield results
+            yield SearchResults(id="search-results")
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()
@@ -90,31 +85,10 @@ class SearchScreen(ModalScreen["Hit | None"]):
             count = len(self.hits)
             message = f"{count}+ results" if more else f"{count} result{'s' * (count != 1)}"
         status.update(Content(message), layout=False)  # one line, whatever it says
-        match_style, badge_style, context_style = (
-            Style.from_styles(self.get_component_styles(name))
-            for name in ("search--match", "search--badge", "search--context")
-        )
-        results = self.query_one(OptionList)
-        results.clear_options()
-        if not self.hits:
-            return
-        results.add_options(
-            Option(
-                Content.assemble(
-                    (hit.kind.ljust(_BADGE_WIDTH), badge_style),
-                    " ",
-                    highlighted(hit.label, hit.spans, match_style),
-                    "\n",
-                    " " * (_BADGE_WIDTH + 1),
-                    (truncate(display(hit.context), MAX_CONTEXT), context_style),
-                )
-            )
-            for hit in self.hits
-        )
-        results.highlighted = 0
+        self.query_one(SearchResults).show(self.hits)
 
     def action_move(self, action: str) -> None:
-        getattr(self.query_one(OptionList), f"action_{action}")()
+        getattr(self.query_one(SearchResults), f"action_{action}")()
 
     def action_cancel(self) -> None:
         self.dismiss(None)
@@ -125,10 +99,10 @@ class SearchScreen(ModalScreen["Hit | None"]):
         if not self.hits:
             self.app.bell()
             return
-        highlighted_index = self.query_one(OptionList).highlighted
+        highlighted_index = self.query_one(SearchResults).highlighted
         self.dismiss(self.hits[highlighted_index or 0])
 
-    @on(OptionList.OptionSelected)
-    def _clicked(self, event: OptionList.OptionSelected) -> None:
+    @on(SearchResults.Chosen)
+    def _clicked(self, event: SearchResults.Chosen) -> None:
         event.stop()
-        self.dismiss(self.hits[event.option_index])
+        self.dismiss(self.hits[event.index])

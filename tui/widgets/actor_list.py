@@ -295,9 +295,8 @@ class ActorList(ScrollView, can_focus=True, inherit_bindings=False):
             style += self.get_component_rich_style("actor-list--cursor")
             detail_style = style
         else:
-            detail_style = style + self.get_component_rich_style(
-                "actor-list--detail", partial=True
-            )
+            # In full: a partial style would drop the muted colour's alpha, not blend it.
+            detail_style = style + self.get_component_rich_style("actor-list--detail")
         count = f" {row.count:>{self._count_width}}"
         kind = ""
         if self.sorting is not SortOrder.KIND and width >= 30:
