@@ -63,13 +63,11 @@ class SearchScreen(ModalScreen["Hit | None"]):
             yield SearchResults(id="search-results")
 
     def on_mount(self) -> None:
-        self.query_one(Input).focus()
-        self._show_results("")
-
-    @on(Input.Changed)
-    def _query_changed(self, event: Input.Changed) -> None:
-        event.stop()
-        self._show_results(event.value)
+        query = self.query_one(Input)
+        query.focus()
+        # Watched, not left to Input.Changed: the results change in the same turn as the
+        # input's text, so one frame shows both (a message can arrive a frame later).
+        self.watch(query, "value", self._show_results)
 
     def _show_results(self, query: str) -> None:
         # One more than shown, to know whether there are more.
