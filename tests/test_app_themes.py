@@ -13,7 +13,10 @@ from rich.segment import Segment
 from textual.color import Color
 
 from tui.app import StakeholderApp
+from tui.screens.search import SearchScreen
 from tui.widgets.actor_list import ActorList
+from tui.widgets.relation_table import RelationTable
+from tui.widgets.search_results import SearchResults
 from tui.widgets.source_text import SourceText
 
 # (gruvbox is left out: its own focused-cursor colours are 2.2:1, a choice of the theme.)
@@ -77,3 +80,35 @@ async def test_the_quote_in_its_article_is_readable(theme, explorer):
         ]
         assert quoted
         assert all(contrast(segment) >= READABLE for segment in quoted), theme
+
+
+@pytest.mark.parametrize("theme", THEMES)
+@pytest.mark.parametrize("focused", [True, False])
+async def test_the_relations_header_and_cursor_row_are_readable(theme, focused, explorer):
+    app = StakeholderApp(knowledge_base=explorer_kb())
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await explorer(pilot)
+        app.theme = theme
+        if focused:
+            await pilot.press("2")
+        await pilot.pause()
+        table = screen.query_one(RelationTable)
+        header = text_segments(table.render_line(0))
+        cursor = text_segments(table.render_line(table.cursor_row - table.scroll_offset.y + 1))
+        assert header and cursor
+        assert all(contrast(segment) >= READABLE for segment in header + cursor), theme
+
+
+@pytest.mark.parametrize("theme", THEMES)
+async def test_the_highlighted_search_hit_is_readable(theme, explorer, settle):
+    app = StakeholderApp(knowledge_base=explorer_kb())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await explorer(pilot)
+        app.theme = theme
+        await pilot.press("slash", *"haftar")
+        await settle(pilot, lambda: isinstance(app.screen, SearchScreen) and app.screen.hits)
+        await pilot.pause()
+        results = app.screen.query_one(SearchResults)
+        segments = [s for line in results.hit_lines(0) for s in text_segments(line)]
+        assert any(segment.style.underline for segment in segments)  # the match
+        assert all(contrast(segment) >= READABLE for segment in segments), theme

@@ -6,12 +6,17 @@ from fixtures_kb import explorer_kb, many_actors_kb
 from hypothesis import given
 from hypothesis import strategies as st
 from rich.cells import cell_len
+from rich.text import Text
 
+from tests.search_kb import HOSTILE_QUOTE, sample_kb, synthetic_kb
 from tui.app import StakeholderApp
 from tui.model import Evidence, KnowledgeBase, Relation, Source
 from tui.sanitize import display
+from tui.screens.search import MAX_RESULTS, SearchScreen
 from tui.widgets.actor_list import ActorList, fit
 from tui.widgets.items import ItemRef
+from tui.widgets.relation_table import RelationTable
+from tui.widgets.search_results import SearchResults
 from tui.widgets.source_text import SourceText, sanitized_with_span, wrap_offsets
 
 
@@ -152,3 +157,143 @@ async def test_a_megabyte_quote_is_drawn_line_by_line(monkeypatch, explorer):
         await pilot.press("4", "G")
         await pilot.pause()
         assert text.scroll_offset.y == text.max_scroll_y > 10_000
+
+
+# --- the relations table ------------------------------------------------------------------
+
+
+def _busiest(kb: KnowledgeBase) -> str:
+    return max(kb.actors, key=lambda actor: len(kb.relations_of(actor.id))).id
+
+
+async def test_the_relations_table_keeps_its_header_and_the_cursor_in_view(explorer):
+    kb = synthetic_kb(40, 600, 10)
+    async with StakeholderApp(knowledge_base=kb).run_test(size=(80, 24)) as pilot:
+        screen = await explorer(pilot)
+        screen.actor_id = _busiest(kb)
+        await pilot.press("2")
+        await pilot.pause()
+        table = screen.query_one(RelationTable)
+        in_view = table.scrollable_content_region.height - 1
+        assert table.row_count > 3 * in_view
+
+        def header() -> str:
+            return "".join(segment.text for segment in table.render_line(0))
+
+        def cursor_line() -> int:
+            return table.cursor_row - table.scroll_offset.y + 1
+
+        await pilot.press("G")
+        assert table.cursor_row == table.row_count - 1
+        assert 1 <= cursor_line() <= in_view and header().split()[:3] == ["±", "type", "with"]
+        await pilot.press("pageup")
+        assert table.cursor_row == table.row_count - 1 - (in_view - 1)
+        assert 1 <= cursor_line() <= in_view
+        await pilot.press("g")
+        assert table.cursor_row == 0 and table.scroll_offset.y == 0
+        assert screen.item == table.items[0]  # each move is announced to the screen
+
+
+async def test_left_and_right_scroll_the_relations_table_a_column_at_a_time(explorer):
+    async with StakeholderApp(knowledge_base=explorer_kb()).run_test(size=(80, 24)) as pilot:
+        screen = await explorer(pilot)
+        screen.actor_id = "khalifa-haftar"
+        await pilot.press("2")
+        await pilot.pause()
+        table = screen.query_one(RelationTable)
+        assert table.virtual_size.width > table.scrollable_content_region.width
+        first = "".join(segment.text for segment in table.render_line(0)).split()[0]
+        await pilot.press("right")
+        assert table.scroll_offset.x > 0
+        after = "".join(segment.text for segment in table.render_line(0)).split()
+        assert after[0] == "type" and first == "±"  # the next column starts the view
+        await pilot.press("left")
+        assert table.scroll_offset.x == 0
+
+
+async def test_the_relations_table_draws_only_the_lines_in_view_and_each_once(
+    monkeypatch, explorer
+):
+    kb = synthetic_kb(40, 600, 10)
+    async with StakeholderApp(knowledge_base=kb).run_test(size=(80, 24)) as pilot:
+        screen = await explorer(pilot)
+        screen.actor_id = _busiest(kb)
+        await pilot.pause()
+        table = screen.query_one(RelationTable)
+        drawn: list[int] = []
+        real = Text.render
+
+        def counted(self, *args, **kwargs):
+            drawn.append(1)
+            return real(self, *args, **kwargs)
+
+        monkeypatch.setattr(Text, "render", counted)
+        table.notify_style_update()  # forget what was drawn
+        height = table.scrollable_content_region.height
+        for _ in range(2):
+            for y in range(height):
+                table.render_line(y)
+        assert len(drawn) == height  # the header and the rows in view, drawn once
+        assert table.row_count > height
+
+
+# --- the search results ---------------------------------------------------------------------
+
+
+async def test_search_results_page_through_and_cut_long_lines(explorer, settle):
+    kb = synthetic_kb(400, 2_000, 10)
+    async with StakeholderApp(knowledge_base=kb).run_test(size=(80, 24)) as pilot:
+        await explorer(pilot)
+        await pilot.press("slash", "a")
+        await settle(pilot, lambda: isinstance(pilot.app.screen, SearchScreen))
+        screen = pilot.app.screen
+        await settle(pilot, lambda: len(screen.hits) == MAX_RESULTS)
+        results = screen.query_one(SearchResults)
+        page = results.scrollable_content_region.height // 2
+        await pilot.press("pagedown")
+        assert results.highlighted == page
+        top = results.scroll_offset.y
+        assert top <= 2 * results.highlighted < top + results.scrollable_content_region.height
+        await pilot.press("pageup")
+        assert results.highlighted == 0 and results.scroll_offset.y == 0
+        width = results.scrollable_content_region.width
+        for index in range(results.hit_count):
+            for line in results.hit_lines(index):
+                assert line.cell_length == width
+
+
+async def test_a_search_hit_too_long_for_its_line_ends_in_an_ellipsis(explorer, settle):
+    async with StakeholderApp(knowledge_base=sample_kb()).run_test(size=(60, 24)) as pilot:
+        await explorer(pilot)
+        await pilot.press("slash", *"front")
+        await settle(pilot, lambda: isinstance(pilot.app.screen, SearchScreen))
+        screen = pilot.app.screen
+        await settle(pilot, lambda: any(hit.label == HOSTILE_QUOTE for hit in screen.hits))
+        results = screen.query_one(SearchResults)
+        index = next(i for i, hit in enumerate(screen.hits) if hit.label == HOSTILE_QUOTE)
+        line = results.hit_lines(index)[0]
+        assert line.cell_length == results.scrollable_content_region.width
+        assert line.text.rstrip().endswith("…")
+        assert line.text.startswith(" quote    The front said [/] and [@click")
+
+
+async def test_search_results_draw_only_the_hits_in_view(monkeypatch, explorer, settle):
+    kb = synthetic_kb(400, 2_000, 10)
+    async with StakeholderApp(knowledge_base=kb).run_test(size=(80, 24)) as pilot:
+        await explorer(pilot)
+        drawn: list[int] = []
+        real = SearchResults._draw
+
+        def counted(self, hit, highlighted, index):
+            drawn.append(index)
+            return real(self, hit, highlighted, index)
+
+        monkeypatch.setattr(SearchResults, "_draw", counted)
+        await pilot.press("slash", "a")
+        await settle(pilot, lambda: isinstance(pilot.app.screen, SearchScreen))
+        screen = pilot.app.screen
+        await settle(pilot, lambda: len(screen.hits) == MAX_RESULTS)
+        await pilot.pause()
+        results = screen.query_one(SearchResults)
+        in_view = -(-results.scrollable_content_region.height // 2)
+        assert set(drawn) == set(range(in_view)) and in_view < MAX_RESULTS
