@@ -39,6 +39,8 @@ class HelpScreen(ModalScreen[None]):
     """``HelpScreen(sections)``: the keys of the app, then of each ``(title, node)`` given
     (a screen and its panes)."""
 
+    CSS_PATH = "help.tcss"
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q,question_mark", "dismiss", "Close", tooltip="Close this help"),
     ]

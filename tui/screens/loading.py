@@ -14,7 +14,10 @@ from ..sanitize import display
 
 
 class LoadingScreen(Screen[None]):
-    """``LoadingScreen(path)``; the loader's progress arrives through ``set_progress``."""
+    """``LoadingScreen(path)``; the loader's progress arrives through ``set_progress``.
+
+    Its styles are in app.tcss, not beside it: a large file's first frame is this screen.
+    """
 
     def __init__(self, path: Path) -> None:
         super().__init__()
