@@ -297,3 +297,18 @@ async def test_search_results_draw_only_the_hits_in_view(monkeypatch, explorer, 
         results = screen.query_one(SearchResults)
         in_view = -(-results.scrollable_content_region.height // 2)
         assert set(drawn) == set(range(in_view)) and in_view < MAX_RESULTS
+
+
+async def test_search_results_are_drawn_again_at_a_new_width(explorer, settle):
+    async with StakeholderApp(knowledge_base=explorer_kb()).run_test(size=(120, 40)) as pilot:
+        await explorer(pilot)
+        await pilot.press("slash", *"haftar")
+        await settle(pilot, lambda: isinstance(pilot.app.screen, SearchScreen))
+        screen = pilot.app.screen
+        await settle(pilot, lambda: bool(screen.hits))
+        results = screen.query_one(SearchResults)
+        assert results.hit_lines(0)[0].cell_length == results.scrollable_content_region.width
+        await pilot.resize_terminal(70, 24)
+        await settle(pilot, lambda: results.scrollable_content_region.width < 60)
+        await pilot.pause()
+        assert results.hit_lines(0)[0].cell_length == results.scrollable_content_region.width

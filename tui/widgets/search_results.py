@@ -107,7 +107,7 @@ class SearchResults(ScrollView, can_focus=False):
 
     async def _on_click(self, event: events.Click) -> None:
         index = event.style.meta.get("hit")
-        if index is not None:
+        if index is not None and index < len(self._hits):  # not a line of an older list
             self.post_message(self.Chosen(index))
 
     # --- drawing ----------------------------------------------------------------------
@@ -116,6 +116,9 @@ class SearchResults(ScrollView, can_focus=False):
         super().notify_style_update()
         self._lines.clear()
         self.refresh()
+
+    def on_resize(self) -> None:
+        self._lines.clear()  # drawn to the old width
 
     def hit_lines(self, index: int) -> tuple[Strip, Strip]:
         """The two lines of hit ``index``: what it is and where, then its context."""
