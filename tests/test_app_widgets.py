@@ -312,3 +312,22 @@ async def test_search_results_are_drawn_again_at_a_new_width(explorer, settle):
         await settle(pilot, lambda: results.scrollable_content_region.width < 60)
         await pilot.pause()
         assert results.hit_lines(0)[0].cell_length == results.scrollable_content_region.width
+
+
+async def test_the_relations_cursor_stays_in_view_when_the_pane_shrinks(explorer, settle):
+    kb = synthetic_kb(40, 600, 10)
+    async with StakeholderApp(knowledge_base=kb).run_test(size=(120, 40)) as pilot:
+        screen = await explorer(pilot)
+        screen.actor_id = _busiest(kb)
+        await pilot.press("2")
+        table = screen.query_one(RelationTable)
+        in_view = table.scrollable_content_region.height - 1
+        for _ in range(in_view - 1):
+            await pilot.press("j")
+        assert table.scroll_offset.y == 0 and table.cursor_row == in_view - 1
+        await pilot.resize_terminal(120, 24)
+        await settle(pilot, lambda: table.scrollable_content_region.height - 1 < in_view)
+        await pilot.pause()
+        now_in_view = table.scrollable_content_region.height - 1
+        top = table.scroll_offset.y
+        assert top <= table.cursor_row < top + now_in_view

@@ -110,6 +110,8 @@ class RelationTable(ScrollView, can_focus=True, inherit_bindings=False):
     def on_resize(self) -> None:
         if self._name_width() != self._names_cut_to:
             self._repopulate()
+        else:
+            self._scroll_to_cursor()  # a shorter pane may have left it below the view
 
     def _name_width(self) -> int:
         """Names are cut so that the date column stays in view when the pane is narrow."""
