@@ -331,3 +331,26 @@ async def test_the_relations_cursor_stays_in_view_when_the_pane_shrinks(explorer
         now_in_view = table.scrollable_content_region.height - 1
         top = table.scroll_offset.y
         assert top <= table.cursor_row < top + now_in_view
+
+
+async def press_until_row(pilot, actors: ActorList, row: int) -> None:
+    for _ in range(row + 5):
+        if actors.cursor_row >= row:
+            return
+        await pilot.press("j")
+
+
+async def test_the_actor_cursor_stays_in_view_when_the_pane_shrinks(explorer, settle):
+    async with StakeholderApp(knowledge_base=synthetic_kb(200, 400, 10)).run_test(
+        size=(120, 40)
+    ) as pilot:
+        screen = await explorer(pilot)
+        actors = screen.query_one(ActorList)
+        height = actors.scrollable_content_region.height
+        await press_until_row(pilot, actors, height - 2)
+        assert actors.scroll_offset.y == 0
+        await pilot.resize_terminal(80, 24)
+        await settle(pilot, lambda: actors.scrollable_content_region.height < height // 2)
+        await pilot.pause()
+        top, now = actors.scroll_offset.y, actors.scrollable_content_region.height
+        assert top <= actors.cursor_row < top + now

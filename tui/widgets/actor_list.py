@@ -174,6 +174,9 @@ class ActorList(ScrollView, can_focus=True, inherit_bindings=False):
         self.border_title = f"Actors ({len(self.kb.actors):,})"
         self.border_subtitle = f"by {self.sorting.value}"
 
+    def on_resize(self) -> None:
+        self._scroll_to_cursor()  # a shorter pane may have left it below the view
+
     def watch_sorting(self) -> None:
         self.border_subtitle = f"by {self.sorting.value}"
         current = self.actor_at(self._cursor)
