@@ -178,16 +178,19 @@ class Scratch:
 
 def measure_start(scratch: Scratch, warm: dict[str, Path], paths: dict[str, Path]) -> list[Row]:
     """Reference (a) against the explorer's cold start on the bundled knowledge base, and
-    against reopening each generated one from a warm cache. Fresh processes, interleaved."""
+    against reopening each generated one from a warm cache; for scale, the explorer's
+    shell of plain Statics with no app code. Fresh processes, interleaved."""
     bundled = str(bundled_knowledge_base_path())
     warm_bundled = scratch.fresh()
     # Warm-up, not counted: compiles the modules and fills the bundled KB's cache.
     _startup("minimal", cache_dir=warm_bundled)
+    _startup("panes", cache_dir=warm_bundled)
     _startup("explorer", bundled, cache_dir=warm_bundled)
-    minimal, uncached, cached = [], [], []
+    minimal, shell, uncached, cached = [], [], [], []
     reopen: dict[str, list[float]] = {name: [] for name in paths}
     for _ in range(RUNS):
         minimal.append(_startup("minimal", cache_dir=warm_bundled))
+        shell.append(_startup("panes", cache_dir=warm_bundled))
         uncached.append(_startup("explorer", bundled, cache_dir=scratch.fresh()))
         cached.append(_startup("explorer", bundled, cache_dir=warm_bundled))
         for name, path in paths.items():
@@ -205,6 +208,13 @@ def measure_start(scratch: Scratch, warm: dict[str, Path], paths: dict[str, Path
         Row(
             "cold start, bundled KB, cached → explorer filled",
             median(cached),
+            "s",
+            reference,
+            "a: minimal app",
+        ),
+        Row(
+            "for scale: four Static panes, a status line and a Footer, no app code",
+            median(shell),
             "s",
             reference,
             "a: minimal app",

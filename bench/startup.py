@@ -1,6 +1,8 @@
 """Child process of the start-up measurements; prints when its first full screen was drawn.
 
 ``python -m bench.startup minimal``: reference (a), a Textual app that mounts one Static.
+``python -m bench.startup panes``: for scale, the explorer's shell with no app code: four
+bordered Static panes in its layout, a status line and a Footer with eight keys.
 ``python -m bench.startup explorer FILE``: the explorer on FILE, first full screen meaning
 the explorer with its four panes filled (the first actor, its first relation, the detail,
 the quote in its source).
@@ -48,6 +50,37 @@ def minimal() -> None:
     _run(app, [Target("static", lambda: app.query_one(Static), lambda: True)])
 
 
+def panes() -> None:
+    from textual.app import App, ComposeResult
+    from textual.binding import Binding
+    from textual.containers import Container
+    from textual.widgets import Footer, Static
+
+    class Panes(App[None]):
+        CSS = """
+        #panes { layout: horizontal; height: 1fr; }
+        #browse { layout: horizontal; width: 2fr; }
+        #read { width: 1fr; }
+        .pane { border: round $foreground 25%; height: 1fr; }
+        #actors { width: 30; }
+        """
+        BINDINGS = [Binding(key, "bell", f"Key {key}") for key in "abcdefgh"]
+
+        def compose(self) -> ComposeResult:
+            with Container(id="panes"):
+                with Container(id="browse"):
+                    yield Static("actor\n" * 40, id="actors", classes="pane")
+                    yield Static("relation\n" * 10, classes="pane")
+                with Container(id="read"):
+                    yield Static("detail\n" * 8, classes="pane")
+                    yield Static("source text\n" * 40, id="source", classes="pane")
+            yield Static("no filters")
+            yield Footer()
+
+    app = Panes()
+    _run(app, [Target("panes", lambda: app.query_one("#source"), lambda: True)])
+
+
 def explorer(path: str) -> None:
     from pathlib import Path
 
@@ -63,5 +96,7 @@ def explorer(path: str) -> None:
 if __name__ == "__main__":
     if sys.argv[1:2] == ["minimal"]:
         minimal()
+    elif sys.argv[1:2] == ["panes"]:
+        panes()
     else:
         explorer(sys.argv[2])

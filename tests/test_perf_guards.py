@@ -14,6 +14,7 @@ import inspect
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from fixtures_kb import explorer_kb
@@ -236,3 +237,21 @@ def test_start_up_imports_only_what_the_first_screen_needs():
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True
     )
     assert done.stdout.split() == []
+
+
+@pytest.mark.parametrize("child", [["minimal"], ["panes"], ["explorer", "data/actors.yaml"]])
+def test_each_start_up_child_of_the_bench_reaches_its_first_full_screen(child, tmp_path):
+    """The harness itself runs (it times nothing here): each child prints the clock
+    reading of its first full screen."""
+    root = Path(__file__).resolve().parent.parent
+    env = dict(os.environ, STAKEHOLDERS_CACHE_DIR=str(tmp_path))
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.startup", *child],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    assert float(done.stdout.strip().splitlines()[-1]) > 0
