@@ -237,6 +237,15 @@ async def test_the_relations_table_draws_only_the_lines_in_view_and_each_once(
         assert table.row_count > height
 
 
+async def search_for(pilot, settle, query: str, until) -> SearchScreen:
+    """Open the search overlay from the explorer, type ``query``, wait until ``until(screen)``."""
+    await pilot.press("slash", *query)
+    await settle(pilot, lambda: isinstance(pilot.app.screen, SearchScreen))
+    screen = pilot.app.screen
+    await settle(pilot, lambda: until(screen))
+    return screen
+
+
 # --- the search results ---------------------------------------------------------------------
 
 
@@ -244,10 +253,7 @@ async def test_search_results_page_through_and_cut_long_lines(explorer, settle):
     kb = synthetic_kb(400, 2_000, 10)
     async with StakeholderApp(knowledge_base=kb).run_test(size=(80, 24)) as pilot:
         await explorer(pilot)
-        await pilot.press("slash", "a")
-        await settle(pilot, lambda: isinstance(pilot.app.screen, SearchScreen))
-        screen = pilot.app.screen
-        await settle(pilot, lambda: len(screen.hits) == MAX_RESULTS)
+        screen = await search_for(pilot, settle, "a", lambda s: len(s.hits) == MAX_RESULTS)
         results = screen.query_one(SearchResults)
         page = results.scrollable_content_region.height // 2
         await pilot.press("pagedown")
@@ -265,10 +271,9 @@ async def test_search_results_page_through_and_cut_long_lines(explorer, settle):
 async def test_a_search_hit_too_long_for_its_line_ends_in_an_ellipsis(explorer, settle):
     async with StakeholderApp(knowledge_base=sample_kb()).run_test(size=(60, 24)) as pilot:
         await explorer(pilot)
-        await pilot.press("slash", *"front")
-        await settle(pilot, lambda: isinstance(pilot.app.screen, SearchScreen))
-        screen = pilot.app.screen
-        await settle(pilot, lambda: any(hit.label == HOSTILE_QUOTE for hit in screen.hits))
+        screen = await search_for(
+            pilot, settle, "front", lambda s: any(hit.label == HOSTILE_QUOTE for hit in s.hits)
+        )
         results = screen.query_one(SearchResults)
         index = next(i for i, hit in enumerate(screen.hits) if hit.label == HOSTILE_QUOTE)
         line = results.hit_lines(index)[0]
@@ -289,10 +294,7 @@ async def test_search_results_draw_only_the_hits_in_view(monkeypatch, explorer, 
             return real(self, hit, highlighted, index)
 
         monkeypatch.setattr(SearchResults, "_draw", counted)
-        await pilot.press("slash", "a")
-        await settle(pilot, lambda: isinstance(pilot.app.screen, SearchScreen))
-        screen = pilot.app.screen
-        await settle(pilot, lambda: len(screen.hits) == MAX_RESULTS)
+        screen = await search_for(pilot, settle, "a", lambda s: len(s.hits) == MAX_RESULTS)
         await pilot.pause()
         results = screen.query_one(SearchResults)
         in_view = -(-results.scrollable_content_region.height // 2)
@@ -302,10 +304,7 @@ async def test_search_results_draw_only_the_hits_in_view(monkeypatch, explorer, 
 async def test_search_results_are_drawn_again_at_a_new_width(explorer, settle):
     async with StakeholderApp(knowledge_base=explorer_kb()).run_test(size=(120, 40)) as pilot:
         await explorer(pilot)
-        await pilot.press("slash", *"haftar")
-        await settle(pilot, lambda: isinstance(pilot.app.screen, SearchScreen))
-        screen = pilot.app.screen
-        await settle(pilot, lambda: bool(screen.hits))
+        screen = await search_for(pilot, settle, "haftar", lambda s: bool(s.hits))
         results = screen.query_one(SearchResults)
         assert results.hit_lines(0)[0].cell_length == results.scrollable_content_region.width
         await pilot.resize_terminal(70, 24)

@@ -86,6 +86,23 @@ def display(text: str, *, keep_newlines: bool = False) -> str:
     return cleaned
 
 
+def display_pieces(text: str, spans: tuple[tuple[int, int], ...]) -> list[tuple[str, bool]]:
+    """``text`` cut at the edges of ``spans``, each piece made display-safe, with whether it
+    is inside a span.
+
+    Each piece is sanitized on its own: ``display`` may lengthen text (``\\x1b`` is four
+    characters), so offsets into the raw text would drift otherwise.
+    """
+    pieces: list[tuple[str, bool]] = []
+    position = 0
+    for start, end in spans:
+        pieces.append((display(text[position:start]), False))
+        pieces.append((display(text[start:end]), True))
+        position = end
+    pieces.append((display(text[position:]), False))
+    return pieces
+
+
 def truncate(text: str, width: int) -> str:
     """Cut display text to at most ``width`` characters, marking the cut with an ellipsis."""
     if len(text) <= width:

@@ -13,7 +13,7 @@ from textual.screen import ModalScreen
 from textual.style import Style
 from textual.widgets import Input, Static
 
-from ..sanitize import display, truncate
+from ..sanitize import display, display_pieces, truncate
 from ..widgets.search_results import SearchResults
 
 if TYPE_CHECKING:  # the index is built (and its module imported) on the first search
@@ -23,19 +23,10 @@ MAX_RESULTS = 25
 
 
 def highlighted(label: str, spans: tuple[tuple[int, int], ...], style: Style | str) -> Content:
-    """``label`` made display-safe, with ``style`` on the matched ``spans``.
-
-    Each piece between span edges is sanitized on its own: ``display`` may lengthen text
-    (``\\x1b`` is four characters), so offsets into the raw label would drift otherwise.
-    """
-    parts: list[str | tuple[str, Style | str]] = []
-    position = 0
-    for start, end in spans:
-        parts.append(display(label[position:start]))
-        parts.append((display(label[start:end]), style))
-        position = end
-    parts.append(display(label[position:]))
-    return Content.assemble(*parts)
+    """``label`` made display-safe, with ``style`` on the matched ``spans``."""
+    return Content.assemble(
+        *((piece, style) if matched else piece for piece, matched in display_pieces(label, spans))
+    )
 
 
 class SearchScreen(ModalScreen["Hit | None"]):

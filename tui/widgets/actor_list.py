@@ -167,7 +167,8 @@ class ActorList(ScrollView, can_focus=True, inherit_bindings=False):
         row = self._row_of_actor.get(actor_id) if actor_id is not None else None
         if row is not None and row != self._cursor:
             # A jump (follow, go to, back) lands mid-pane when its row is out of view.
-            in_view = self.scroll_offset.y <= row < self.scroll_offset.y + self.size.height
+            top = self.scroll_offset.y
+            in_view = top <= row < top + self.scrollable_content_region.height
             self._move_to(row, announce=False, center=not in_view)
 
     def on_mount(self) -> None:

@@ -15,7 +15,7 @@ from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.content import Content
-from textual.geometry import Size
+from textual.geometry import Region, Size, Spacing
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
@@ -239,14 +239,16 @@ class RelationTable(ScrollView, can_focus=True, inherit_bindings=False):
             self.refresh_line(line)
 
     def _scroll_to_cursor(self) -> None:
-        row, top = self._cursor, self.scroll_offset.y
-        in_view = self.scrollable_content_region.height - 1  # rows below the header
-        if row < 0 or in_view < 1:
-            return
-        if row < top:
-            self.scroll_to(y=row, animate=False, immediate=True, force=True)
-        elif row >= top + in_view:
-            self.scroll_to(y=row - in_view + 1, animate=False, immediate=True, force=True)
+        if self._cursor >= 0:
+            # The header covers the view's first line: keep one line of room above the row.
+            self.scroll_to_region(
+                Region(0, self._cursor + 1, 1, 1),
+                spacing=Spacing(1, 0, 0, 0),
+                animate=False,
+                immediate=True,
+                force=True,
+                x_axis=False,
+            )
 
     def _move_by(self, delta: int) -> None:
         if self._items:

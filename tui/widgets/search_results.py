@@ -13,12 +13,12 @@ from typing import TYPE_CHECKING, ClassVar
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from ..sanitize import display, truncate
+from ..sanitize import display, display_pieces, truncate
 
 if TYPE_CHECKING:
     from ..search import Hit
@@ -83,11 +83,12 @@ class SearchResults(ScrollView, can_focus=False):
         if index == self._highlighted:
             return
         self._highlighted = index
-        top, height = LINES_PER_HIT * index, self.scrollable_content_region.height
-        if top < self.scroll_offset.y:
-            self.scroll_to(y=top, animate=False, immediate=True)
-        elif top + LINES_PER_HIT > self.scroll_offset.y + height:
-            self.scroll_to(y=top + LINES_PER_HIT - height, animate=False, immediate=True)
+        self.scroll_to_region(
+            Region(0, LINES_PER_HIT * index, 1, LINES_PER_HIT),
+            animate=False,
+            immediate=True,
+            x_axis=False,
+        )
         self.refresh()
 
     def _page(self) -> int:
@@ -150,14 +151,10 @@ class SearchResults(ScrollView, can_focus=False):
         pad = " " * PADDING
         title = [Segment(pad, base), Segment(hit.kind.ljust(BADGE_WIDTH), badge)]
         title.append(Segment(" ", base))
-        position = 0
-        # Each piece between span edges is sanitized on its own: ``display`` may lengthen
-        # text (``\x1b`` is four characters), so offsets into the raw label would drift.
-        for start, end in hit.spans:
-            title.append(Segment(display(hit.label[position:start]), base))
-            title.append(Segment(display(hit.label[start:end]), match))
-            position = end
-        title.append(Segment(display(hit.label[position:]), base))
+        title += [
+            Segment(piece, match if matched else base)
+            for piece, matched in display_pieces(hit.label, hit.spans)
+        ]
         indent = pad + " " * (BADGE_WIDTH + 1)
         below = [
             Segment(indent, base),
