@@ -62,7 +62,8 @@ def explorer_shows(app: App, actor_id: str | None = None) -> list[Target]:
 
     def fill() -> bool:
         screen = explorer_of(app)
-        if screen is None:
+        # Laid out for its width: Textual sets the layout class on the screen's first resize.
+        if screen is None or not screen.has_class(screen.layout_class(screen.size.width)):
             return False
         if not expected:
             actor = (

@@ -413,6 +413,30 @@ async def test_resizing_keeps_the_selection_and_switches_layout(explorer):
             assert top <= first_line < top + text.scrollable_content_region.height
 
 
+@pytest.mark.parametrize(
+    ("size", "layout", "actors_width"), [((120, 40), "-wide", 30), ((80, 24), "-narrow", 32)]
+)
+async def test_the_first_frame_is_already_laid_out_for_the_width(size, layout, actors_width):
+    """No frame of every pane stacked before the layout for the terminal's width."""
+    app = app_for()
+    painted: list[tuple[bool, int]] = []
+    display = app._display
+
+    def recording_display(screen, update) -> None:
+        display(screen, update)
+        if isinstance(screen, ExplorerScreen) and update is not None:
+            painted.append((screen.has_class(layout), screen.query_one(ActorList).outer_size.width))
+
+    app._display = recording_display
+    async with app.run_test(size=size) as pilot:
+        for _ in range(50):
+            if painted:
+                break
+            await pilot.pause()
+        assert painted, "the explorer never painted a frame"
+        assert painted[0] == (True, actors_width)
+
+
 async def test_go_to_hit_selects_actor_item_and_quote_and_records_history(explorer):
     kb = explorer_kb()
     async with app_for(kb).run_test(size=(120, 40)) as pilot:

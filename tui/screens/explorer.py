@@ -132,6 +132,14 @@ class ExplorerScreen(Screen[None]):
         self._history: list[Place] = []
         self._history_index = -1
         self._pending_data: tuple[KnowledgeBase, Filters, Place] | None = None
+        # The layout class Textual sets on the first resize, set now: else the first frame is
+        # painted with no layout (every pane stacked), and every widget is restyled twice.
+        self.add_class(self.layout_class(self.app.size.width), update=False)
+
+    @classmethod
+    def layout_class(cls, width: int) -> str:
+        """The class of HORIZONTAL_BREAKPOINTS that Textual gives the screen at ``width``."""
+        return max(point for point in cls.HORIZONTAL_BREAKPOINTS if point[0] <= width)[1]
 
     def compose(self) -> ComposeResult:
         with Container(id="panes"):
