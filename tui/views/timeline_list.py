@@ -109,7 +109,7 @@ class TimelineList(ScrollView, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         width = self.size.width
-        style = self.rich_style
+        style = self.visual_style.rich_style
         index = self.scroll_offset.y + y
         if index >= len(self.entries):
             return Strip.blank(width, style)

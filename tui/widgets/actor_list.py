@@ -283,7 +283,7 @@ class ActorList(ScrollView, can_focus=True, inherit_bindings=False):
     def render_line(self, y: int) -> Strip:
         row_index = self.scroll_offset.y + y
         width = self.scrollable_content_region.width
-        base = self.rich_style
+        base = self.visual_style.rich_style
         if not 0 <= row_index < len(self._rows):
             return Strip.blank(width, base)
         row = self._rows[row_index]

@@ -315,14 +315,14 @@ class RelationTable(ScrollView, can_focus=True, inherit_bindings=False):
                 text.append_text(cell)
                 text.append(" " * (width - cell.cell_len + PADDING))
             segments = list(text.render(self.app.console))
-            line = Strip(Segment.apply_style(segments, self.rich_style), text.cell_len)
+            line = Strip(Segment.apply_style(segments, self.visual_style.rich_style), text.cell_len)
             self._lines[row] = line
         return line
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         left = self.scroll_offset.x
-        base = self.rich_style
+        base = self.visual_style.rich_style
         if y == 0:
             header = self.get_component_rich_style("relation-table--header")
             strip = self._line(-1).crop_extend(left, left + width, base)

@@ -133,7 +133,7 @@ class SearchResults(ScrollView, can_focus=False):
 
     def _draw(self, hit: Hit, highlighted: bool, index: int) -> tuple[Strip, Strip]:
         width = self.scrollable_content_region.width
-        base = self.rich_style
+        base = self.visual_style.rich_style
         # On the highlighted hit its colours win over the parts' (readable in any
         # theme); a match keeps its bold underline there.
         over = (
@@ -170,7 +170,7 @@ class SearchResults(ScrollView, can_focus=False):
         line = self.scroll_offset.y + y
         index, part = divmod(line, LINES_PER_HIT)
         if not 0 <= index < len(self._hits):
-            return Strip.blank(self.scrollable_content_region.width, self.rich_style)
+            return Strip.blank(self.scrollable_content_region.width, self.visual_style.rich_style)
         return self.hit_lines(index)[part]
 
 

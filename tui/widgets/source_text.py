@@ -169,7 +169,7 @@ class SourceText(ScrollView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         index = self.scroll_offset.y + y
         width = self.scrollable_content_region.width
-        base = self.rich_style
+        base = self.visual_style.rich_style
         if index >= len(self._starts):
             return Strip.blank(width, base)
         start, end = self._starts[index], self._ends[index]
