@@ -3,8 +3,9 @@
 ``python -m bench.startup minimal``: reference (a), a Textual app that mounts one Static.
 ``python -m bench.startup panes``: for scale, the explorer's shell with no app code: four
 bordered Static panes in its layout, a status line and a Footer with eight keys.
-``python -m bench.startup explorer FILE``: the explorer on FILE, first full screen meaning
-the explorer with its four panes filled (the first actor, its first relation, the detail,
+``python -m bench.startup explorer FILE``: the explorer on FILE, made by the function that
+`stakeholders FILE` uses, first full screen meaning the explorer laid out for its width with
+its four panes filled (the first actor, its first relation, the detail,
 the quote in its source).
 
 Both run headless and print ``time.perf_counter()`` at the frame that completes the screen.
@@ -15,13 +16,17 @@ the moment it started this process: the figure includes interpreter start-up and
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
-from .frames import FrameRecorder, Target
+if TYPE_CHECKING:  # imported in each child after its own start-up, as the app does it
+    from .frames import Target
 
 SIZE = (120, 40)
 
 
 def _run(app, targets: list[Target]) -> None:
+    from .frames import FrameRecorder
+
     recorder = FrameRecorder(app)
     watch = recorder.watch(targets)
     shown: list[float] = []
@@ -42,6 +47,8 @@ def minimal() -> None:
     from textual.app import App, ComposeResult
     from textual.widgets import Static
 
+    from .frames import Target
+
     class Minimal(App[None]):
         def compose(self) -> ComposeResult:
             yield Static("Hello")
@@ -55,6 +62,8 @@ def panes() -> None:
     from textual.binding import Binding
     from textual.containers import Container
     from textual.widgets import Footer, Static
+
+    from .frames import Target
 
     class Panes(App[None]):
         CSS = """
@@ -84,11 +93,12 @@ def panes() -> None:
 def explorer(path: str) -> None:
     from pathlib import Path
 
-    from tui.app import StakeholderApp
+    from tui.cli import explorer_app
+
+    app = explorer_app(Path(path))  # as `stakeholders FILE` makes it
 
     from .probes import explorer_shows
 
-    app = StakeholderApp(Path(path))
     targets = explorer_shows(app)
     _run(app, targets)
 

@@ -239,6 +239,26 @@ def test_start_up_imports_only_what_the_first_screen_needs():
     assert done.stdout.split() == []
 
 
+def test_the_cli_imports_textual_out_of_the_collectors_way():
+    """What the import makes lives as long as the app: it is frozen, never walked by an
+    older generation's collection, and the collector is on again once the app is built."""
+    probe = (
+        "import gc, sys; from pathlib import Path; from tui.cli import explorer_app; "
+        "assert 'textual.app' not in sys.modules; "
+        "count = lambda: sum(older['collections'] for older in gc.get_stats()[1:]); "
+        "collections = count(); "
+        "app = explorer_app(Path('data/actors.yaml')); "
+        "print(gc.isenabled(), gc.get_freeze_count(), count() - collections, type(app).__name__)"
+    )
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run(
+        [sys.executable, "-c", probe], cwd=root, capture_output=True, text=True, check=True
+    )
+    enabled, frozen, collections, app = done.stdout.split()
+    assert (enabled, collections, app) == ("True", "0", "StakeholderApp")
+    assert int(frozen) > 40_000
+
+
 @pytest.mark.parametrize("child", [["minimal"], ["panes"], ["explorer", "data/actors.yaml"]])
 def test_each_start_up_child_of_the_bench_reaches_its_first_full_screen(child, tmp_path):
     """The harness itself runs (it times nothing here): each child prints the clock
