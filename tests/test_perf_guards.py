@@ -227,11 +227,11 @@ async def test_the_app_tunes_the_collector_while_it_runs_and_restores_it(explore
 
 
 def test_start_up_imports_only_what_the_first_screen_needs():
-    """Search, the analyst views and msgspec load on first use, not with the app."""
+    """Search, the analyst views, PyYAML and msgspec load on first use, not with the app."""
     probe = (
-        "import sys, tui.app; "
+        "import sys, tui.app, tui.cli; "
         "print(' '.join(m for m in ('tui.search', 'tui.analysis', 'tui.export', 'msgspec', "
-        "'hashlib', 'json', 'calendar', 'tui.screens.loading') if m in sys.modules))"
+        "'yaml', 'hashlib', 'json', 'calendar', 'tui.screens.loading') if m in sys.modules))"
     )
     done = subprocess.run(
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True
@@ -257,6 +257,26 @@ def test_the_cli_imports_textual_out_of_the_collectors_way():
     enabled, frozen, collections, app = done.stdout.split()
     assert (enabled, collections, app) == ("True", "0", "StakeholderApp")
     assert int(frozen) > 40_000
+
+
+def test_a_start_from_the_cache_never_imports_pyyaml(tmp_path):
+    """Reading the cache is msgspec's job; PyYAML (7 ms to import) is for parsing only."""
+    folder = tmp_path / "kb"
+    folder.mkdir()
+    path = write_kb(folder, ONE_RELATION)
+    probe = (
+        "import sys; from tui import cache; "
+        f"kb, unsaved = cache.open_file({str(path)!r}); "
+        "print(unsaved is None, 'yaml' in sys.modules, len(kb.relations))"
+    )
+    env = dict(os.environ, STAKEHOLDERS_CACHE_DIR=str(tmp_path / "cache"))
+    run = [sys.executable, "-c", probe]
+    cache_miss = subprocess.run(run, env=env, capture_output=True, text=True, check=True)
+    assert cache_miss.stdout.split() == ["False", "True", "1"]  # parsed, entry not written
+    with_entry = run[:2] + [probe.replace("print(", "unsaved.write(); print(", 1)]
+    subprocess.run(with_entry, env=env, capture_output=True, text=True, check=True)
+    cache_hit = subprocess.run(run, env=env, capture_output=True, text=True, check=True)
+    assert cache_hit.stdout.split() == ["True", "False", "1"]
 
 
 @pytest.mark.parametrize("child", [["minimal"], ["panes"], ["explorer", "data/actors.yaml"]])

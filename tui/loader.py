@@ -17,8 +17,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-
-import yaml
+from typing import TYPE_CHECKING
 
 from .model import (
     ACTOR_KINDS,
@@ -33,6 +32,9 @@ from .model import (
     Status,
 )
 from .sanitize import display, truncate
+
+if TYPE_CHECKING:
+    import yaml
 
 MAX_BYTES = 200 * 1024 * 1024
 """Files larger than this are refused before parsing (YAML and source texts alike)."""
@@ -77,9 +79,12 @@ class LoadError(Exception):
         return "\n".join(lines)
 
 
-_Parser = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-"""The safe loader (libyaml's where present), used only for its parser's events: they are
-composed into nodes here, so that no value is ever typed or constructed."""
+def _safe_loader() -> type[yaml.SafeLoader]:
+    """The safe loader (libyaml's where present), used only for its parser's events: they are
+    composed into nodes here, so that no value is ever typed or constructed."""
+    import yaml  # here, not above: PyYAML takes 7 ms to import, and the cache needs none
+
+    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class _Node:
@@ -237,6 +242,8 @@ def _read_text(path: Path, shown: str, max_bytes: int) -> str:
 
 def _parse(text: str, shown: str, builder: _Builder) -> tuple[_Node, set[str]]:
     """The top-level node of ``text``, and the sections whose items went to ``builder``."""
+    import yaml
+
     try:
         return _Composer(text, shown, builder).document()
     except _AnchorFound:
@@ -245,9 +252,6 @@ def _parse(text: str, shown: str, builder: _Builder) -> tuple[_Node, set[str]]:
         raise LoadError([_yaml_problem(error, shown, text)]) from None
     except yaml.YAMLError as error:
         raise LoadError([Problem(shown, 1, 1, f"not valid YAML: {error}")]) from None
-
-
-_NODE_EVENTS = (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)
 
 
 def _tag(tag: str | None, default: str) -> str:
@@ -260,12 +264,14 @@ class _Composer:
     a time and then dropped, so a large file never has its whole node tree in memory."""
 
     def __init__(self, text: str, shown: str, builder: _Builder) -> None:
-        self.parser = _Parser(text)
+        self.parser = _safe_loader()(text)
         self.get = self.parser.get_event
         self.shown = shown
         self.builder = builder
 
     def document(self) -> tuple[_Node, set[str]]:
+        import yaml
+
         get = self.get
         get()  # the stream's start
         if isinstance(get(), yaml.StreamEndEvent):
@@ -302,6 +308,8 @@ class _Composer:
         return root, streamed
 
     def top(self, start: yaml.MappingStartEvent) -> tuple[_Mapping, set[str]]:
+        import yaml
+
         if start.anchor is not None:
             raise _AnchorFound()
         get, peek, builder = self.get, self.parser.peek_event, self.builder
@@ -334,12 +342,15 @@ class _Composer:
 
     def node(self, event) -> _Node:
         """The node that starts with ``event``, read to its end."""
+        import yaml
+
+        node_events = (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)
         get = self.get
         open_nodes: list[_Node] = []
         pending_keys: list[_Node | None] = []  # per open mapping: a key awaiting its value
         while True:
             kind = event.__class__
-            if kind in _NODE_EVENTS and event.anchor is not None or kind is yaml.AliasEvent:
+            if kind in node_events and event.anchor is not None or kind is yaml.AliasEvent:
                 raise _AnchorFound()
             if kind is yaml.ScalarEvent:
                 node: _Node = _Scalar(_tag(event.tag, _STR), event.value, event.start_mark)
@@ -383,9 +394,11 @@ def _yaml_problem(error: yaml.MarkedYAMLError, shown: str, text: str) -> Problem
 
 def _anchor_problems(text: str, shown: str) -> list[Problem]:
     """Every anchor and alias of ``text`` (none is ever expanded), and any YAML error."""
+    import yaml
+
     problems = []
     try:
-        for event in yaml.parse(text, Loader=_Parser):
+        for event in yaml.parse(text, Loader=_safe_loader()):
             anchor = getattr(event, "anchor", None)
             if anchor is None:
                 continue
