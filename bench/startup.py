@@ -4,9 +4,9 @@
 ``python -m bench.startup panes``: for scale, the explorer's shell with no app code: four
 bordered Static panes in its layout, a status line and a Footer with eight keys.
 ``python -m bench.startup explorer FILE``: the explorer on FILE, made by the function that
-`stakeholders FILE` uses, first full screen meaning the explorer laid out for its width with
-its four panes filled (the first actor, its first relation, the detail,
-the quote in its source).
+`stakeholders FILE` uses; its first full screen is the explorer laid out for its width with
+its four panes filled (the first actor, its first relation, the detail, the quote in its
+source).
 
 Both run headless and print ``time.perf_counter()`` at the frame that completes the screen.
 On Linux that clock is CLOCK_MONOTONIC, shared by all processes, so the parent subtracts
