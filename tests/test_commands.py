@@ -10,7 +10,7 @@ from textual.screen import Screen
 from textual.widgets import Input, Static
 
 from tests.search_kb import HOSTILE_NAME, sample_kb
-from tui.commands import GoToProvider
+from tui.commands import GoToProvider, highlighted
 from tui.search import Hit as SearchHit
 from tui.search import SearchIndex
 
@@ -178,3 +178,17 @@ async def test_through_the_palette() -> None:
         await pilot.press("enter")
         await wait_for(pilot, lambda: bool(app.explorer.visited))
         assert [hit.actor_id for hit in app.explorer.visited] == ["fayez-serraj"]
+
+
+def test_highlighted_sanitizes_each_piece() -> None:
+    content = highlighted("a\x1bbc\x1bd", ((2, 3),), "bold")
+    assert content.plain == "a\\x1bbc\\x1bd"
+    (span,) = content.spans
+    assert content.plain[span.start : span.end] == "b"
+    assert span.style == "bold"
+
+
+def test_highlighted_keeps_markup_literal() -> None:
+    content = highlighted("[b]x[/b]", ((3, 4),), "bold")
+    assert content.plain == "[b]x[/b]"
+    assert content.plain[content.spans[0].start : content.spans[0].end] == "x"

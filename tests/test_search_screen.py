@@ -7,7 +7,7 @@ from textual.widgets import Input, Static
 
 from tests.search_kb import HOSTILE_NAME, HOSTILE_QUOTE, sample_kb, synthetic_kb
 from tui.sanitize import display
-from tui.screens.search import MAX_RESULTS, SearchScreen, highlighted
+from tui.screens.search import MAX_RESULTS, SearchScreen
 from tui.search import Hit, SearchIndex
 from tui.widgets.search_results import SearchResults
 
@@ -189,20 +189,6 @@ async def test_result_count_is_capped() -> None:
         assert len(screen.hits) == MAX_RESULTS
         assert screen.query_one(SearchResults).hit_count == MAX_RESULTS
         assert status_text(screen) == f"{MAX_RESULTS}+ results"
-
-
-def test_highlighted_sanitizes_each_piece() -> None:
-    content = highlighted("a\x1bbc\x1bd", ((2, 3),), "bold")
-    assert content.plain == "a\\x1bbc\\x1bd"
-    (span,) = content.spans
-    assert content.plain[span.start : span.end] == "b"
-    assert span.style == "bold"
-
-
-def test_highlighted_keeps_markup_literal() -> None:
-    content = highlighted("[b]x[/b]", ((3, 4),), "bold")
-    assert content.plain == "[b]x[/b]"
-    assert content.plain[content.spans[0].start : content.spans[0].end] == "x"
 
 
 def test_search_overlay_snapshot(snap_compare) -> None:

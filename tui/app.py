@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.worker import get_current_worker
 
 from . import (
@@ -22,7 +22,6 @@ from .filters import Filters, apply
 from .loader import MAX_BYTES, LoadError, collector_paused
 from .model import KnowledgeBase
 from .screens.explorer import ExplorerScreen
-from .screens.search import SearchScreen
 
 if TYPE_CHECKING:
     # Imported where first used: neither is needed for the first frame of a small file.
@@ -197,8 +196,11 @@ class StakeholderApp(App[LoadError | None]):
             self.push_screen(views.ExportScreen(self.knowledge_base, self.filters))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "command_palette" and isinstance(self.screen, SearchScreen):
-            return False  # ctrl+p moves up in the search results
+        if action == "command_palette" and isinstance(self.screen, ModalScreen):
+            from .screens.search import SearchScreen  # not before the first search
+
+            if isinstance(self.screen, SearchScreen):
+                return False  # ctrl+p moves up in the search results
         if action in ("edit_filters", "clear_filters", "export"):
             return self.knowledge_base is not None
         return True

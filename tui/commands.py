@@ -15,8 +15,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 from textual.style import Style
 
-from .sanitize import display, truncate
-from .screens.search import highlighted
+from .sanitize import display, display_pieces, truncate
 
 if TYPE_CHECKING:
     from .search import Hit as SearchHit
@@ -28,6 +27,13 @@ DISCOVERY_COUNT = 8  # best-connected actors offered before anything is typed
 MAX_CONTEXT = 80
 _CONTEXT_STYLE = "dim"
 _DEFAULT_MATCH_STYLE = Style(bold=True, underline=True)
+
+
+def highlighted(label: str, spans: tuple[tuple[int, int], ...], style: Style | str) -> Content:
+    """``label`` made display-safe, with ``style`` on the matched ``spans``."""
+    return Content.assemble(
+        *((piece, style) if matched else piece for piece, matched in display_pieces(label, spans))
+    )
 
 
 ACTOR_VERB = "Go to actor: "

@@ -29,8 +29,6 @@ from ..widgets.actor_list import ActorList
 from ..widgets.items import ItemRef, evidence_of, items_of
 from ..widgets.relation_table import RelationTable
 from ..widgets.source_view import SourceView
-from .help import HelpScreen
-from .search import SearchScreen
 
 if TYPE_CHECKING:
     from ..search import Hit
@@ -311,6 +309,8 @@ class ExplorerScreen(Screen[None]):
         return True
 
     def action_search(self) -> None:
+        from .search import SearchScreen  # with the index, on the first search
+
         def show_hit(hit: Hit | None) -> None:
             if hit is not None:
                 self.go_to_hit(hit)
@@ -351,6 +351,8 @@ class ExplorerScreen(Screen[None]):
         self.app.push_screen(views.TimelineScreen(self.kb, self.filters))
 
     def action_help(self) -> None:
+        from .help import HelpScreen  # like the views, on first use
+
         self.app.push_screen(
             HelpScreen(
                 [

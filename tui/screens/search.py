@@ -10,23 +10,15 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.style import Style
 from textual.widgets import Input, Static
 
-from ..sanitize import display, display_pieces, truncate
+from ..sanitize import display, truncate
 from ..widgets.search_results import SearchResults
 
 if TYPE_CHECKING:  # the index is built (and its module imported) on the first search
     from ..search import Hit, SearchIndex
 
 MAX_RESULTS = 25
-
-
-def highlighted(label: str, spans: tuple[tuple[int, int], ...], style: Style | str) -> Content:
-    """``label`` made display-safe, with ``style`` on the matched ``spans``."""
-    return Content.assemble(
-        *((piece, style) if matched else piece for piece, matched in display_pieces(label, spans))
-    )
 
 
 class SearchScreen(ModalScreen["Hit | None"]):
