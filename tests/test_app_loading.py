@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from fixtures_kb import explorer_kb
 from kb_files import ONE_RELATION, write_kb
@@ -9,8 +11,8 @@ from textual.widgets import ProgressBar, Static
 
 from tui import app as app_module
 from tui import cache
-from tui.app import StakeholderApp, _ProgressRelay
-from tui.loader import LoadError
+from tui.app import StakeholderApp, _Load
+from tui.loader import MAX_BYTES, LoadError
 from tui.screens.loading import LoadingScreen
 
 
@@ -29,14 +31,16 @@ async def test_a_file_loads_behind_a_progress_screen_then_opens(tmp_path, monkey
     monkeypatch.setattr(app_module, "LOAD_AT_ONCE_BYTES", 0)  # as a large file would
     reports: list[tuple[int, int, str]] = []
     monkeypatch.setattr(LoadingScreen, "set_progress", lambda self, *report: reports.append(report))
-    app = StakeholderApp(write_kb(tmp_path, ONE_RELATION))
+    path = write_kb(tmp_path, ONE_RELATION)
+    app = StakeholderApp(path)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await explorer(pilot)
+        # Written behind the loading screen, before the explorer came up.
+        assert cache.read_entry(path) == app.knowledge_base
         assert set(app.knowledge_base.actor_by_id) == {"haftar", "italy"}
         assert screen.item is not None
-    assert reports[0][2] == "reading"
-    done, total, stage = reports[-1]
-    assert stage == "done" and done == total
+    done, total, _ = reports[-1]  # polled: a quick load may skip the stages before
+    assert done == total
 
 
 async def test_the_loading_screen_shows_the_stage_and_how_far(tmp_path):
@@ -52,23 +56,88 @@ async def test_the_loading_screen_shows_the_stage_and_how_far(tmp_path):
         assert "[b]kb[/b].yaml" in str(loading.query_one("#loading-path", Static).content)
 
 
-def test_progress_is_relayed_once_per_percent_and_stage():
-    relayed = []
+class HeldLoad:
+    """Stands in for ``cache.open_file``: reports ``progress``, then waits for ``release``
+    before loading for real (in the app's load thread)."""
 
-    class FakeApp:
-        def call_from_thread(self, callback, *args):
-            relayed.append(args)
+    def __init__(self, monkeypatch, progress: tuple[int, int, str]) -> None:
+        self.progress = progress
+        self.release = threading.Event()
+        self.real = cache.open_file
+        monkeypatch.setattr(cache, "open_file", self)
 
-    class FakeScreen:
-        def set_progress(self, done, total, stage):
-            raise AssertionError("called directly, not from the app's thread")
+    def __call__(self, path, *, progress, **kwargs):
+        progress(*self.progress)
+        assert self.release.wait(10), "the test never released the load"
+        return self.real(path, progress=progress, **kwargs)
 
-    relay = _ProgressRelay(FakeApp(), FakeScreen())
-    for done in range(1001):
-        relay(done, 1000, "verifying quotes")
-    relay(4, 4, "done")
-    assert len(relayed) == 101 + 1
-    assert relayed[-1] == (4, 4, "done")
+
+def test_a_load_waited_for_leaves_its_cache_entry_to_the_app(tmp_path):
+    path = write_kb(tmp_path, ONE_RELATION)
+    load = _Load(path, MAX_BYTES)
+    assert load.wait(10)
+    kb, entry = load.outcome
+    assert entry is not None and cache.read_entry(path) is None  # for after the first frame
+    entry.write()
+    assert cache.read_entry(path) == kb
+
+
+def test_a_load_no_longer_waited_for_writes_its_own_cache_entry(tmp_path, monkeypatch):
+    held = HeldLoad(monkeypatch, (0, 1, "reading"))
+    path = write_kb(tmp_path, ONE_RELATION)
+    load = _Load(path, MAX_BYTES)
+    assert not load.wait(0)
+    held.release.set()
+    assert load.finished.wait(10)
+    kb, entry = load.outcome
+    assert entry is None and cache.read_entry(path) == kb
+    assert load.progress == (1, 1, "writing the cache")
+
+
+async def test_a_small_file_that_loads_slowly_goes_on_behind_the_loading_screen(
+    tmp_path, monkeypatch, explorer, settle
+):
+    """A small YAML naming very long source texts: the first frame does not wait for it."""
+    monkeypatch.setattr(app_module, "AT_ONCE_WAIT_SECONDS", 0.01)
+    held = HeldLoad(monkeypatch, (2, 5, "reading source texts"))
+    app = StakeholderApp(write_kb(tmp_path, ONE_RELATION))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, lambda: isinstance(app.screen, LoadingScreen))
+        loading = app.screen
+        bar = loading.query_one(ProgressBar)
+        await settle(pilot, lambda: (bar.progress, bar.total) == (2, 5))
+        assert str(loading.query_one("#loading-stage", Static).content) == "reading source texts"
+        held.release.set()
+        screen = await explorer(pilot)
+        assert app.screen_stack == [app.screen_stack[0], screen]  # the loading screen went
+        assert set(app.knowledge_base.actor_by_id) == {"haftar", "italy"}
+
+
+async def test_quitting_while_a_file_loads_leaves_at_once(tmp_path, monkeypatch, settle):
+    monkeypatch.setattr(app_module, "LOAD_AT_ONCE_BYTES", 0)
+    held = HeldLoad(monkeypatch, (0, 1, "reading"))
+    app = StakeholderApp(write_kb(tmp_path, ONE_RELATION))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, lambda: isinstance(app.screen, LoadingScreen))
+        await pilot.press("q")
+        await settle(pilot, lambda: app.return_code is not None)
+    assert app.return_code == 0
+    held.release.set()  # the load thread ends on its own; it writes nothing
+
+
+async def test_an_unexpected_error_in_the_load_is_raised_not_left_waiting(
+    tmp_path, monkeypatch, settle
+):
+    monkeypatch.setattr(app_module, "LOAD_AT_ONCE_BYTES", 0)
+
+    def broken(path, **kwargs):
+        raise RuntimeError("a bug in the loader")
+
+    monkeypatch.setattr(cache, "open_file", broken)
+    app = StakeholderApp(write_kb(tmp_path, ONE_RELATION))
+    with pytest.raises(RuntimeError, match="a bug in the loader"):
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot, lambda: app.return_code is not None)
 
 
 @pytest.mark.parametrize("at_once_below", [app_module.LOAD_AT_ONCE_BYTES, 0])

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import gc
 import math
+import threading
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import ModalScreen, Screen
-from textual.worker import get_current_worker
+from textual.timer import Timer
 
 from . import (
     cache,
@@ -30,32 +30,72 @@ if TYPE_CHECKING:
 
 DEFAULT_THEME = "textual-dark"
 LOAD_AT_ONCE_BYTES = 256 * 1024
-"""A knowledge-base file smaller than this loads before the first frame (in milliseconds),
-straight into the explorer; a larger one loads in a thread behind the loading screen."""
+"""A knowledge-base file smaller than this is waited for before the first frame (for at most
+AT_ONCE_WAIT_SECONDS), so that it opens straight into the explorer; a larger one shows the
+loading screen at once."""
+AT_ONCE_WAIT_SECONDS = 0.2
+"""How long a small file may take before its first frame: past this (a small YAML naming
+very long source texts), it goes on loading behind the loading screen."""
+PROGRESS_PERIOD_SECONDS = 1 / 20
+"""How often the loading screen shows the load's latest progress."""
 YOUNG_GENERATION_THRESHOLD = 10_000
 
 
 def _size_of(path: Path | None) -> float:
-    """The file's size, or infinity when it cannot be read (the threaded load reports why)."""
+    """The file's size, or infinity when it cannot be read (the load reports why)."""
     try:
         return path.stat().st_size if path is not None else math.inf
     except OSError:
         return math.inf
 
 
-class _ProgressRelay:
-    """Forwards the loader's progress to the loading screen, at most once per percent."""
+class _Load:
+    """``_Load(path, max_bytes)`` opens a knowledge base in a thread of its own, started at
+    once. The UI thread reads its latest ``progress`` and, once ``finished`` is set, its
+    ``outcome``: the model and its cache entry still to write, or the error it raised.
 
-    def __init__(self, app: StakeholderApp, screen: LoadingScreen) -> None:
-        self.app = app
-        self.screen = screen
-        self.last: tuple[str, int] | None = None
+    While the app waits for it (``wait``), the cache entry is left to the app, to write after
+    the first frame. Once the app has stopped waiting, the load writes the entry itself
+    before it finishes, behind the loading screen: encoding a large model holds the
+    interpreter for a while, and the explorer should not freeze just as it appears.
+    """
 
-    def __call__(self, done: int, total: int, stage: str) -> None:
-        step = (stage, done * 100 // max(total, 1))
-        if step != self.last:
-            self.last = step
-            self.app.call_from_thread(self.screen.set_progress, done, total, stage)
+    def __init__(self, path: Path, max_bytes: int) -> None:
+        self.path = path
+        self.max_bytes = max_bytes
+        self.progress: tuple[int, int, str] = (0, 1, "starting")
+        self.outcome: tuple[KnowledgeBase, cache.UnsavedEntry | None] | Exception | None = None
+        self.finished = threading.Event()
+        self._lock = threading.Lock()  # who writes the entry is decided under it
+        self._waited_for = True
+        # A daemon: quitting while a large file loads does not wait for it.
+        threading.Thread(target=self._run, name="load knowledge base", daemon=True).start()
+
+    def wait(self, seconds: float) -> bool:
+        """Whether the load finished within ``seconds``; if not, it goes on on its own."""
+        self.finished.wait(seconds)
+        with self._lock:
+            self._waited_for = self.finished.is_set()
+            return self._waited_for
+
+    def _run(self) -> None:
+        try:
+            kb, entry = cache.open_file(self.path, progress=self._report, max_bytes=self.max_bytes)
+            with self._lock:
+                if self._waited_for:
+                    self.outcome = (kb, entry)
+                    self.finished.set()
+                    return
+            if entry is not None:
+                self._report(1, 1, "writing the cache")
+                entry.write()
+            self.outcome = (kb, None)
+        except Exception as error:  # a LoadError, or a bug the UI thread raises again
+            self.outcome = error
+        self.finished.set()
+
+    def _report(self, done: int, total: int, stage: str) -> None:
+        self.progress = (done, total, stage)  # one assignment: read whole by the UI thread
 
 
 class StakeholderApp(App[LoadError | None]):
@@ -101,8 +141,10 @@ class StakeholderApp(App[LoadError | None]):
         self.knowledge_base = knowledge_base  # what the views show: the filters applied
         self.filters = Filters()
         self._search_index: SearchIndex | None = None
+        self._load: _Load | None = None
         self._load_error: LoadError | None = None
         self._unsaved_entry: cache.UnsavedEntry | None = None
+        self._progress_timer: Timer | None = None
         self._collector_thresholds = gc.get_threshold()
         self.theme = DEFAULT_THEME
 
@@ -118,15 +160,13 @@ class StakeholderApp(App[LoadError | None]):
         return self._search_index
 
     def get_default_screen(self) -> Screen:
-        if self.knowledge_base is None and _size_of(self.path) < LOAD_AT_ONCE_BYTES:
+        if self.knowledge_base is None and self.path is not None:
+            self._load = _Load(self.path, self.max_bytes)
             # No loading screen to lay out and paint first: a small file opens in one frame,
             # and its cache entry is written once that frame is out.
-            try:
-                kb, self._unsaved_entry = cache.open_file(self.path, max_bytes=self.max_bytes)
-            except LoadError as error:
-                self._load_error = error  # the app ends with it once mounted
-            else:
-                self.full_knowledge_base = self.knowledge_base = kb
+            small = _size_of(self.path) < LOAD_AT_ONCE_BYTES
+            if self._load.wait(AT_ONCE_WAIT_SECONDS if small else 0):
+                self._take_outcome(self._load)
         if self.knowledge_base is not None:
             return ExplorerScreen(self.knowledge_base)
         return super().get_default_screen()
@@ -139,36 +179,53 @@ class StakeholderApp(App[LoadError | None]):
         gc.set_threshold(YOUNG_GENERATION_THRESHOLD, *self._collector_thresholds[1:])
         if self._load_error is not None:
             self.exit(self._load_error, 1)
-            return
-        if self.knowledge_base is not None:
-            if self._unsaved_entry is not None:
-                self.call_after_refresh(self._unsaved_entry.write)
-            return  # the explorer is the default screen
-        from .screens.loading import LoadingScreen
+        elif self.knowledge_base is not None:
+            self.call_after_refresh(self._write_cache_entry)
+        elif self._load is not None:
+            from .screens.loading import LoadingScreen
 
-        loading = LoadingScreen(self.path)
-        self.push_screen(loading)
-        self._load(loading)
+            loading = LoadingScreen(self.path)
+            self.push_screen(loading)
+            self._progress_timer = self.set_interval(
+                PROGRESS_PERIOD_SECONDS, lambda: self._follow_load(loading)
+            )
 
     def on_unmount(self) -> None:
         gc.set_threshold(*self._collector_thresholds)  # the process's, as it was
 
-    @work(thread=True, exclusive=True)
-    def _load(self, loading: LoadingScreen) -> None:
-        try:
-            kb = cache.load(
-                self.path, progress=_ProgressRelay(self, loading), max_bytes=self.max_bytes
-            )
-        except LoadError as error:
-            if not get_current_worker().is_cancelled:
-                self.call_from_thread(self.exit, error, 1)
+    def _follow_load(self, loading: LoadingScreen) -> None:
+        """The load's latest progress on the loading screen; the explorer once it is done."""
+        load = self._load
+        if load is None:
             return
-        if not get_current_worker().is_cancelled:
-            self.call_from_thread(self._open, kb)
+        loading.set_progress(*load.progress)
+        if not load.finished.is_set():
+            return
+        if self._progress_timer is not None:
+            self._progress_timer.stop()
+        self._take_outcome(load)
+        if self._load_error is not None:
+            self.exit(self._load_error, 1)
+        elif self.knowledge_base is not None:
+            self.switch_screen(ExplorerScreen(self.knowledge_base))
+            self.call_after_refresh(self._write_cache_entry)
 
-    def _open(self, kb: KnowledgeBase) -> None:
-        self.full_knowledge_base = self.knowledge_base = kb
-        self.switch_screen(ExplorerScreen(kb))
+    def _take_outcome(self, load: _Load) -> None:
+        self._load = None
+        outcome = load.outcome
+        if isinstance(outcome, LoadError):
+            self._load_error = outcome  # the app ends with it
+        elif isinstance(outcome, Exception):
+            raise outcome  # a bug: shown, never a loading screen left waiting forever
+        elif outcome is not None:
+            kb, self._unsaved_entry = outcome
+            self.full_knowledge_base = self.knowledge_base = kb
+
+    def _write_cache_entry(self) -> None:
+        """In a thread: encoding a model with long source texts takes a while."""
+        entry, self._unsaved_entry = self._unsaved_entry, None
+        if entry is not None:
+            self.run_worker(entry.write, name="write cache entry", thread=True)
 
     # --- filters and export, from every screen ------------------------------------------
 
