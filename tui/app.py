@@ -5,12 +5,13 @@ from __future__ import annotations
 import gc
 import math
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
 
@@ -50,9 +51,10 @@ def _size_of(path: Path | None) -> float:
 
 
 class _Load:
-    """``_Load(path, max_bytes)`` opens a knowledge base in a thread of its own, started at
-    once. The UI thread reads its latest ``progress`` and, once ``finished`` is set, its
-    ``outcome``: the model and its cache entry still to write, or the error it raised.
+    """``_Load(path, max_bytes, on_finish).start()`` opens a knowledge base in a thread of
+    its own. The UI thread reads its latest ``progress`` and, once ``finished`` is set (and
+    ``on_finish()`` called, from the load's thread), its ``outcome``: the model and its
+    cache entry still to write, or the error it raised.
 
     While the app waits for it (``wait``), the cache entry is left to the app, to write after
     the first frame. Once the app has stopped waiting, the load writes the entry itself
@@ -60,16 +62,20 @@ class _Load:
     interpreter for a while, and the explorer should not freeze just as it appears.
     """
 
-    def __init__(self, path: Path, max_bytes: int) -> None:
+    def __init__(self, path: Path, max_bytes: int, on_finish: Callable[[], object]) -> None:
         self.path = path
         self.max_bytes = max_bytes
+        self.on_finish = on_finish  # called from the load's thread, once finished
         self.progress: tuple[int, int, str] = (0, 1, "starting")
         self.outcome: tuple[KnowledgeBase, cache.UnsavedEntry | None] | Exception | None = None
         self.finished = threading.Event()
         self._lock = threading.Lock()  # who writes the entry is decided under it
         self._waited_for = True
         # A daemon: quitting while a large file loads does not wait for it.
-        threading.Thread(target=self._run, name="load knowledge base", daemon=True).start()
+        self._thread = threading.Thread(target=self._run, name="load knowledge base", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
 
     def wait(self, seconds: float) -> bool:
         """Whether the load finished within ``seconds``; if not, it goes on on its own."""
@@ -83,16 +89,19 @@ class _Load:
             kb, entry = cache.open_file(self.path, progress=self._report, max_bytes=self.max_bytes)
             with self._lock:
                 if self._waited_for:
-                    self.outcome = (kb, entry)
-                    self.finished.set()
+                    self._finish((kb, entry))
                     return
             if entry is not None:
                 self._report(1, 1, "writing the cache")
                 entry.write()
-            self.outcome = (kb, None)
+            self._finish((kb, None))
         except Exception as error:  # a LoadError, or a bug the UI thread raises again
-            self.outcome = error
+            self._finish(error)
+
+    def _finish(self, outcome: tuple[KnowledgeBase, cache.UnsavedEntry | None] | Exception) -> None:
+        self.outcome = outcome
         self.finished.set()
+        self.on_finish()
 
     def _report(self, done: int, total: int, stage: str) -> None:
         self.progress = (done, total, stage)  # one assignment: read whole by the UI thread
@@ -159,13 +168,15 @@ class StakeholderApp(App[LoadError | None]):
                 self._search_index = SearchIndex(self.knowledge_base)
         return self._search_index
 
+    class LoadFinished(Message):
+        """Posted from the load's thread when it is done."""
+
     def get_default_screen(self) -> Screen:
-        if self.knowledge_base is None and self.path is not None:
-            self._load = _Load(self.path, self.max_bytes)
+        if self.knowledge_base is None and _size_of(self.path) < LOAD_AT_ONCE_BYTES:
             # No loading screen to lay out and paint first: a small file opens in one frame,
             # and its cache entry is written once that frame is out.
-            small = _size_of(self.path) < LOAD_AT_ONCE_BYTES
-            if self._load.wait(AT_ONCE_WAIT_SECONDS if small else 0):
+            self._start_load()
+            if self._load is not None and self._load.wait(AT_ONCE_WAIT_SECONDS):
                 self._take_outcome(self._load)
         if self.knowledge_base is not None:
             return ExplorerScreen(self.knowledge_base)
@@ -181,29 +192,37 @@ class StakeholderApp(App[LoadError | None]):
             self.exit(self._load_error, 1)
         elif self.knowledge_base is not None:
             self.call_after_refresh(self._write_cache_entry)
-        elif self._load is not None:
+        else:
             from .screens.loading import LoadingScreen
 
             loading = LoadingScreen(self.path)
             self.push_screen(loading)
             self._progress_timer = self.set_interval(
-                PROGRESS_PERIOD_SECONDS, lambda: self._follow_load(loading)
+                PROGRESS_PERIOD_SECONDS, lambda: self._show_progress(loading)
             )
+            if self._load is None:  # a large file, not waited for: it loads behind this screen
+                self._start_load()
 
     def on_unmount(self) -> None:
         gc.set_threshold(*self._collector_thresholds)  # the process's, as it was
 
-    def _follow_load(self, loading: LoadingScreen) -> None:
-        """The load's latest progress on the loading screen; the explorer once it is done."""
-        load = self._load
-        if load is None:
-            return
-        loading.set_progress(*load.progress)
-        if not load.finished.is_set():
-            return
+    def _start_load(self) -> None:
+        if self.path is not None:
+            self._load = _Load(
+                self.path, self.max_bytes, lambda: self.post_message(self.LoadFinished())
+            )
+            self._load.start()
+
+    def _show_progress(self, loading: LoadingScreen) -> None:
+        if self._load is not None:
+            loading.set_progress(*self._load.progress)
+
+    def on_stakeholder_app_load_finished(self) -> None:
+        if self._load is None or not self._load.finished.is_set():
+            return  # taken before the first frame
         if self._progress_timer is not None:
             self._progress_timer.stop()
-        self._take_outcome(load)
+        self._take_outcome(self._load)
         if self._load_error is not None:
             self.exit(self._load_error, 1)
         elif self.knowledge_base is not None:
