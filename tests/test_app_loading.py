@@ -31,11 +31,19 @@ async def test_a_file_loads_behind_a_progress_screen_then_opens(tmp_path, monkey
     monkeypatch.setattr(app_module, "LOAD_AT_ONCE_BYTES", 0)  # as a large file would
     shown = []
     monkeypatch.setattr(LoadingScreen, "on_mount", lambda self: shown.append(self), raising=False)
+    writers = []
+    write = cache.UnsavedEntry.write
+    monkeypatch.setattr(
+        cache.UnsavedEntry,
+        "write",
+        lambda entry: writers.append(threading.current_thread().name) or write(entry),
+    )
     path = write_kb(tmp_path, ONE_RELATION)
     app = StakeholderApp(path)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await explorer(pilot)
-        # Written behind the loading screen, before the explorer came up.
+        # Written by the load, behind the loading screen, before the explorer came up.
+        assert writers == ["load knowledge base"]
         assert cache.read_entry(path) == app.knowledge_base
         assert set(app.knowledge_base.actor_by_id) == {"haftar", "italy"}
         assert screen.item is not None
@@ -73,7 +81,7 @@ class HeldLoad:
 
 def test_a_load_waited_for_leaves_its_cache_entry_to_the_app(tmp_path):
     path = write_kb(tmp_path, ONE_RELATION)
-    load = _Load(path, MAX_BYTES, lambda: None)
+    load = _Load(path, MAX_BYTES, lambda: None, waited_for=True)
     load.start()
     assert load.wait(10)
     kb, entry = load.outcome
@@ -85,7 +93,7 @@ def test_a_load_waited_for_leaves_its_cache_entry_to_the_app(tmp_path):
 def test_a_load_no_longer_waited_for_writes_its_own_cache_entry(tmp_path, monkeypatch):
     held = HeldLoad(monkeypatch, (0, 1, "reading"))
     path = write_kb(tmp_path, ONE_RELATION)
-    load = _Load(path, MAX_BYTES, lambda: None)
+    load = _Load(path, MAX_BYTES, lambda: None, waited_for=True)
     load.start()
     assert not load.wait(0)
     held.release.set()
@@ -93,6 +101,16 @@ def test_a_load_no_longer_waited_for_writes_its_own_cache_entry(tmp_path, monkey
     kb, entry = load.outcome
     assert entry is None and cache.read_entry(path) == kb
     assert load.progress == (1, 1, "writing the cache")
+
+
+def test_a_load_not_waited_for_writes_its_own_cache_entry(tmp_path):
+    path = write_kb(tmp_path, ONE_RELATION)
+    finished = threading.Event()
+    load = _Load(path, MAX_BYTES, finished.set, waited_for=False)
+    load.start()
+    assert finished.wait(10) and load.finished.is_set()
+    kb, entry = load.outcome
+    assert entry is None and cache.read_entry(path) == kb
 
 
 async def test_a_small_file_that_loads_slowly_goes_on_behind_the_loading_screen(

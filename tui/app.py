@@ -51,18 +51,21 @@ def _size_of(path: Path | None) -> float:
 
 
 class _Load:
-    """``_Load(path, max_bytes, on_finish).start()`` opens a knowledge base in a thread of
-    its own. The UI thread reads its latest ``progress`` and, once ``finished`` is set (and
-    ``on_finish()`` called, from the load's thread), its ``outcome``: the model and its
-    cache entry still to write, or the error it raised.
+    """``_Load(path, max_bytes, on_finish, waited_for=...).start()`` opens a knowledge base
+    in a thread of its own. The UI thread reads its latest ``progress`` and, once
+    ``finished`` is set (and ``on_finish()`` called, from the load's thread), its
+    ``outcome``: the model and its cache entry still to write, or the error it raised.
 
-    While the app waits for it (``wait``), the cache entry is left to the app, to write after
-    the first frame. Once the app has stopped waiting, the load writes the entry itself
-    before it finishes, behind the loading screen: encoding a large model holds the
-    interpreter for a while, and the explorer should not freeze just as it appears.
+    A load the app waits for (``waited_for``, then ``wait``) leaves the cache entry to the
+    app, to write after the first frame. Otherwise, or once the app has stopped waiting,
+    the load writes the entry itself before it finishes, behind the loading screen:
+    encoding a large model holds the interpreter for a while, and the explorer should not
+    freeze just as it appears.
     """
 
-    def __init__(self, path: Path, max_bytes: int, on_finish: Callable[[], object]) -> None:
+    def __init__(
+        self, path: Path, max_bytes: int, on_finish: Callable[[], object], *, waited_for: bool
+    ) -> None:
         self.path = path
         self.max_bytes = max_bytes
         self.on_finish = on_finish  # called from the load's thread, once finished
@@ -70,7 +73,7 @@ class _Load:
         self.outcome: tuple[KnowledgeBase, cache.UnsavedEntry | None] | Exception | None = None
         self.finished = threading.Event()
         self._lock = threading.Lock()  # who writes the entry is decided under it
-        self._waited_for = True
+        self._waited_for = waited_for
         # A daemon: quitting while a large file loads does not wait for it.
         self._thread = threading.Thread(target=self._run, name="load knowledge base", daemon=True)
 
@@ -175,7 +178,7 @@ class StakeholderApp(App[LoadError | None]):
         if self.knowledge_base is None and _size_of(self.path) < LOAD_AT_ONCE_BYTES:
             # No loading screen to lay out and paint first: a small file opens in one frame,
             # and its cache entry is written once that frame is out.
-            self._start_load()
+            self._start_load(waited_for=True)
             if self._load is not None and self._load.wait(AT_ONCE_WAIT_SECONDS):
                 self._take_outcome(self._load)
         if self.knowledge_base is not None:
@@ -200,16 +203,19 @@ class StakeholderApp(App[LoadError | None]):
             self._progress_timer = self.set_interval(
                 PROGRESS_PERIOD_SECONDS, lambda: self._show_progress(loading)
             )
-            if self._load is None:  # a large file, not waited for: it loads behind this screen
-                self._start_load()
+            if self._load is None:  # a large file: it loads once this screen is out
+                self.call_after_refresh(self._start_load, waited_for=False)
 
     def on_unmount(self) -> None:
         gc.set_threshold(*self._collector_thresholds)  # the process's, as it was
 
-    def _start_load(self) -> None:
+    def _start_load(self, *, waited_for: bool) -> None:
         if self.path is not None:
             self._load = _Load(
-                self.path, self.max_bytes, lambda: self.post_message(self.LoadFinished())
+                self.path,
+                self.max_bytes,
+                lambda: self.post_message(self.LoadFinished()),
+                waited_for=waited_for,
             )
             self._load.start()
 
