@@ -36,14 +36,17 @@ async def test_a_file_loads_behind_a_progress_screen_then_opens(tmp_path, monkey
     monkeypatch.setattr(
         cache.UnsavedEntry,
         "write",
-        lambda entry: writers.append(threading.current_thread().name) or write(entry),
+        lambda entry: writers.append(threading.current_thread()) or write(entry),
     )
     path = write_kb(tmp_path, ONE_RELATION)
     app = StakeholderApp(path)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await explorer(pilot)
-        # Written by the load, behind the loading screen, before the explorer came up.
-        assert writers == ["load knowledge base"]
+        # Written behind the loading screen, before the explorer came up, by a thread that
+        # an exit waits for (no half-written file).
+        assert [(writer.name, writer.daemon) for writer in writers] == [
+            ("write cache entry", False)
+        ]
         assert cache.read_entry(path) == app.knowledge_base
         assert set(app.knowledge_base.actor_by_id) == {"haftar", "italy"}
         assert screen.item is not None

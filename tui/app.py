@@ -74,7 +74,7 @@ class _Load:
         self.finished = threading.Event()
         self._lock = threading.Lock()  # who writes the entry is decided under it
         self._waited_for = waited_for
-        # A daemon: quitting while a large file loads does not wait for it.
+        # A daemon: quitting while a large file loads does not wait for the load.
         self._thread = threading.Thread(target=self._run, name="load knowledge base", daemon=True)
 
     def start(self) -> None:
@@ -96,7 +96,13 @@ class _Load:
                     return
             if entry is not None:
                 self._report(1, 1, "writing the cache")
-                entry.write()
+                # Not a daemon (a thread made here would inherit that): quitting meanwhile
+                # waits for the write, and leaves no half-written file in the cache.
+                writer = threading.Thread(
+                    target=entry.write, name="write cache entry", daemon=False
+                )
+                writer.start()
+                writer.join()
             self._finish((kb, None))
         except Exception as error:  # a LoadError, or a bug the UI thread raises again
             self._finish(error)
