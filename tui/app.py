@@ -238,8 +238,8 @@ class StakeholderApp(App[LoadError | None]):
         if self._load_error is not None:
             self.exit(self._load_error, 1)
         elif self.knowledge_base is not None:
+            # The load wrote its cache entry itself: the app was no longer waiting for it.
             self.switch_screen(ExplorerScreen(self.knowledge_base))
-            self.call_after_refresh(self._write_cache_entry)
 
     def _take_outcome(self, load: _Load) -> None:
         self._load = None

@@ -27,10 +27,10 @@ class SearchScreen(ModalScreen["Hit | None"]):
     CSS_PATH = "search.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Close", show=False),
-        Binding("down,ctrl+n", "move('cursor_down')", "Next result", show=False),
-        Binding("up,ctrl+p", "move('cursor_up')", "Previous result", show=False),
-        Binding("pagedown", "move('page_down')", "Next page", show=False),
-        Binding("pageup", "move('page_up')", "Previous page", show=False),
+        Binding("down,ctrl+n", "move('cursor', 1)", "Next result", show=False),
+        Binding("up,ctrl+p", "move('cursor', -1)", "Previous result", show=False),
+        Binding("pagedown", "move('page', 1)", "Next page", show=False),
+        Binding("pageup", "move('page', -1)", "Previous page", show=False),
     ]
 
     def __init__(self, index: SearchIndex) -> None:
@@ -68,8 +68,8 @@ class SearchScreen(ModalScreen["Hit | None"]):
         status.update(Content(message), layout=False)  # one line, whatever it says
         self.query_one(SearchResults).show(self.hits)
 
-    def action_move(self, action: str) -> None:
-        getattr(self.query_one(SearchResults), f"action_{action}")()
+    def action_move(self, action: str, step: int) -> None:
+        getattr(self.query_one(SearchResults), f"action_{action}")(step)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

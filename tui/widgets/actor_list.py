@@ -24,6 +24,7 @@ from textual.strip import Strip
 
 from ..model import ACTOR_KINDS, Actor, KnowledgeBase
 from ..sanitize import display
+from .row_cursor import RowCursor, cursor_bindings
 
 
 class SortOrder(StrEnum):
@@ -54,7 +55,7 @@ def fit(text: str, width: int) -> str:
     return set_cell_size(text, width - 1) + "…"
 
 
-class ActorList(ScrollView, can_focus=True, inherit_bindings=False):
+class ActorList(RowCursor, ScrollView, can_focus=True, inherit_bindings=False):
     """``ActorList(kb)``: the actors grouped by kind, or sorted by name or by relation count."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -65,12 +66,7 @@ class ActorList(ScrollView, can_focus=True, inherit_bindings=False):
     # Not the scroll view's bindings: the keys move the cursor, and the list never scrolls
     # sideways.
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up,k", "cursor_up", "Previous actor", show=False),
-        Binding("down,j", "cursor_down", "Next actor", show=False),
-        Binding("home,g", "first", "First actor", show=False),
-        Binding("end,G", "last", "Last actor", show=False),
-        Binding("pageup", "page_up", "Page up", show=False),
-        Binding("pagedown", "page_down", "Page down", show=False),
+        *cursor_bindings("actor"),
         Binding("enter", "select", "Relations", tooltip="Go to the actor's relations"),
         Binding(
             "s",
@@ -232,30 +228,17 @@ class ActorList(ScrollView, can_focus=True, inherit_bindings=False):
         if target is not None and target != self._cursor:
             self._move_to(target)
 
+    def _move_to_end(self, last: bool) -> None:
+        target = self._step(len(self._rows) - 1, -1) if last else self._step(0, 1)
+        if target is not None:
+            self._move_to(target)
+        if not last:
+            self.scroll_home(animate=False, immediate=True)  # the first group's header too
+
+    def _page_rows(self) -> int:
+        return max(1, self.scrollable_content_region.height - 1)
+
     # --- actions ----------------------------------------------------------------------
-
-    def action_cursor_up(self) -> None:
-        self._move_by(-1)
-
-    def action_cursor_down(self) -> None:
-        self._move_by(1)
-
-    def action_first(self) -> None:
-        target = self._step(0, 1)
-        if target is not None:
-            self._move_to(target)
-        self.scroll_home(animate=False, immediate=True)
-
-    def action_last(self) -> None:
-        target = self._step(len(self._rows) - 1, -1)
-        if target is not None:
-            self._move_to(target)
-
-    def action_page_up(self) -> None:
-        self._move_by(-max(1, self.scrollable_content_region.height - 1))
-
-    def action_page_down(self) -> None:
-        self._move_by(max(1, self.scrollable_content_region.height - 1))
 
     def action_select(self) -> None:
         actor_id = self.actor_at(self._cursor)

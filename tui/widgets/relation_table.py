@@ -25,6 +25,7 @@ from ..model import KnowledgeBase, Relation, Stance, polarity_sign
 from ..sanitize import display
 from .actor_list import fit
 from .items import ItemRef, claim_of, items_of
+from .row_cursor import RowCursor, cursor_bindings
 
 NAME_WIDTH = (12, 24)  # least and most cells of a counterpart or issue name
 FIXED_WIDTH = 33  # the direction, type and date columns, their padding, a scrollbar
@@ -50,7 +51,7 @@ def direction_arrow(relation: Relation, actor_id: str) -> str:
     return "→" if relation.source == actor_id else "←"
 
 
-class RelationTable(ScrollView, can_focus=True, inherit_bindings=False):
+class RelationTable(RowCursor, ScrollView, can_focus=True, inherit_bindings=False):
     """``RelationTable(kb)``: rows for ``actor_id``'s relations then stances; cursor on ``item``.
 
     The relation's polarity reads without colour too: ``++ + 0 − −−``. The header stays
@@ -63,12 +64,7 @@ class RelationTable(ScrollView, can_focus=True, inherit_bindings=False):
     }
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "select", "Follow", tooltip="Go to the other actor"),
-        Binding("up,k", "cursor_up", "Previous row", show=False),
-        Binding("down,j", "cursor_down", "Next row", show=False),
-        Binding("home,g", "first", "First row", show=False),
-        Binding("end,G", "last", "Last row", show=False),
-        Binding("pageup", "page_up", "Page up", show=False),
-        Binding("pagedown", "page_down", "Page down", show=False),
+        *cursor_bindings("row"),
         Binding("left", "scroll_columns(-1)", "Scroll left", show=False),
         Binding("right", "scroll_columns(1)", "Scroll right", show=False),
     ]
@@ -250,27 +246,15 @@ class RelationTable(ScrollView, can_focus=True, inherit_bindings=False):
                 x_axis=False,
             )
 
-    def _move_by(self, delta: int) -> None:
+    def _move_by(self, rows: int) -> None:
         if self._items:
-            self._move_to(max(0, min(len(self._items) - 1, self._cursor + delta)))
+            self._move_to(max(0, min(len(self._items) - 1, self._cursor + rows)))
 
-    def action_cursor_up(self) -> None:
-        self._move_by(-1)
+    def _move_to_end(self, last: bool) -> None:
+        self._move_to(len(self._items) - 1 if last else 0)
 
-    def action_cursor_down(self) -> None:
-        self._move_by(1)
-
-    def action_first(self) -> None:
-        self._move_to(0)
-
-    def action_last(self) -> None:
-        self._move_to(len(self._items) - 1)
-
-    def action_page_up(self) -> None:
-        self._move_by(-max(1, self.scrollable_content_region.height - 2))
-
-    def action_page_down(self) -> None:
-        self._move_by(max(1, self.scrollable_content_region.height - 2))
+    def _page_rows(self) -> int:
+        return max(1, self.scrollable_content_region.height - 2)  # less the header line
 
     def action_scroll_columns(self, direction: int) -> None:
         """Scroll sideways to the next column start out of view, or back to the last."""

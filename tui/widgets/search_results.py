@@ -19,6 +19,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from ..sanitize import display, display_pieces, truncate
+from .row_cursor import RowCursor
 
 if TYPE_CHECKING:
     from ..search import Hit
@@ -30,11 +31,11 @@ LINES_PER_HIT = 2
 PADDING = 1  # cells either side of a line
 
 
-class SearchResults(ScrollView, can_focus=False):
+class SearchResults(RowCursor, ScrollView, can_focus=False):
     """``SearchResults()``; ``show(hits)`` replaces the list and highlights the first hit.
 
     It never takes the focus: the search input keeps it and moves the highlight through
-    ``action_cursor_up`` and friends. A click on a hit posts ``Chosen``.
+    the actions of ``RowCursor``. A click on a hit posts ``Chosen``.
     """
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -91,20 +92,11 @@ class SearchResults(ScrollView, can_focus=False):
         )
         self.refresh()
 
-    def _page(self) -> int:
+    def _move_by(self, rows: int) -> None:
+        self._highlight((self._highlighted or 0) + rows)
+
+    def _page_rows(self) -> int:
         return max(1, self.scrollable_content_region.height // LINES_PER_HIT)
-
-    def action_cursor_down(self) -> None:
-        self._highlight((self._highlighted or 0) + 1)
-
-    def action_cursor_up(self) -> None:
-        self._highlight((self._highlighted or 0) - 1)
-
-    def action_page_down(self) -> None:
-        self._highlight((self._highlighted or 0) + self._page())
-
-    def action_page_up(self) -> None:
-        self._highlight((self._highlighted or 0) - self._page())
 
     async def _on_click(self, event: events.Click) -> None:
         index = event.style.meta.get("hit")

@@ -1,0 +1,45 @@
+"""The cursor keys shared by the Line API lists (actors, relations, search results).
+
+Each list has its own geometry (group headers to skip, a header line, two lines a hit), so
+each says how it moves; the keys and the actions they run are the same everywhere.
+"""
+
+from __future__ import annotations
+
+from textual.binding import Binding
+
+
+def cursor_bindings(noun: str) -> list[Binding]:
+    """Up/k, down/j, home/g, end/G, page up/down, described in the help with ``noun``."""
+    return [
+        Binding("up,k", "cursor(-1)", f"Previous {noun}", show=False),
+        Binding("down,j", "cursor(1)", f"Next {noun}", show=False),
+        Binding("home,g", "jump(0)", f"First {noun}", show=False),
+        Binding("end,G", "jump(-1)", f"Last {noun}", show=False),
+        Binding("pageup", "page(-1)", "Page up", show=False),
+        Binding("pagedown", "page(1)", "Page down", show=False),
+    ]
+
+
+class RowCursor:
+    """The actions of ``cursor_bindings``, for a widget that implements ``_move_by(rows)``
+    and ``_page_rows()``, and ``_move_to_end(last)`` if it binds ``jump``."""
+
+    def _move_by(self, rows: int) -> None:
+        raise NotImplementedError
+
+    def _move_to_end(self, last: bool) -> None:
+        raise NotImplementedError
+
+    def _page_rows(self) -> int:
+        raise NotImplementedError
+
+    def action_cursor(self, step: int) -> None:
+        self._move_by(step)
+
+    def action_page(self, direction: int) -> None:
+        self._move_by(direction * self._page_rows())
+
+    def action_jump(self, end: int) -> None:
+        """``jump(0)``: the first row; ``jump(-1)``: the last."""
+        self._move_to_end(last=end < 0)
