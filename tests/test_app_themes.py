@@ -47,16 +47,21 @@ def text_segments(strip) -> list[Segment]:
     return [segment for segment in strip if segment.text.strip()]
 
 
+async def explorer_in(pilot, explorer, theme: str, *keys: str):
+    """The explorer in ``theme``, after ``keys`` (e.g. "2" to focus the relations)."""
+    screen = await explorer(pilot)
+    pilot.app.theme = theme
+    await pilot.press(*keys)
+    await pilot.pause()
+    return screen
+
+
 @pytest.mark.parametrize("theme", THEMES)
 @pytest.mark.parametrize("focused", [True, False])
 async def test_the_actor_cursor_row_is_readable(theme, focused, explorer):
     app = StakeholderApp(knowledge_base=explorer_kb())
     async with app.run_test(size=(120, 40)) as pilot:
-        screen = await explorer(pilot)
-        app.theme = theme
-        if not focused:
-            await pilot.press("2")
-        await pilot.pause()
+        screen = await explorer_in(pilot, explorer, theme, *([] if focused else ["2"]))
         actors = screen.query_one(ActorList)
         line = actors.render_line(actors.cursor_row - actors.scroll_offset.y)
         segments = text_segments(line)
@@ -68,9 +73,7 @@ async def test_the_actor_cursor_row_is_readable(theme, focused, explorer):
 async def test_the_quote_in_its_article_is_readable(theme, explorer):
     app = StakeholderApp(knowledge_base=explorer_kb())
     async with app.run_test(size=(120, 40)) as pilot:
-        screen = await explorer(pilot)
-        app.theme = theme
-        await pilot.pause()
+        screen = await explorer_in(pilot, explorer, theme)
         text = screen.query_one(SourceText)
         quoted = [
             segment
@@ -87,11 +90,7 @@ async def test_the_quote_in_its_article_is_readable(theme, explorer):
 async def test_the_relations_header_and_cursor_row_are_readable(theme, focused, explorer):
     app = StakeholderApp(knowledge_base=explorer_kb())
     async with app.run_test(size=(120, 40)) as pilot:
-        screen = await explorer(pilot)
-        app.theme = theme
-        if focused:
-            await pilot.press("2")
-        await pilot.pause()
+        screen = await explorer_in(pilot, explorer, theme, *(["2"] if focused else []))
         table = screen.query_one(RelationTable)
         header = text_segments(table.render_line(0))
         cursor = text_segments(table.render_line(table.cursor_row - table.scroll_offset.y + 1))
