@@ -6,21 +6,24 @@ a frame that paints it. The checks look at widget state only (never at a pause o
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.app import App, ComposeResult
 from textual.widgets import Input, Label, Static
 
 from tui.model import KnowledgeBase
 from tui.screens.explorer import ExplorerScreen
-from tui.screens.search import SearchScreen
 from tui.widgets.actor_detail import ActorDetail
 from tui.widgets.actor_list import ActorList
 from tui.widgets.items import evidence_of, items_of
 from tui.widgets.relation_table import RelationTable
-from tui.widgets.search_results import SearchResults
 from tui.widgets.source_text import SourceText, sanitized_with_span
 from tui.widgets.source_view import SourceView
 
 from .frames import Target
+
+if TYPE_CHECKING:  # the app imports search on first use; the start-up child must not
+    from tui.screens.search import SearchScreen
 
 
 def explorer_of(app: App) -> ExplorerScreen | None:
@@ -124,6 +127,8 @@ def explorer_shows(app: App, actor_id: str | None = None) -> list[Target]:
 
 def search_shows(screen: SearchScreen, query: str) -> list[Target]:
     """The search overlay showing the results for ``query`` (typed into its input)."""
+    from tui.widgets.search_results import SearchResults
+
     before = screen.hits  # replaced by a new list each time the results are worked out
 
     def ready() -> bool:

@@ -228,17 +228,18 @@ async def test_the_app_tunes_the_collector_while_it_runs_and_restores_it(explore
 
 def test_start_up_imports_only_what_the_first_screen_needs():
     """Search, help, the analyst views, PyYAML and msgspec load on first use, not with the
-    app."""
+    app, nor with the bench's probes (its start-up child imports them beside the app)."""
     later = (
         "tui.search tui.screens.search tui.screens.help tui.analysis tui.export msgspec yaml "
         "hashlib json calendar tui.screens.loading"
     )
     probe = (
-        "import sys, tui.app, tui.cli; "
+        "import sys, tui.app, tui.cli, bench.probes; "
         f"print(*(m for m in {later!r}.split() if m in sys.modules))"
     )
+    root = Path(__file__).resolve().parent.parent
     done = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+        [sys.executable, "-c", probe], cwd=root, capture_output=True, text=True, check=True
     )
     assert done.stdout.split() == []
 
