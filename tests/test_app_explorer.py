@@ -437,6 +437,39 @@ async def test_the_first_frame_is_already_laid_out_for_the_width(size, layout, a
         assert painted[0] == (True, actors_width)
 
 
+def drawn_lines(table: RelationTable) -> list[str]:
+    """The table's lines in view, as its render_line draws them."""
+    lines = min(table.row_count + 1, table.scrollable_content_region.height)
+    return ["".join(segment.text for segment in table.render_line(y)) for y in range(lines)]
+
+
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)])
+async def test_the_first_frame_cuts_names_for_the_width_it_is_drawn_at(size):
+    """Textual paints the first frame before the relations table hears its size: the names
+    are cut as it draws, so the first frame is already what every later one shows."""
+    app = app_for()
+    first: list[list[str]] = []
+    display = app._display
+
+    def recording_display(screen, update) -> None:
+        display(screen, update)
+        if isinstance(screen, ExplorerScreen) and update is not None and not first:
+            first.append(drawn_lines(screen.query_one(RelationTable)))
+
+    app._display = recording_display
+    async with app.run_test(size=size) as pilot:
+        for _ in range(50):
+            if first:
+                break
+            await pilot.pause()
+        assert first, "the explorer never painted a frame"
+        for _ in range(3):
+            await pilot.pause()
+        settled = drawn_lines(pilot.app.screen.query_one(RelationTable))
+        assert any("Government o" in line for line in settled)  # a name long enough to cut
+        assert first[0] == settled
+
+
 async def test_go_to_hit_selects_actor_item_and_quote_and_records_history(explorer):
     kb = explorer_kb()
     async with app_for(kb).run_test(size=(120, 40)) as pilot:

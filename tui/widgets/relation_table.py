@@ -33,6 +33,7 @@ CLAIM_WIDTH = 32  # cells of "who asserts it (how firmly)"
 SUMMARY_WIDTH = 80
 NO_DATE = "—"
 PADDING = 1  # cells either side of each cell
+NAME_COLUMN = 2  # "with": the counterpart, or the issue of a stance
 
 COLUMNS = (
     ("direction", "±"),
@@ -93,26 +94,54 @@ class RelationTable(RowCursor, ScrollView, can_focus=True, inherit_bindings=Fals
         self.kb = kb
         self._items: list[ItemRef] = []
         self._row_of_item: dict[ItemRef, int] = {}
-        self._cells: list[list[Text]] = []
+        self._cells: list[list[Text]] = []  # names whole: they are cut when drawn
         self._widths: list[int] = []
         self._lines: dict[int, Strip] = {}  # row (-1: the header) -> its whole line, drawn
         self._cursor = -1
-        self._names_cut_to = NAME_WIDTH[1]
+        self._names_cut_to = 0  # the name width of _widths and _lines; 0: not worked out
 
     def on_mount(self) -> None:
         # The signal comes once the new theme's colours are in ``theme_variables``.
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self._repopulate())
 
     def on_resize(self) -> None:
-        if self._name_width() != self._names_cut_to:
-            self._repopulate()
-        else:
-            self._scroll_to_cursor()  # a shorter pane may have left it below the view
+        self._update_virtual_size()
+        self._scroll_to_cursor()  # a shorter pane may have left it below the view
 
     def _name_width(self) -> int:
         """Names are cut so that the date column stays in view when the pane is narrow."""
         least, most = NAME_WIDTH
         return max(least, min(most, self.scrollable_content_region.width - FIXED_WIDTH))
+
+    def _column_widths(self) -> list[int]:
+        """Each column as wide as its widest cell, names cut for the pane's width now.
+
+        Worked out when drawn, not when filled: Textual paints a frame at the new size
+        before the widget hears of the resize (the first frame among them).
+        """
+        name_width = self._name_width()
+        if name_width != self._names_cut_to:
+            self._names_cut_to = name_width
+            self._widths = [
+                max([len(label), *(self._cut(row)[column].cell_len for row in self._cells)])
+                for column, (_key, label) in enumerate(COLUMNS)
+            ]
+            self._lines.clear()
+        return self._widths
+
+    def _cut(self, cells: list[Text]) -> list[Text]:
+        """A row's cells as drawn: the counterpart or issue cut to the name width."""
+        name = cells[NAME_COLUMN]
+        if name.cell_len <= self._names_cut_to:
+            return cells
+        cut = Text(fit(name.plain, self._names_cut_to))
+        return [*cells[:NAME_COLUMN], cut, *cells[NAME_COLUMN + 1 :]]
+
+    def _update_virtual_size(self) -> None:
+        widths = self._column_widths()
+        self.virtual_size = Size(
+            sum(width + 2 * PADDING for width in widths), len(self._items) + 1
+        )
 
     # --- rows -------------------------------------------------------------------------
 
@@ -131,7 +160,8 @@ class RelationTable(RowCursor, ScrollView, can_focus=True, inherit_bindings=Fals
 
     def cells_at(self, row: int) -> list[Text]:
         """The cells of a row, as drawn (before the cursor's style)."""
-        return list(self._cells[row])
+        self._column_widths()
+        return list(self._cut(self._cells[row]))
 
     def watch_actor_id(self) -> None:
         self._repopulate()
@@ -145,19 +175,11 @@ class RelationTable(RowCursor, ScrollView, can_focus=True, inherit_bindings=Fals
         actor_id = self.actor_id
         self._items = items_of(self.kb, actor_id)
         self._row_of_item = {item: row for row, item in enumerate(self._items)}
-        self._names_cut_to = self._name_width()
         self._cells = [self._cells_of(item, actor_id) for item in self._items]
-        # Columns as wide as their widest cell in this table.
-        self._widths = [
-            max([len(label), *(row[column].cell_len for row in self._cells)])
-            for column, (_key, label) in enumerate(COLUMNS)
-        ]
-        self._lines.clear()
+        self._names_cut_to = 0
         row = self._row_of_item.get(self.item) if self.item is not None else None
         self._cursor = row if row is not None else (0 if self._items else -1)
-        self.virtual_size = Size(
-            sum(width + 2 * PADDING for width in self._widths), len(self._items) + 1
-        )
+        self._update_virtual_size()
         self.scroll_to(0, 0, animate=False, immediate=True)
         self._scroll_to_cursor()
         self._update_title()
@@ -199,7 +221,7 @@ class RelationTable(RowCursor, ScrollView, can_focus=True, inherit_bindings=Fals
                 (polarity_sign(relation.polarity), self._polarity_style(relation.polarity)),
             ),
             Text(display(relation.type)),
-            Text(fit(display(name), self._names_cut_to)),
+            Text(display(name)),
             Text(display(relation.date) if relation.date else NO_DATE),
             Text(relation.status.value, style="italic" if relation.status == "past" else ""),
             Text(fit(claim_of(self.kb, relation), CLAIM_WIDTH)),
@@ -210,7 +232,7 @@ class RelationTable(RowCursor, ScrollView, can_focus=True, inherit_bindings=Fals
         return [
             Text("◆"),
             Text("stance"),
-            Text(fit(display(stance.issue), self._names_cut_to)),
+            Text(display(stance.issue)),
             Text(""),
             Text(""),
             Text(""),
@@ -259,7 +281,7 @@ class RelationTable(RowCursor, ScrollView, can_focus=True, inherit_bindings=Fals
     def action_scroll_columns(self, direction: int) -> None:
         """Scroll sideways to the next column start out of view, or back to the last."""
         starts, x = [0], 0
-        for width in self._widths[:-1]:
+        for width in self._column_widths()[:-1]:
             x += width + 2 * PADDING
             starts.append(x)
         now = self.scroll_offset.x
@@ -290,11 +312,12 @@ class RelationTable(RowCursor, ScrollView, can_focus=True, inherit_bindings=Fals
 
     def _line(self, row: int) -> Strip:
         """A row's whole line (row -1: the header), the table's base style under it."""
+        widths = self._column_widths()
         line = self._lines.get(row)
         if line is None:
             cells = [Text(label) for _key, label in COLUMNS] if row < 0 else self._cells[row]
             text = Text(no_wrap=True, end="")
-            for cell, width in zip(cells, self._widths, strict=True):
+            for cell, width in zip(self._cut(cells), widths, strict=True):
                 text.append(" " * PADDING)
                 text.append_text(cell)
                 text.append(" " * (width - cell.cell_len + PADDING))
