@@ -146,6 +146,18 @@ async def test_a_cursor_move_draws_the_view_and_fills_in_the_new_actor_only(
             drawn.clear()
 
 
+async def test_the_explorer_fills_the_relations_once_at_start(monkeypatch, explorer):
+    """The panes are bound to the first actor from the start: no empty fill then a second
+    one, and a resize at start does not fill the table again."""
+    kb = explorer_kb()
+    filled = calls_to(monkeypatch, RelationTable, "_repopulate")
+    async with StakeholderApp(knowledge_base=kb).run_test(size=SIZE) as pilot:
+        screen = await explorer(pilot)
+        await pilot.pause()
+        assert [call["self"].actor_id for call in filled] == [screen.actor_id]
+        assert screen.actor_id == screen.query_one(ActorList).first_actor_id()
+
+
 def _single_quote_neighbours(actors: ActorList, kb: KnowledgeBase) -> int:
     """A row whose actor, like the actor on the next actor row, has a first item with one
     quote: moving between them leaves every key's availability as it was."""

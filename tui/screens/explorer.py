@@ -140,9 +140,15 @@ class ExplorerScreen(Screen[None]):
         return max(point for point in cls.HORIZONTAL_BREAKPOINTS if point[0] <= width)[1]
 
     def compose(self) -> ComposeResult:
+        actors = ActorList(self.kb, id="actors")
+        # The panes start on the first actor: their bindings fill them once, with it.
+        first = actors.first_actor_id()
+        items = items_of(self.kb, first)
+        self.set_reactive(ExplorerScreen.actor_id, first)
+        self.set_reactive(ExplorerScreen.item, items[0] if items else None)
         with Container(id="panes"):
             with Container(id="browse"):
-                yield ActorList(self.kb, id="actors").data_bind(ExplorerScreen.actor_id)
+                yield actors.data_bind(ExplorerScreen.actor_id)
                 yield RelationTable(self.kb, id="relations").data_bind(
                     ExplorerScreen.actor_id, ExplorerScreen.item
                 )
@@ -155,11 +161,9 @@ class ExplorerScreen(Screen[None]):
         yield Footer(compact=_compact_footer(self.app.size.width))  # composed again on refill
 
     def on_mount(self) -> None:
-        actors = self.query_one(ActorList)
-        self.actor_id = actors.first_actor_id()
         self._history = [self.place]
         self._history_index = 0
-        actors.focus()
+        self.query_one(ActorList).focus()
 
     def set_data(self, kb: KnowledgeBase, filters: Filters) -> None:
         """Show a re-filtered knowledge base, keeping the selection where it still exists."""
