@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import textwrap
 import tracemalloc
 
 import pytest
 
 from tests.kb_files import HEADER, SOURCE_TEXT, write_bytes, write_kb
+from tui import loader
 from tui.loader import LoadError, load_knowledge_base
 from tui.model import Confidence, DatePrecision, Status
 
@@ -333,7 +335,8 @@ def test_progress_is_reported(tmp_path):
 
 
 def test_progress_runs_through_the_file_to_its_end(tmp_path):
-    """Progress counts lines of the file as its items are read, ending at the last one."""
+    """Progress counts lines of the file as its items are read, each item (one may take long:
+    its quotes checked in a long source text), ending at the last line."""
     actor = "  - id: actor-{0}\n    name: Actor {0}\n    kind: state\n"
     actors = "".join(actor.format(n) for n in range(1100))
     path = write_kb(tmp_path, RELATION, header=HEADER.replace("actors:\n", "actors:\n" + actors))
@@ -341,8 +344,44 @@ def test_progress_runs_through_the_file_to_its_end(tmp_path):
     load_knowledge_base(path, progress=lambda d, t, s: seen.append((d, t, s)))
     lines = path.read_text().count("\n") + 1
     checking = [done for done, total, stage in seen if stage == "checking"]
-    assert len(checking) == 2 and checking == sorted(checking) and checking[-1] < lines
+    assert len(checking) == 1 + 1102 + 1  # the source, the actors, the relation
+    assert checking == sorted(checking) and checking[-1] < lines
     assert seen[-1] == (lines, lines, "done")
+
+
+def test_a_long_file_is_read_piece_by_piece_with_its_progress_in_bytes(tmp_path, monkeypatch):
+    """So that the loading screen moves while one long YAML file or source text is read."""
+    (tmp_path / "whole").mkdir()
+    whole = load_knowledge_base(write_kb(tmp_path / "whole", RELATION))
+    piece = 64
+    monkeypatch.setattr(loader, "READ_CHUNK_BYTES", piece)
+    path = write_kb(tmp_path, RELATION)
+    seen = []
+    kb = load_knowledge_base(path, progress=lambda *report: seen.append(report))
+    assert kb.sources[0].text == whole.sources[0].text == SOURCE_TEXT
+    assert kb.relations == whole.relations
+
+    def read(stage: str, size: int) -> None:
+        reports = [(done, total) for done, total, at in seen if at == stage]
+        pieces = range(piece, size + piece, piece)
+        assert reports[-len(pieces) :] == [(min(done, size), size) for done in pieces]
+
+    assert seen[0] == (0, 1, "reading")
+    read("reading", path.stat().st_size)
+    read("reading s1.txt", len(SOURCE_TEXT.encode()))
+    assert seen[-1][2] == "done"
+
+
+@pytest.mark.parametrize("size_seen", [50, 100, 200])
+def test_reading_piece_by_piece_gives_what_the_file_holds_now(monkeypatch, size_seen):
+    """The file may have grown or shrunk since its size was taken: the reader then returns
+    one byte more than that size (the caller reads on) or what there is."""
+    monkeypatch.setattr(loader, "READ_CHUNK_BYTES", 16)
+    reports = []
+    stream = io.BytesIO(b"x" * 100)
+    data = loader._read_sized(stream, size_seen + 1, lambda *report: reports.append(report))
+    assert data == b"x" * min(100, size_seen + 1)
+    assert reports[-1] == (min(100, size_seen), size_seen)
 
 
 def test_sections_in_any_order_give_the_same_model(tmp_path):

@@ -17,7 +17,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 from .model import (
     ACTOR_KINDS,
@@ -41,6 +41,9 @@ MAX_BYTES = 200 * 1024 * 1024
 
 Progress = Callable[[int, int, str], None]
 """Called as ``progress(done, total, stage)`` while loading, from the loading thread."""
+
+READ_CHUNK_BYTES = 4 * 1024 * 1024
+"""A longer file is read in pieces of this size, each reported as progress in bytes."""
 
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 _INTEGER = re.compile(r"[+-]?[0-9]+\Z")
@@ -141,7 +144,9 @@ def load_knowledge_base(
     with collector_paused():
         try:
             report(0, 1, "reading")
-            text = _read_text(path, shown, max_bytes)
+            text = _read_text(
+                path, shown, max_bytes, lambda done, total: report(done, total, "reading")
+            )
             builder = _Builder(path, shown, max_bytes, report, lines=text.count("\n") + 1)
             return builder.build(*_parse(text, shown, builder))
         except LoadError:
@@ -173,7 +178,13 @@ def collector_paused() -> Iterator[None]:
 # --- reading and parsing ---------------------------------------------------------------
 
 
-def _read_bytes(path: Path, shown: str, max_bytes: int) -> bytes:
+BytesRead = Callable[[int, int], None]
+"""Called as ``read(done, total)`` in bytes while a long file is read."""
+
+
+def _read_bytes(
+    path: Path, shown: str, max_bytes: int, on_read: BytesRead | None = None
+) -> bytes | bytearray:
     try:
         size = path.stat().st_size
         if not path.is_file():
@@ -181,7 +192,7 @@ def _read_bytes(path: Path, shown: str, max_bytes: int) -> bytes:
         if size <= max_bytes:
             with path.open("rb") as stream:
                 # Sized to the file: read(max_bytes + 1) would reserve the whole cap first.
-                data = stream.read(size + 1)
+                data = _read_sized(stream, size + 1, on_read)
                 if len(data) > size:  # it grew since: read on, up to the cap
                     data += stream.read(max_bytes + 1 - len(data))
             size = len(data)
@@ -203,7 +214,7 @@ def _read_bytes(path: Path, shown: str, max_bytes: int) -> bytes:
         raise LoadError([Problem(shown, 1, 1, f"cannot read the file: {reason}")]) from None
 
 
-def _decode(data: bytes, shown: str) -> str:
+def _decode(data: bytes | bytearray, shown: str) -> str:
     """UTF-8 (BOM optional) or UTF-16/32 with a BOM; anything else is an error with its place."""
     for bom, codec in (
         (b"\xef\xbb\xbf", "utf-8"),
@@ -236,8 +247,27 @@ def _decode(data: bytes, shown: str) -> str:
         ) from None
 
 
-def _read_text(path: Path, shown: str, max_bytes: int) -> str:
-    return _decode(_read_bytes(path, shown, max_bytes), shown)
+def _read_sized(stream: BinaryIO, limit: int, on_read: BytesRead | None) -> bytes | bytearray:
+    """Up to ``limit`` bytes of ``stream``: at once, or piece by piece into one buffer, with
+    progress, when ``on_read`` is given and the file is long (no piece is copied again)."""
+    if on_read is None or limit <= READ_CHUNK_BYTES:
+        return stream.read(limit)
+    total = limit - 1  # the size the file had; one more byte tells that it grew
+    buffer = bytearray(limit)
+    with memoryview(buffer) as view:
+        done = 0
+        while done < limit:
+            count = stream.readinto(view[done : done + READ_CHUNK_BYTES])
+            if not count:
+                break
+            done += count
+            on_read(min(done, total), total)
+    del buffer[done:]  # it shrank since
+    return buffer
+
+
+def _read_text(path: Path, shown: str, max_bytes: int, on_read: BytesRead | None = None) -> str:
+    return _decode(_read_bytes(path, shown, max_bytes, on_read), shown)
 
 
 def _parse(text: str, shown: str, builder: _Builder) -> tuple[_Node, set[str]]:
@@ -478,7 +508,6 @@ class _Builder:
         self.max_bytes = max_bytes
         self.report = report
         self.lines = lines
-        self.items_read = 0
         self.problems: list[Problem] = []
         self.source_text: dict[str, str] = {}
         # Ids of every item written in each section, valid or not, so that a reference to a
@@ -670,9 +699,8 @@ class _Builder:
 
     def section_item(self, name: str, item: _Node) -> None:
         """Read one item of a section; ids must be unique within it."""
-        self.items_read += 1
-        if self.items_read % 512 == 0:
-            self.report(item.start_mark.line, self.lines, "checking")
+        # Every item: one item may take long (its quotes checked in a very long source text).
+        self.report(item.start_mark.line, self.lines, "checking")
         first_line = self.first_lines[name]
         item_id = _peek_id(item)
         if item_id is not None and item_id in first_line:
@@ -753,8 +781,11 @@ class _Builder:
             )
             return None
         full = self.path.parent / normal
+        stage = f"reading {relative}"
         try:
-            return _read_text(full, str(full), self.max_bytes)
+            return _read_text(
+                full, str(full), self.max_bytes, lambda done, total: self.report(done, total, stage)
+            )
         except LoadError as error:
             for inner in error.problems:
                 self.problem(node, f"source text {display(str(full))}: {inner.message}", source_id)
