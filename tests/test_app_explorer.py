@@ -419,22 +419,33 @@ async def test_resizing_keeps_the_selection_and_switches_layout(explorer):
 async def test_the_first_frame_is_already_laid_out_for_the_width(size, layout, actors_width):
     """No frame of every pane stacked before the layout for the terminal's width."""
     app = app_for()
-    painted: list[tuple[bool, int]] = []
+    first = record_first_frame(
+        app, lambda screen: (screen.has_class(layout), screen.query_one(ActorList).outer_size.width)
+    )
+    async with app.run_test(size=size) as pilot:
+        assert await first_frame(pilot, first) == (True, actors_width)
+
+
+def record_first_frame(app: StakeholderApp, read) -> list:
+    """A list that gets ``read(screen)`` as the explorer's first frame is painted."""
+    first: list = []
     display = app._display
 
     def recording_display(screen, update) -> None:
         display(screen, update)
-        if isinstance(screen, ExplorerScreen) and update is not None:
-            painted.append((screen.has_class(layout), screen.query_one(ActorList).outer_size.width))
+        if isinstance(screen, ExplorerScreen) and update is not None and not first:
+            first.append(read(screen))
 
     app._display = recording_display
-    async with app.run_test(size=size) as pilot:
-        for _ in range(50):
-            if painted:
-                break
-            await pilot.pause()
-        assert painted, "the explorer never painted a frame"
-        assert painted[0] == (True, actors_width)
+    return first
+
+
+async def first_frame(pilot, first: list):
+    for _ in range(50):
+        if first:
+            return first[0]
+        await pilot.pause()
+    raise AssertionError("the explorer never painted a frame")
 
 
 def drawn_lines(table: RelationTable) -> list[str]:
@@ -448,26 +459,14 @@ async def test_the_first_frame_cuts_names_for_the_width_it_is_drawn_at(size):
     """Textual paints the first frame before the relations table hears its size: the names
     are cut as it draws, so the first frame is already what every later one shows."""
     app = app_for()
-    first: list[list[str]] = []
-    display = app._display
-
-    def recording_display(screen, update) -> None:
-        display(screen, update)
-        if isinstance(screen, ExplorerScreen) and update is not None and not first:
-            first.append(drawn_lines(screen.query_one(RelationTable)))
-
-    app._display = recording_display
+    first = record_first_frame(app, lambda screen: drawn_lines(screen.query_one(RelationTable)))
     async with app.run_test(size=size) as pilot:
-        for _ in range(50):
-            if first:
-                break
-            await pilot.pause()
-        assert first, "the explorer never painted a frame"
+        drawn_first = await first_frame(pilot, first)
         for _ in range(3):
             await pilot.pause()
         settled = drawn_lines(pilot.app.screen.query_one(RelationTable))
         assert any("Government o" in line for line in settled)  # a name long enough to cut
-        assert first[0] == settled
+        assert drawn_first == settled
 
 
 async def test_go_to_hit_selects_actor_item_and_quote_and_records_history(explorer):
