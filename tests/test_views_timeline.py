@@ -123,6 +123,10 @@ async def test_a_long_timeline_scrolls_with_the_cursor():
         await pilot.press("home")
         assert listing.cursor == 0
         assert listing.scroll_offset.y == 0
+        await pilot.press("G")  # the keys of every list in the app
+        assert listing.cursor == last
+        await pilot.press("g")
+        assert listing.cursor == 0
 
 
 async def test_a_date_window_narrows_the_timeline_and_x_clears_it():

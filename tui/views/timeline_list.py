@@ -19,6 +19,7 @@ from textual.strip import Strip
 from ..analysis import TimelineEntry
 from ..model import KnowledgeBase, Status
 from ..sanitize import display
+from ..widgets.row_cursor import RowCursor, cursor_bindings
 from .render import MUTED_STYLE, actor_name, polarity_text
 
 DATE_WIDTH = 10
@@ -26,22 +27,14 @@ SIGN_WIDTH = 2
 PUBLICATION_STYLE = "bold cyan"
 
 
-class TimelineList(ScrollView, can_focus=True):
+class TimelineList(RowCursor, ScrollView, can_focus=True):
     """``TimelineList(kb)``; ``set_entries(entries)`` shows them, the cursor on the first.
 
     Posts ``Highlighted`` when the cursor moves and ``Selected`` on Enter or on a click on
     the row under the cursor.
     """
 
-    BINDINGS = [
-        Binding("up,k", "cursor(-1)", "Up", show=False),
-        Binding("down,j", "cursor(1)", "Down", show=False),
-        Binding("pageup", "page(-1)", "Page up", show=False),
-        Binding("pagedown", "page(1)", "Page down", show=False),
-        Binding("home", "jump(0)", "First", show=False),
-        Binding("end", "jump(-1)", "Last", show=False),
-        Binding("enter", "select", "Quotes"),
-    ]
+    BINDINGS = [*cursor_bindings("entry"), Binding("enter", "select", "Quotes")]
     COMPONENT_CLASSES = {"timeline-list--cursor"}
     DEFAULT_CSS = """
     TimelineList {
@@ -135,14 +128,14 @@ class TimelineList(ScrollView, can_focus=True):
     def validate_cursor(self, value: int) -> int:
         return max(0, min(value, len(self.entries) - 1))
 
-    def action_cursor(self, step: int) -> None:
-        self.cursor += step
+    def _move_by(self, rows: int) -> None:
+        self.cursor += rows
 
-    def action_page(self, direction: int) -> None:
-        self.cursor += direction * max(1, self.size.height - 1)
+    def _page_rows(self) -> int:
+        return max(1, self.size.height - 1)
 
-    def action_jump(self, index: int) -> None:
-        self.cursor = index if index >= 0 else len(self.entries) - 1
+    def _move_to_end(self, last: bool) -> None:
+        self.cursor = len(self.entries) - 1 if last else 0
 
     def action_select(self) -> None:
         if self.entries:
