@@ -122,10 +122,12 @@ class RelationTable(RowCursor, ScrollView, can_focus=True, inherit_bindings=Fals
         name_width = self._name_width()
         if name_width != self._names_cut_to:
             self._names_cut_to = name_width
-            self._widths = [
-                max([len(label), *(self._cut(row)[column].cell_len for row in self._cells)])
-                for column, (_key, label) in enumerate(COLUMNS)
-            ]
+            widths = [len(label) for _key, label in COLUMNS]
+            for row in self._cells:
+                for column, cell in enumerate(row):
+                    widths[column] = max(widths[column], cell.cell_len)
+            widths[NAME_COLUMN] = min(widths[NAME_COLUMN], name_width)
+            self._widths = widths
             self._lines.clear()
         return self._widths
 
