@@ -9,6 +9,7 @@ tests/test_app_widgets.py; the cache's stamps, corruption and rebuilds in tests/
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import inspect
 import os
@@ -128,7 +129,7 @@ async def test_a_cursor_move_draws_the_view_and_fills_in_the_new_actor_only(
         table = screen.query_one(RelationTable)
         rebuilt = calls_to(monkeypatch, ActorList, "_rebuild")
         drawn = calls_to(monkeypatch, ActorList, "render_line")
-        rows_added = calls_to(monkeypatch, RelationTable, "_cells_of")
+        rows_added = calls_to(monkeypatch, RelationTable, "_texts_of")
         for _ in range(3):
             target = next(
                 actor
@@ -144,6 +145,30 @@ async def test_a_cursor_move_draws_the_view_and_fills_in_the_new_actor_only(
             assert len(drawn) <= 4 * height  # a repaint of the view at most, never the list
             rows_added.clear()
             drawn.clear()
+
+
+async def test_an_actor_with_thousands_of_relations_styles_only_the_rows_in_view(
+    monkeypatch, big_kb, explorer, settle
+):
+    """Each row's texts are worked out (the columns are as wide as their widest cell), but
+    only the rows on screen are made into styled cells and lines."""
+    hub = big_kb.actors[0].id
+    relations = tuple(
+        dataclasses.replace(relation, source=hub) if index < 3000 and relation.target != hub
+        else relation
+        for index, relation in enumerate(big_kb.relations)
+    )
+    kb = dataclasses.replace(big_kb, relations=relations)
+    async with StakeholderApp(knowledge_base=kb).run_test(size=SIZE) as pilot:
+        screen = await explorer(pilot)
+        table = screen.query_one(RelationTable)
+        texts = calls_to(monkeypatch, RelationTable, "_texts_of")
+        styled = calls_to(monkeypatch, RelationTable, "_cells")
+        screen.actor_id = hub
+        await settle(pilot, lambda: table.actor_id == hub)
+        await pilot.pause()
+        assert table.row_count == len(texts) >= 3000
+        assert 0 < len(styled) <= table.scrollable_content_region.height
 
 
 async def test_the_explorer_fills_the_relations_once_at_start(monkeypatch, explorer):

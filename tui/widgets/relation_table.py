@@ -1,7 +1,9 @@
 """The relations and stances of the highlighted actor, one row each, drawn line by line.
 
-A Line API widget rather than a ``DataTable``: it keeps its rows as ``Text`` cells and
-renders only the lines in view, each once until the rows, the theme or the width change.
+A Line API widget rather than a ``DataTable``: it keeps each row's cells as plain text and
+styles only the lines in view, each once until the rows, the theme or the width change (an
+actor with thousands of relations costs one pass over their texts, not thousands of
+styled rows).
 A ``DataTable`` measured and rendered every cell through Rich on each cursor move in the
 actor list, the largest part of a move's repaint and of the first frame.
 """
@@ -10,6 +12,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.text import Text
 from textual import events
@@ -21,7 +24,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from ..model import KnowledgeBase, Relation, Stance, polarity_sign
+from ..model import KnowledgeBase, Relation, polarity_sign
 from ..sanitize import display
 from .actor_list import fit
 from .items import ItemRef, claim_of, items_of
@@ -34,6 +37,7 @@ SUMMARY_WIDTH = 80
 NO_DATE = "—"
 PADDING = 1  # cells either side of each cell
 NAME_COLUMN = 2  # "with": the counterpart, or the issue of a stance
+STATUS_COLUMN = 4
 
 COLUMNS = (
     ("direction", "±"),
@@ -94,15 +98,16 @@ class RelationTable(RowCursor, ScrollView, can_focus=True, inherit_bindings=Fals
         self.kb = kb
         self._items: list[ItemRef] = []
         self._row_of_item: dict[ItemRef, int] = {}
-        self._cells: list[list[Text]] = []  # names whole: they are cut when drawn
-        self._widths: list[int] = []
+        self._texts: list[list[str]] = []  # each row's cells, names whole: cut when drawn
+        self._widest: list[int] = []  # each column's widest cell (and label), names whole
+        self._widths: list[int] = []  # as drawn, the name column cut to the name width
         self._lines: dict[int, Strip] = {}  # row (-1: the header) -> its whole line, drawn
         self._cursor = -1
         self._names_cut_to = 0  # the name width of _widths and _lines; 0: not worked out
 
     def on_mount(self) -> None:
         # The signal comes once the new theme's colours are in ``theme_variables``.
-        self.app.theme_changed_signal.subscribe(self, lambda _theme: self._repopulate())
+        self.app.theme_changed_signal.subscribe(self, lambda _theme: self._redraw())
 
     def on_resize(self) -> None:
         self._update_virtual_size()
@@ -122,22 +127,10 @@ class RelationTable(RowCursor, ScrollView, can_focus=True, inherit_bindings=Fals
         name_width = self._name_width()
         if name_width != self._names_cut_to:
             self._names_cut_to = name_width
-            widths = [len(label) for _key, label in COLUMNS]
-            for row in self._cells:
-                for column, cell in enumerate(row):
-                    widths[column] = max(widths[column], cell.cell_len)
-            widths[NAME_COLUMN] = min(widths[NAME_COLUMN], name_width)
-            self._widths = widths
+            self._widths = list(self._widest)
+            self._widths[NAME_COLUMN] = min(self._widest[NAME_COLUMN], name_width)
             self._lines.clear()
         return self._widths
-
-    def _cut(self, cells: list[Text]) -> list[Text]:
-        """A row's cells as drawn: the counterpart or issue cut to the name width."""
-        name = cells[NAME_COLUMN]
-        if name.cell_len <= self._names_cut_to:
-            return cells
-        cut = Text(fit(name.plain, self._names_cut_to))
-        return [*cells[:NAME_COLUMN], cut, *cells[NAME_COLUMN + 1 :]]
 
     def _update_virtual_size(self) -> None:
         widths = self._column_widths()
@@ -163,7 +156,7 @@ class RelationTable(RowCursor, ScrollView, can_focus=True, inherit_bindings=Fals
     def cells_at(self, row: int) -> list[Text]:
         """The cells of a row, as drawn (before the cursor's style)."""
         self._column_widths()
-        return list(self._cut(self._cells[row]))
+        return self._cells(row)
 
     def watch_actor_id(self) -> None:
         self._repopulate()
@@ -177,7 +170,12 @@ class RelationTable(RowCursor, ScrollView, can_focus=True, inherit_bindings=Fals
         actor_id = self.actor_id
         self._items = items_of(self.kb, actor_id)
         self._row_of_item = {item: row for row, item in enumerate(self._items)}
-        self._cells = [self._cells_of(item, actor_id) for item in self._items]
+        self._texts = [self._texts_of(item, actor_id) for item in self._items]
+        widest = [len(label) for _key, label in COLUMNS]
+        for texts in self._texts:
+            for column, text in enumerate(texts):
+                widest[column] = max(widest[column], cell_len(text))
+        self._widest = widest
         self._names_cut_to = 0
         row = self._row_of_item.get(self.item) if self.item is not None else None
         self._cursor = row if row is not None else (0 if self._items else -1)
@@ -199,10 +197,39 @@ class RelationTable(RowCursor, ScrollView, can_focus=True, inherit_bindings=Fals
             counts += f", {stances} stance{'s' * (stances != 1)}"
         self.border_title = Content(f"{fit(display(actor.name), 40)} · {counts}")
 
-    def _cells_of(self, item: ItemRef, actor_id: str | None) -> list[Text]:
+    def _texts_of(self, item: ItemRef, actor_id: str | None) -> list[str]:
+        """What each cell of an item's row says (display-safe); ``_cells`` styles them."""
+        if item.kind == "stance":
+            stance = self.kb.stance_by_id[item.id]
+            position = fit(display(stance.position), SUMMARY_WIDTH)
+            return ["◆", "stance", display(stance.issue), "", "", "", position]
+        relation = self.kb.relation_by_id[item.id]
+        counterpart_id = relation.counterpart(actor_id or relation.source)
+        counterpart = self.kb.actor_by_id.get(counterpart_id)
+        name = counterpart.name if counterpart is not None else counterpart_id
+        arrow = direction_arrow(relation, actor_id or relation.source)
+        return [
+            f"{arrow} {polarity_sign(relation.polarity)}",
+            display(relation.type),
+            display(name),
+            display(relation.date) if relation.date else NO_DATE,
+            relation.status.value,
+            fit(claim_of(self.kb, relation), CLAIM_WIDTH),
+            fit(display(relation.summary), SUMMARY_WIDTH),
+        ]
+
+    def _cells(self, row: int) -> list[Text]:
+        """A row's cells as drawn (before the cursor's style), the name cut to the width."""
+        texts = self._texts[row]
+        cells = [Text(text) for text in texts]
+        cells[NAME_COLUMN] = Text(fit(texts[NAME_COLUMN], self._names_cut_to))
+        item = self._items[row]
         if item.kind == "relation":
-            return self._relation_cells(self.kb.relation_by_id[item.id], actor_id)
-        return self._stance_cells(self.kb.stance_by_id[item.id])
+            relation = self.kb.relation_by_id[item.id]
+            cells[0].stylize(self._polarity_style(relation.polarity), len("→ "))  # the sign
+            if relation.status == "past":
+                cells[STATUS_COLUMN].style = "italic"
+        return cells
 
     def _polarity_style(self, value: int) -> str:
         # The text- variants: the theme's shades made to be read on its own background.
@@ -210,35 +237,6 @@ class RelationTable(RowCursor, ScrollView, can_focus=True, inherit_bindings=Fals
         good, bad = colours.get("text-success", "green"), colours.get("text-error", "red")
         return {2: f"bold {good}", 1: good, 0: "", -1: bad, -2: f"bold {bad}"}[
             max(-2, min(2, value))
-        ]
-
-    def _relation_cells(self, relation: Relation, actor_id: str | None) -> list[Text]:
-        counterpart_id = relation.counterpart(actor_id or relation.source)
-        counterpart = self.kb.actor_by_id.get(counterpart_id)
-        name = counterpart.name if counterpart is not None else counterpart_id
-        return [
-            Text.assemble(
-                direction_arrow(relation, actor_id or relation.source),
-                " ",
-                (polarity_sign(relation.polarity), self._polarity_style(relation.polarity)),
-            ),
-            Text(display(relation.type)),
-            Text(display(name)),
-            Text(display(relation.date) if relation.date else NO_DATE),
-            Text(relation.status.value, style="italic" if relation.status == "past" else ""),
-            Text(fit(claim_of(self.kb, relation), CLAIM_WIDTH)),
-            Text(fit(display(relation.summary), SUMMARY_WIDTH)),
-        ]
-
-    def _stance_cells(self, stance: Stance) -> list[Text]:
-        return [
-            Text("◆"),
-            Text("stance"),
-            Text(display(stance.issue)),
-            Text(""),
-            Text(""),
-            Text(""),
-            Text(fit(display(stance.position), SUMMARY_WIDTH)),
         ]
 
     # --- the cursor -------------------------------------------------------------------
@@ -309,6 +307,9 @@ class RelationTable(RowCursor, ScrollView, can_focus=True, inherit_bindings=Fals
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
+        self._redraw()
+
+    def _redraw(self) -> None:
         self._lines.clear()
         self.refresh()
 
@@ -317,9 +318,9 @@ class RelationTable(RowCursor, ScrollView, can_focus=True, inherit_bindings=Fals
         widths = self._column_widths()
         line = self._lines.get(row)
         if line is None:
-            cells = [Text(label) for _key, label in COLUMNS] if row < 0 else self._cells[row]
+            cells = [Text(label) for _key, label in COLUMNS] if row < 0 else self._cells(row)
             text = Text(no_wrap=True, end="")
-            for cell, width in zip(self._cut(cells), widths, strict=True):
+            for cell, width in zip(cells, widths, strict=True):
                 text.append(" " * PADDING)
                 text.append_text(cell)
                 text.append(" " * (width - cell.cell_len + PADDING))
