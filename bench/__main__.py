@@ -311,6 +311,14 @@ def keystroke_rows(name: str, session: dict, floor: list[float], gated: bool) ->
             gate("below", 0.05),
         ),
         Row(f"cursor move, {name} KB: median", median(moves), "s", median(floor), label),
+        Row(
+            f"cursor move onto the busiest actor ({session['busiest_rows']:,} rows), {name} KB: "
+            "median",
+            median(session["onto_busiest"]),
+            "s",
+            median(floor),
+            label,
+        ),
         Row(f"open search overlay (builds the index), {name} KB", session["search_open"], "s"),
     ]
 

@@ -10,7 +10,8 @@ Run as a child process, one scenario per process, so that each app starts from a
 interpreter (the garbage collector's work depends on everything else alive in the process):
 
 ``python -m bench.interact floor ROUNDS``       reference (c), the Input-to-Label floor
-``python -m bench.interact session FILE ROUNDS``  open, cursor moves, search keystrokes
+``python -m bench.interact session FILE ROUNDS``  open, cursor moves (down the list, and
+                                                onto its busiest actor), search keystrokes
 ``python -m bench.interact loading FILE``       frame gaps and event-loop stalls while
                                                 FILE loads (give an empty cache directory)
 Output: one JSON object of seconds.
@@ -33,6 +34,7 @@ from textual.screen import UPDATE_PERIOD
 from tui.app import StakeholderApp
 from tui.screens.search import SearchScreen
 from tui.widgets.actor_list import ActorList
+from tui.widgets.items import items_of
 
 from .frames import FrameRecorder, Target
 from .probes import (
@@ -157,6 +159,31 @@ class Session:
                 latencies.append(await press(app, self.recorder, "down", shown))
         return latencies
 
+    async def moves_onto_the_busiest_actor(self, rounds: int) -> tuple[int, list[float]]:
+        """Cursor onto the actor with the most rows in the relations table, from the actor
+        next to it, the panes following; then back, unmeasured. Returns its row count."""
+        app = self.app
+        screen = explorer_of(app)
+        kb = screen.kb
+        busiest = max((actor.id for actor in kb.actors), key=lambda id: len(items_of(kb, id)))
+        actors = screen.query_one(ActorList)
+        actors.focus()
+        row = next(row for row in range(actors.row_count) if actors.actor_at(row) == busiest)
+        above = next((r for r in range(row - 1, -1, -1) if actors.actor_at(r) is not None), None)
+        neighbour = above if above is not None else next_actor_row(actors, row)
+        onto, back = ("down", "up") if above is not None else ("up", "down")
+        start = actors.actor_at(neighbour)
+        if screen.actor_id != start:
+            shown = self.recorder.watch(explorer_shows(app, start))
+            screen.actor_id = start
+            await asyncio.wait_for(shown.done.wait(), LIMIT)
+            await _idle(self.recorder)
+        latencies: list[float] = []
+        for _ in range(rounds):
+            latencies.append(await press(app, self.recorder, onto, explorer_shows(app, busiest)))
+            await press(app, self.recorder, back, explorer_shows(app, start))
+        return len(items_of(kb, busiest)), latencies
+
     async def search(self, rounds: int) -> tuple[float, list[float]]:
         """Open the search overlay (its index is built then), then type every query,
         clearing the input after each. Returns the opening latency and the keystrokes'."""
@@ -189,8 +216,16 @@ async def session(path: Path, rounds: int) -> dict:
     async with run.app.run_test(size=SIZE):
         opened = await run.open()
         cursor = await run.cursor_moves(rounds)
+        busiest_rows, onto_busiest = await run.moves_onto_the_busiest_actor(rounds)
         search_opened, search = await run.search(rounds)
-    return {"open": opened, "cursor": cursor, "search_open": search_opened, "search": search}
+    return {
+        "open": opened,
+        "cursor": cursor,
+        "busiest_rows": busiest_rows,
+        "onto_busiest": onto_busiest,
+        "search_open": search_opened,
+        "search": search,
+    }
 
 
 async def loading(path: Path) -> dict:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import gc
 import inspect
+import json
 import os
 import subprocess
 import sys
@@ -337,3 +338,26 @@ def test_each_start_up_child_of_the_bench_reaches_its_first_full_screen(child, t
         timeout=120,
     )
     assert float(done.stdout.strip().splitlines()[-1]) > 0
+
+
+def test_the_bench_session_runs_every_interaction_on_a_generated_kb(tmp_path):
+    """The harness itself runs (it times nothing here): on a small generated knowledge base
+    with its hubs, each interaction reaches its result on screen."""
+    from bench.generate import HUBS, generate
+
+    path = generate(tmp_path / "kb", actors=60, relations=300)
+    root = Path(__file__).resolve().parent.parent
+    env = dict(os.environ, STAKEHOLDERS_CACHE_DIR=str(tmp_path / "cache"))
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.interact", "session", str(path), "1"],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
+    )
+    session = json.loads(done.stdout)
+    assert session["busiest_rows"] >= 300 // 10 // HUBS
+    assert len(session["onto_busiest"]) == 1 and len(session["cursor"]) == 25
+    assert all(latency > 0 for latency in session["cursor"] + session["search"])
