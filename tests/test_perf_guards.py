@@ -326,18 +326,25 @@ def test_a_start_from_the_cache_never_imports_pyyaml(tmp_path):
 def test_each_start_up_child_of_the_bench_reaches_its_first_full_screen(child, tmp_path):
     """The harness itself runs (it times nothing here): each child prints the clock
     reading of its first full screen."""
+    printed = bench_child(["bench.startup", *child], cache=tmp_path, timeout=120)
+    assert float(printed.strip().splitlines()[-1]) > 0
+
+
+def bench_child(module_and_args: list[str], *, cache: Path, timeout: float) -> str:
+    """What ``python -m MODULE ARGS...`` of the bench prints, run from the project's root
+    with its own cache directory."""
     root = Path(__file__).resolve().parent.parent
-    env = dict(os.environ, STAKEHOLDERS_CACHE_DIR=str(tmp_path))
+    env = dict(os.environ, STAKEHOLDERS_CACHE_DIR=str(cache))
     done = subprocess.run(
-        [sys.executable, "-m", "bench.startup", *child],
+        [sys.executable, "-m", *module_and_args],
         cwd=root,
         env=env,
         capture_output=True,
         text=True,
         check=True,
-        timeout=120,
+        timeout=timeout,
     )
-    assert float(done.stdout.strip().splitlines()[-1]) > 0
+    return done.stdout
 
 
 def test_the_bench_session_runs_every_interaction_on_a_generated_kb(tmp_path):
@@ -346,18 +353,10 @@ def test_the_bench_session_runs_every_interaction_on_a_generated_kb(tmp_path):
     from bench.generate import HUBS, generate
 
     path = generate(tmp_path / "kb", actors=60, relations=300)
-    root = Path(__file__).resolve().parent.parent
-    env = dict(os.environ, STAKEHOLDERS_CACHE_DIR=str(tmp_path / "cache"))
-    done = subprocess.run(
-        [sys.executable, "-m", "bench.interact", "session", str(path), "1"],
-        cwd=root,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=300,
+    printed = bench_child(
+        ["bench.interact", "session", str(path), "1"], cache=tmp_path / "cache", timeout=300
     )
-    session = json.loads(done.stdout)
+    session = json.loads(printed)
     assert session["busiest_rows"] >= 300 // 10 // HUBS
     assert len(session["onto_busiest"]) == 1 and len(session["cursor"]) == 25
     assert all(latency > 0 for latency in session["cursor"] + session["search"])

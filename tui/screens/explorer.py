@@ -143,9 +143,8 @@ class ExplorerScreen(Screen[None]):
         actors = ActorList(self.kb, id="actors")
         # The panes start on the first actor: their bindings fill them once, with it.
         first = actors.first_actor_id()
-        items = items_of(self.kb, first)
         self.set_reactive(ExplorerScreen.actor_id, first)
-        self.set_reactive(ExplorerScreen.item, items[0] if items else None)
+        self.set_reactive(ExplorerScreen.item, self._first_item_of(first))
         with Container(id="panes"):
             with Container(id="browse"):
                 yield actors.data_bind(ExplorerScreen.actor_id)
@@ -216,8 +215,11 @@ class ExplorerScreen(Screen[None]):
         return self._history_index < len(self._history) - 1
 
     def watch_actor_id(self, actor_id: str | None) -> None:
+        self.item = self._first_item_of(actor_id)
+
+    def _first_item_of(self, actor_id: str | None) -> ItemRef | None:
         items = items_of(self.kb, actor_id)
-        self.item = items[0] if items else None
+        return items[0] if items else None
 
     def watch_item(self, old: ItemRef | None, new: ItemRef | None) -> None:
         self.evidence_index = 0

@@ -155,7 +155,6 @@ class RelationTable(RowCursor, ScrollView, can_focus=True, inherit_bindings=Fals
 
     def cells_at(self, row: int) -> list[Text]:
         """The cells of a row, as drawn (before the cursor's style)."""
-        self._column_widths()
         return self._cells(row)
 
     def watch_actor_id(self) -> None:
@@ -222,7 +221,7 @@ class RelationTable(RowCursor, ScrollView, can_focus=True, inherit_bindings=Fals
         """A row's cells as drawn (before the cursor's style), the name cut to the width."""
         texts = self._texts[row]
         cells = [Text(text) for text in texts]
-        cells[NAME_COLUMN] = Text(fit(texts[NAME_COLUMN], self._names_cut_to))
+        cells[NAME_COLUMN] = Text(fit(texts[NAME_COLUMN], self._column_widths()[NAME_COLUMN]))
         item = self._items[row]
         if item.kind == "relation":
             relation = self.kb.relation_by_id[item.id]

@@ -1,4 +1,5 @@
-"""The cursor keys shared by the Line API lists (actors, relations, search results).
+"""The cursor keys shared by the Line API lists (actors, relations, search results, the
+timeline).
 
 Each list has its own geometry (group headers to skip, a header line, two lines a hit), so
 each says how it moves; the keys and the actions they run are the same everywhere.
