@@ -7,11 +7,13 @@ from fixtures_kb import HOSTILE_QUOTE, explorer_kb, hostile_kb
 from textual.widgets import Static
 
 from tui.app import StakeholderApp
+from tui.filters import Filters
 from tui.model import KnowledgeBase
 from tui.sanitize import display
 from tui.screens.explorer import ExplorerScreen, Place
 from tui.screens.help import HelpScreen, key_rows
 from tui.search import Hit
+from tui.views.filter_bar import FilterBar
 from tui.widgets.actor_detail import ActorDetail
 from tui.widgets.actor_list import ActorList, SortOrder
 from tui.widgets.items import ItemRef, items_of
@@ -213,6 +215,39 @@ async def test_enter_follows_a_relation_and_back_and_forward_retrace_it(explorer
         await pilot.press("enter")
         await pilot.pause()
         assert screen.actor_id == "italy" and not screen.can_go_forward
+
+
+async def test_filtering_keeps_the_history_of_what_it_still_shows(explorer, settle):
+    app = app_for()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await explorer(pilot)
+        screen.actor_id = "khalifa-haftar"
+        await pilot.press("2")
+        visits = relation("haftar-visits-italy")
+        await press_until(pilot, "j", lambda: screen.item == visits)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.actor_id == "italy" and screen.can_go_back
+
+        # Relations that are not positive go: both actors stay, so does the way back.
+        app.set_filters(Filters(polarity=(-2, 0)))
+        await settle(pilot, lambda: screen.query_one(FilterBar).filters.is_active)
+        assert screen.actor_id == "italy" and screen.can_go_back
+        await pilot.press("b")
+        await pilot.pause()
+        # The relation it was left on is filtered out: back lands on the actor.
+        assert screen.actor_id == "khalifa-haftar"
+        assert screen.item == (items_of(screen.kb, "khalifa-haftar") or [None])[0]
+        assert screen.can_go_forward
+        await pilot.press("f")
+        await pilot.pause()
+        assert screen.actor_id == "italy"
+
+        # Only states: Haftar (a person) goes, and with him the way back.
+        app.set_filters(Filters(kinds={"state"}))
+        await settle(pilot, lambda: screen.query_one(FilterBar).filters.kinds == {"state"})
+        assert screen.actor_id == "italy"
+        assert not screen.can_go_back and not screen.can_go_forward
 
 
 async def test_back_and_forward_with_no_history_change_nothing(explorer):

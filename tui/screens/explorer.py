@@ -192,10 +192,28 @@ class ExplorerScreen(Screen[None]):
         self.mutate_reactive(ExplorerScreen.actor_id)  # new panes: fill them even if unchanged
         if before.item in items_of(kb, self.actor_id):
             self.item = before.item
-        self._history = [self.place]  # older places may name what the filters removed
-        self._history_index = 0
+        self._keep_history_in(kb)
         self.refresh_bindings()
         actors.focus()
+
+    def _keep_history_in(self, kb: KnowledgeBase) -> None:
+        """Keep the places of the history that the re-filtered ``kb`` still shows, the
+        current one being where the refill left the selection. A place whose relation or
+        stance was filtered out keeps its actor; one whose actor was, goes."""
+        places: list[Place] = []
+        index = 0
+        for position, place in enumerate(self._history):
+            if position == self._history_index:
+                place = self.place
+            elif place.actor_id not in kb.actor_by_id:
+                continue
+            elif place.item not in items_of(kb, place.actor_id):
+                place = Place(place.actor_id, self._first_item_of(place.actor_id), 0)
+            if not places or places[-1] != place:
+                places.append(place)
+            if position == self._history_index:
+                index = len(places) - 1
+        self._history, self._history_index = places, index
 
     def on_resize(self, event: events.Resize) -> None:
         self.query_one(Footer).compact = _compact_footer(event.size.width)
