@@ -178,6 +178,25 @@ def test_text_query(kb, query, expected):
     assert relation_ids(kb, Filters(text=query)) == expected
 
 
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("MIGRATION", {"italy-on-migration"}),  # its issue, position and quote
+        ("must be stopped", {"italy-on-migration"}),  # words only found in its quote
+        ("unity government", {"haftar-on-gna"}),  # its position
+        ("khalifa", {"haftar-on-gna"}),  # the name of its actor alone
+        ("bomb", set()),  # a relation's words say nothing of a stance
+    ],
+)
+def test_text_query_narrows_the_stances(kb, query, expected):
+    assert {stance.id for stance in apply(kb, Filters(text=query)).stances} == expected
+
+
+def test_relation_only_filters_leave_the_stances(kb):
+    filters = Filters(types={"backs"}, polarity=(-2, -1), status="past", date_from="2017-09")
+    assert apply(kb, filters).stances == kb.stances
+
+
 def test_text_query_is_trimmed_and_blank_means_no_filter(kb):
     assert not Filters(text="   ").is_active
     assert relation_ids(kb, Filters(text="  bomb ")) == {"haftar-threatens-italy"}

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import lru_cache
 
-from .model import ACTOR_KINDS, RELATION_TYPES, KnowledgeBase, Relation, Status
+from .model import ACTOR_KINDS, RELATION_TYPES, KnowledgeBase, Relation, Stance, Status
 
 POLARITY_MIN = -2
 POLARITY_MAX = 2
@@ -111,7 +111,8 @@ class Filters:
     """One set of filters; the default instance filters nothing.
 
     Empty ``types`` or ``kinds`` mean all. ``text`` is matched case-insensitively as a
-    substring of a relation's summary, its quotes, or the name or an alias of either actor.
+    substring of a relation's summary, its quotes, or the name or an alias of either actor;
+    of a stance's issue, position, quotes, or the name or an alias of its actor.
     """
 
     types: frozenset[str] = frozenset()
@@ -182,9 +183,10 @@ def apply(kb: KnowledgeBase, filters: Filters) -> KnowledgeBase:
     """A knowledge base holding only what passes ``filters``.
 
     Actors are kept by kind; relations by every filter, and only while both their actors are
-    kept; stances follow their actor; sources are unchanged. Without active filters the
-    knowledge base itself is returned. ``asserted_by`` and ``affiliation`` may name actors
-    that were filtered out: look them up with ``actor_by_id.get``.
+    kept; stances by their actor's kind and the text query; sources are unchanged. Without
+    active filters the knowledge base itself is returned. ``asserted_by`` and
+    ``affiliation`` may name actors that were filtered out: look them up with
+    ``actor_by_id.get``.
     """
     if not filters.is_active:
         return kb
@@ -194,8 +196,13 @@ def apply(kb: KnowledgeBase, filters: Filters) -> KnowledgeBase:
         actors = tuple(actor for actor in kb.actors if actor.kind in filters.kinds)
         kept = {actor.id for actor in actors}
         stances = tuple(stance for stance in kb.stances if stance.actor in kept)
+    named: set[str] = set()
+    if filters.text:
+        needle = filters.text.casefold()
+        named = _actors_named(kb, needle)
+        stances = tuple(_stances_saying(stances, needle, named))
     relations: Iterable[Relation] = kb.relations
-    for test in _relation_tests(kb, filters):
+    for test in _relation_tests(kb, filters, named):
         relations = filter(test, relations)
     return KnowledgeBase(
         sources=kb.sources,
@@ -206,8 +213,11 @@ def apply(kb: KnowledgeBase, filters: Filters) -> KnowledgeBase:
     )
 
 
-def _relation_tests(kb: KnowledgeBase, filters: Filters) -> list[Callable[[Relation], bool]]:
-    """A predicate for each active relation filter, cheapest first."""
+def _relation_tests(
+    kb: KnowledgeBase, filters: Filters, named: set[str]
+) -> list[Callable[[Relation], bool]]:
+    """A predicate for each active relation filter, cheapest first; ``named`` holds the
+    actors whose name or alias holds the text query."""
     tests: list[Callable[[Relation], bool]] = []
     if filters.types:
         types = filters.types
@@ -228,18 +238,32 @@ def _relation_tests(kb: KnowledgeBase, filters: Filters) -> list[Callable[[Relat
     if not window.is_open:
         tests.append(lambda relation: window.overlaps(relation.date))
     if filters.text:
-        tests.append(_text_test(kb, filters.text.casefold()))
+        tests.append(_text_test(filters.text.casefold(), named))
     return tests
 
 
-def _text_test(kb: KnowledgeBase, needle: str) -> Callable[[Relation], bool]:
-    named = {
+def _actors_named(kb: KnowledgeBase, needle: str) -> set[str]:
+    """The ids of the actors whose name or an alias holds ``needle`` (casefolded)."""
+    return {
         actor.id
         for actor in kb.actors
         if needle in actor.name.casefold()
         or any(needle in alias.casefold() for alias in actor.aliases)
     }
 
+
+def _stances_saying(stances: Iterable[Stance], needle: str, named: set[str]) -> Iterable[Stance]:
+    return (
+        stance
+        for stance in stances
+        if stance.actor in named
+        or needle in stance.issue.casefold()
+        or needle in stance.position.casefold()
+        or any(needle in evidence.quote.casefold() for evidence in stance.evidence)
+    )
+
+
+def _text_test(needle: str, named: set[str]) -> Callable[[Relation], bool]:
     def matches(relation: Relation) -> bool:
         return (
             relation.source in named

@@ -99,7 +99,9 @@ class FilterScreen(ModalScreen[Filters]):
             with Horizontal(classes="filter-row"):
                 yield Label("Text", classes="filter-label")
                 yield Input(
-                    filters.text, placeholder="names, aliases, summaries, quotes", compact=True,
+                    filters.text,
+                    placeholder="names, aliases, summaries, stances, quotes",
+                    compact=True,
                     id="filter-text",
                 )
             yield Static(id="filter-error")
