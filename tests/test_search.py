@@ -146,6 +146,15 @@ def test_case_and_accents_are_ignored(index: SearchIndex) -> None:
         assert highlighted(hit) == ["Émile Zoé"]
 
 
+def test_typographic_quotes_and_dashes_match_what_a_keyboard_types(index: SearchIndex) -> None:
+    # Text pasted from a web page brings ’ where the data has ' (and the other way round).
+    typed = index.search("Italy's defence")
+    assert typed
+    for pasted in ("Italy’s defence", "ITALY‘S DEFENCE"):
+        assert index.search(pasted) == typed
+    assert fold("“a”–b—c ‘d’\u00a0e") == '"a"-b-c \'d\' e'
+
+
 def test_relation_summary_hit(index: SearchIndex) -> None:
     hits = [hit for hit in index.search("defence minister") if hit.kind == "relation"]
     (hit,) = hits

@@ -51,6 +51,12 @@ class Hit:
     context: str  # a short secondary line: what the label belongs to
 
 
+# Typographic forms that text copied from a web page brings, folded to what a keyboard types.
+_TYPOGRAPHIC = dict.fromkeys("‘’‚‛′", "'") | dict.fromkeys("“”„‟″", '"') | dict.fromkeys(
+    "‐‑‒–—", "-"
+) | {"\u00a0": " "}
+
+
 class _FoldTable(dict[int, str]):
     """``str.translate`` table folding one character to exactly one character.
 
@@ -61,6 +67,8 @@ class _FoldTable(dict[int, str]):
         char = chr(code)
         if char == "\n":
             folded = " "  # newlines separate entries in the joined haystacks
+        elif char in _TYPOGRAPHIC:
+            folded = _TYPOGRAPHIC[char]
         else:
             base = unicodedata.normalize("NFD", char)[0]
             lowered = base.lower()
@@ -73,7 +81,8 @@ _FOLD = _FoldTable()
 
 
 def fold(text: str) -> str:
-    """Lower case without accents, one character per character, and no newlines."""
+    """Lower case without accents or typographic quotes and dashes, one character per
+    character, and no newlines."""
     if text.isascii():
         folded = text.lower()
         return folded.replace("\n", " ") if "\n" in folded else folded
