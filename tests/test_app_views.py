@@ -51,6 +51,23 @@ async def test_views_are_in_the_command_palette(explorer):
                 "Export"} <= titles
 
 
+async def test_the_palettes_keys_command_opens_the_screens_own_key_list(explorer, settle):
+    async with app_for().run_test(size=(120, 40)) as pilot:
+        screen = await explorer(pilot)
+        for opened in (screen, None):
+            if opened is None:
+                await pilot.press("m")
+                await settle(pilot, lambda: isinstance(pilot.app.screen, StanceMatrixScreen))
+                opened = pilot.app.screen
+            keys = [c for c in pilot.app.get_system_commands(opened) if c.title == "Keys"]
+            assert len(keys) == 1
+            keys[0].callback()
+            await settle(pilot, lambda: isinstance(pilot.app.screen, HelpScreen))
+            await pilot.press("escape")  # closes it, unlike Textual's key panel
+            await settle(pilot, lambda opened=opened: pilot.app.screen is opened)
+            assert not pilot.app.screen.query("HelpPanel")
+
+
 async def test_filters_apply_to_the_explorer_and_clear_with_one_key(explorer, settle):
     app = app_for()
     full = explorer_kb()

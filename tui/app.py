@@ -294,7 +294,14 @@ class StakeholderApp(App[LoadError | None]):
         return True
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        show_keys = getattr(screen, "action_help", None)
+        for command in super().get_system_commands(screen):
+            # Textual's "Keys" opens its side panel, which Esc does not close: where the
+            # screen has its own key list (?), the palette offers that instead.
+            if command.title != "Keys" or show_keys is None:
+                yield command
+        if show_keys is not None:
+            yield SystemCommand("Keys", "Every key of this screen (?)", show_keys)
         if self.knowledge_base is None:
             return
         if isinstance(screen, ExplorerScreen):
