@@ -14,7 +14,8 @@ ROOT = Path(__file__).parent.parent
 
 
 @pytest.fixture(scope="module")
-def wheel(tmp_path_factory) -> Path:
+def build(tmp_path_factory) -> tuple[Path, str]:
+    """The wheel, and everything the build printed."""
     # Build from a copy so that the build's own folders never land in the checkout.
     source = tmp_path_factory.mktemp("src") / "project"
     shutil.copytree(
@@ -26,14 +27,26 @@ def wheel(tmp_path_factory) -> Path:
     )
     out = tmp_path_factory.mktemp("wheel")
     result = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(out), str(source)],
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-v", "-w", str(out), str(source)],
         capture_output=True,
         text=True,
         timeout=300,
     )
     assert result.returncode == 0, result.stderr
     (built,) = out.glob("stakeholders-*.whl")
-    return built
+    return built, result.stdout + result.stderr
+
+
+@pytest.fixture(scope="module")
+def wheel(build) -> Path:
+    return build[0]
+
+
+def test_the_build_gives_no_warning(build):
+    # setuptools turns its deprecation warnings into errors on a date it announces.
+    printed = build[1]
+    assert "Successfully built stakeholders" in printed
+    assert "Warning" not in printed and "is absent from" not in printed, printed
 
 
 def test_wheel_ships_the_bundled_data_and_styles(wheel):
