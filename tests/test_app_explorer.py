@@ -413,6 +413,23 @@ async def test_help_lists_every_key_and_closes(explorer):
         assert isinstance(pilot.app.screen, HelpScreen)
 
 
+async def test_help_scrolls_with_the_panes_keys(explorer, settle):
+    async with app_for().run_test(size=(80, 24)) as pilot:
+        await explorer(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot, lambda: isinstance(pilot.app.screen, HelpScreen))
+        body = pilot.app.screen.query_one("#help-body")
+        await settle(pilot, lambda: body.max_scroll_y > 0)
+        await pilot.press("j", "j")
+        await settle(pilot, lambda: body.scroll_y == 2)
+        await pilot.press("k")
+        await settle(pilot, lambda: body.scroll_y == 1)
+        await pilot.press("G")
+        await settle(pilot, lambda: body.scroll_y == body.max_scroll_y)
+        await pilot.press("g")
+        await settle(pilot, lambda: body.scroll_y == 0)
+
+
 async def test_q_quits(explorer):
     app = app_for()
     async with app.run_test(size=(80, 24)) as pilot:

@@ -16,6 +16,8 @@ from textual.dom import DOMNode
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from ..widgets.row_cursor import SCROLL_BINDINGS
+
 
 def key_rows(node: DOMNode) -> list[tuple[list[Binding], str, str]]:
     """``(bindings, description, tooltip)`` for each action bound on ``node``.
@@ -33,6 +35,12 @@ def key_rows(node: DOMNode) -> list[tuple[list[Binding], str, str]]:
         tooltip = next((b.tooltip for b in bindings if b.tooltip), "")
         rows.append((bindings, description or action.replace("_", " ").capitalize(), tooltip))
     return rows
+
+
+class KeyList(VerticalScroll):
+    """The scrolling body of the help: the arrows, and k/j, g/G as in the panes."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [*SCROLL_BINDINGS]
 
 
 class HelpScreen(ModalScreen[None]):
@@ -71,7 +79,7 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="help-dialog"):
-            with VerticalScroll(id="help-body"):
+            with KeyList(id="help-body"):
                 yield Static(self.render_keys(), id="help-keys")
             yield Static(Text("Esc, q or ? closes", style="dim"), id="help-hint")
 

@@ -53,8 +53,13 @@ class StanceMatrixScreen(AnalystView):
     HELP_TITLE = "Stance matrix"
     CSS_PATH = "matrix.tcss"
     BINDINGS = [
-        Binding("c", "cycle_kind", "Kind"),
-        Binding("n", "cycle_size", "Size"),
+        Binding("c", "cycle_kind", "Kind", tooltip="One kind of actor at a time, then all"),
+        Binding(
+            "n",
+            "cycle_size",
+            "Size",
+            tooltip=f"The {', '.join(map(str, SIZES))} most connected actors, in turn",
+        ),
     ]
 
     def __init__(

@@ -39,8 +39,8 @@ class TimelineScreen(AnalystView):
     HELP_TITLE = "Timeline"
     CSS_PATH = "timeline.tcss"
     BINDINGS = [
-        Binding("w", "edit_window", "Window"),
-        Binding("x", "clear_window", "All dates"),
+        Binding("w", "edit_window", "Window", tooltip="Only the relations within a date window"),
+        Binding("x", "clear_window", "All dates", tooltip="Drop the date window"),
     ]
 
     def __init__(

@@ -6,7 +6,7 @@ from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import VerticalScroll
 from textual.reactive import reactive
 from textual.widgets import Static
@@ -14,6 +14,7 @@ from textual.widgets import Static
 from ..model import KnowledgeBase
 from ..sanitize import display
 from .items import actor_name
+from .row_cursor import SCROLL_BINDINGS
 
 FIELD_LIMIT = 2000  # characters of a description or position shown; the rest is counted
 QUOTE_LIMIT = 300
@@ -88,12 +89,7 @@ class ActorDetail(VerticalScroll):
 
     ALLOW_MAXIMIZE = True  # z zooms it like the other panes (containers do not by default)
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("k", "scroll_up", "Scroll up", show=False),
-        Binding("j", "scroll_down", "Scroll down", show=False),
-        Binding("g", "scroll_home", "Top", show=False),
-        Binding("G", "scroll_end", "Bottom", show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = [*SCROLL_BINDINGS]
 
     actor_id: reactive[str | None] = reactive(None, init=False)
 

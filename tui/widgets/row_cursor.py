@@ -1,5 +1,5 @@
 """The cursor keys shared by the Line API lists (actors, relations, search results, the
-timeline).
+timeline), and the scroll keys of the panes that only scroll.
 
 Each list has its own geometry (group headers to skip, a header line, two lines a hit), so
 each says how it moves; the keys and the actions they run are the same everywhere.
@@ -20,6 +20,16 @@ def cursor_bindings(noun: str) -> list[Binding]:
         Binding("pageup", "page(-1)", "Page up", show=False),
         Binding("pagedown", "page(1)", "Page down", show=False),
     ]
+
+
+SCROLL_BINDINGS: list[Binding] = [
+    Binding("k", "scroll_up", "Scroll up", show=False),
+    Binding("j", "scroll_down", "Scroll down", show=False),
+    Binding("g", "scroll_home", "Top", show=False),
+    Binding("G", "scroll_end", "Bottom", show=False),
+]
+"""k/j and g/G for a pane that scrolls (the detail, the source text, the help): the same
+keys as the lists' cursor, on Textual's scroll actions."""
 
 
 class RowCursor:

@@ -14,12 +14,13 @@ from typing import ClassVar
 from rich.cells import cell_len
 from rich.segment import Segment
 from textual import events
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from ..sanitize import display
+from .row_cursor import SCROLL_BINDINGS
 
 
 def sanitized_with_span(text: str, start: int, end: int) -> tuple[str, int, int]:
@@ -88,12 +89,7 @@ class SourceText(ScrollView, can_focus=True):
     """Shows ``show(text, start, end)``: the text wrapped to the width, the span highlighted."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {"source-text--quote"}
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("k", "scroll_up", "Scroll up", show=False),
-        Binding("j", "scroll_down", "Scroll down", show=False),
-        Binding("g", "scroll_home", "Top", show=False),
-        Binding("G", "scroll_end", "Bottom", show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = [*SCROLL_BINDINGS]
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
