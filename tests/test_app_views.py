@@ -7,6 +7,7 @@ from textual.widgets import Footer, Input
 
 from tui.app import StakeholderApp
 from tui.filters import Filters
+from tui.loader import bundled_knowledge_base_path
 from tui.screens.explorer import ExplorerScreen
 from tui.screens.help import HelpScreen, key_rows
 from tui.views import (
@@ -94,6 +95,41 @@ async def test_filters_apply_to_the_explorer_and_clear_with_one_key(explorer, se
         await settle(pilot, lambda: not app.filters.is_active)
         await settle(pilot, lambda: len(screen.kb.actors) == len(full.actors))
         assert not screen.query_one(FilterBar).filters.is_active
+
+
+async def test_filtering_scrolls_the_actor_list_only_as_far_as_the_cursor_needs(
+    explorer, settle
+):
+    app = StakeholderApp(bundled_knowledge_base_path())
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await explorer(pilot)
+        listed = screen.query_one(ActorList)
+        # The lowest actor in view: centring it would scroll the list.
+        height = listed.scrollable_content_region.height
+        in_view = next(filter(None, map(listed.actor_at, range(height - 1, 0, -1))))
+        screen.actor_id = in_view
+        await pilot.pause()
+        assert listed.scroll_offset.y == 0
+
+        app.set_filters(Filters(types={"opposes"}))
+        await settle(pilot, lambda: screen.query_one(FilterBar).filters.is_active)
+        listed = screen.query_one(ActorList)
+        await settle(pilot, lambda: listed.scrollable_content_region.height > 0)
+        await pilot.pause()
+        assert screen.actor_id == in_view
+        assert listed.scroll_offset.y == 0  # it was in view: nothing moves
+
+        last = listed.actor_at(listed.row_count - 1)
+        screen.actor_id = last
+        await pilot.pause()
+        app.set_filters(Filters(types={"backs"}))
+        await settle(pilot, lambda: screen.query_one(FilterBar).filters.types == {"backs"})
+        listed = screen.query_one(ActorList)
+        await settle(pilot, lambda: listed.scrollable_content_region.height > 0)
+        await pilot.pause()
+        top, height = listed.scroll_offset.y, listed.scrollable_content_region.height
+        assert screen.actor_id == last
+        assert top <= listed.cursor_row < top + height
 
 
 async def test_filter_change_refreshes_an_open_view(explorer, settle):

@@ -161,7 +161,12 @@ class ActorList(RowCursor, ScrollView, can_focus=True, inherit_bindings=False):
 
     def watch_actor_id(self, actor_id: str | None) -> None:
         row = self._row_of_actor.get(actor_id) if actor_id is not None else None
-        if row is not None and row != self._cursor:
+        if row is not None and row != self._cursor and not self.scrollable_content_region:
+            # Not laid out yet (a list refilled by a filter): with no height to tell what is
+            # in view, the first resize scrolls the cursor into view, and only if it must.
+            self._cursor = row
+            self.refresh()
+        elif row is not None and row != self._cursor:
             # A jump (follow, go to, back) lands mid-pane when its row is out of view.
             top = self.scroll_offset.y
             in_view = top <= row < top + self.scrollable_content_region.height
