@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import errno
 import io
 import json
 import os
@@ -14,7 +15,17 @@ import pytest
 from tests import hostile_kb as hostile_yaml
 from tests.export_fixtures import EMPTY_KB, HOSTILE, hostile_kb, plain_kb
 from tests.export_parsers import parse_dot, parse_mermaid, render_markdown, xml_visible
-from tui.export import CONNECTION_COLUMNS, ELEMENT_COLUMNS, FORMATS, export, write_export
+from tests.kb_files import write_kb
+from tui.cli import main
+from tui.export import (
+    CONNECTION_COLUMNS,
+    ELEMENT_COLUMNS,
+    FORMATS,
+    WriteError,
+    export,
+    export_paths,
+    write_export,
+)
 from tui.loader import load_knowledge_base
 from tui.model import KnowledgeBase
 
@@ -491,6 +502,68 @@ def test_failed_write_leaves_no_temporary_file(tmp_path):
     assert leftovers(tmp_path) == []
     with pytest.raises(OSError):
         write_export(plain_kb(), "json", tmp_path / "missing" / "out.json", io.StringIO())
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_export_paths_are_the_files_written(tmp_path, fmt):
+    out = tmp_path / "net.out"
+    assert export_paths(fmt, out) == write_export(plain_kb(), fmt, out, io.StringIO())
+    assert len(export_paths(fmt, out)) == len(export(plain_kb(), fmt))
+
+
+def test_a_missing_folder_is_named_not_the_temporary_file(tmp_path):
+    missing = tmp_path / "exp"
+    with pytest.raises(WriteError) as raised:
+        write_export(plain_kb(), "csv", missing / "out.csv", io.StringIO())
+    assert str(raised.value) == (
+        f"The folder {missing} does not exist: create it or choose another path."
+    )
+    assert not missing.exists()
+
+
+def test_a_folder_or_a_file_in_the_way_is_named(tmp_path):
+    (tmp_path / "folder").mkdir()
+    with pytest.raises(WriteError, match=r"folder is a folder: give the name of a file"):
+        write_export(plain_kb(), "json", tmp_path / "folder", io.StringIO())
+    (tmp_path / "file").write_text("mine", encoding="utf-8")
+    with pytest.raises(WriteError, match=r"file is not a folder: choose another path"):
+        write_export(plain_kb(), "json", tmp_path / "file" / "out.json", io.StringIO())
+    assert (tmp_path / "file").read_text(encoding="utf-8") == "mine"
+    assert leftovers(tmp_path) == []
+
+
+def test_a_failed_write_names_the_target_not_the_temporary_file(tmp_path, monkeypatch):
+    def refuse(source, destination):
+        raise PermissionError(errno.EACCES, "Permission denied", str(source), str(destination))
+
+    monkeypatch.setattr("tui.export.os.replace", refuse)
+    out = tmp_path / "out.json"
+    with pytest.raises(WriteError) as raised:
+        write_export(plain_kb(), "json", out, io.StringIO())
+    assert str(raised.value) == f"Could not write {out}: Permission denied."
+    assert leftovers(tmp_path) == []
+
+
+def test_cli_export_to_a_missing_folder_is_a_clear_error(tmp_path, capsys):
+    path = write_kb(tmp_path)
+    missing = tmp_path / "nope"
+    assert main(["export", "-f", "csv", "-o", str(missing / "x.csv"), str(path)]) == 1
+    captured = capsys.readouterr()
+    assert captured.err == (
+        f"stakeholders export: The folder {missing} does not exist: "
+        "create it or choose another path.\n"
+    )
+    assert captured.out == ""
+    assert not missing.exists()
+
+
+def test_cli_export_overwrites_an_earlier_export(tmp_path, capsys):
+    """``-o`` replaces an existing file, as output options do on the command line."""
+    path = write_kb(tmp_path)
+    out = tmp_path / "out.json"
+    out.write_text("old", encoding="utf-8")
+    assert main(["export", "-f", "json", "-o", str(out), str(path)]) == 0
+    assert json.loads(out.read_text(encoding="utf-8"))["actors"]
 
 
 # --- a knowledge base loaded from YAML -------------------------------------------------

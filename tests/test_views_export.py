@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pytest
 from analyst_kb import sample_kb
-from textual.widgets import Input, Select
+from textual.widgets import Button, Input, Select, Static
 from views_host import SIZE_IDS, SIZES, HostApp, pressing, screen_text, settle
 
 from tui.export import EXTENSIONS, FORMATS
@@ -21,7 +22,10 @@ def export_app(kb=None, filters=None) -> HostApp:
 async def opened(pilot) -> ExportScreen:
     await settle(pilot, lambda: isinstance(pilot.app.screen, ExportScreen))
     await pilot.pause()
-    return pilot.app.screen
+    screen = pilot.app.screen
+    # A button ignores clicks for 0.2 s after one; a test's second click comes sooner.
+    screen.query_one("#export-write", Button).active_effect_duration = 0
+    return screen
 
 
 def test_every_format_has_a_known_extension():
@@ -88,14 +92,28 @@ async def test_the_export_holds_only_what_the_filters_let_through(tmp_path):
     assert len(data["relations"]) == 5
 
 
-async def test_an_unwritable_path_is_reported_and_the_dialog_stays(tmp_path):
+def message(screen: ExportScreen) -> str:
+    """The dialog's error or warning line, as plain text (the screen may wrap it)."""
+    return str(screen.query_one("#export-error", Static).content)
+
+
+def write_label(screen: ExportScreen) -> str:
+    return str(screen.query_one("#export-write", Button).label)
+
+
+async def test_an_unwritable_path_is_reported_and_the_dialog_stays(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
     async with export_app().run_test(size=(80, 24)) as pilot:
         screen = await opened(pilot)
-        screen.query_one("#export-path", Input).value = str(tmp_path / "missing" / "x.json")
+        screen.query_one("#export-path", Input).value = "missing/x.json"
         await pilot.click("#export-write")
-        await pilot.pause()
+        await settle(pilot, lambda: "does not exist" in message(screen))
         assert pilot.app.screen is screen
-        assert "Could not write" in screen_text(pilot.app)
+        assert message(screen) == (
+            "The folder missing does not exist: create it or choose another path."
+        )
+        assert "The folder missing does not exist" in screen_text(pilot.app)
+        assert ".tmp" not in screen_text(pilot.app)
         assert not (tmp_path / "missing").exists()
         path_input = screen.query_one("#export-path", Input)
         path_input.value = "  "
@@ -126,6 +144,133 @@ async def test_escape_cancels_without_writing(tmp_path, monkeypatch):
         await settle(pilot, lambda: bool(pilot.app.results))
         assert pilot.app.results == [None]
     assert list(tmp_path.iterdir()) == []
+
+
+async def test_a_csv_export_to_a_missing_folder_names_the_folder(tmp_path):
+    missing = tmp_path / "exp"
+    async with export_app().run_test(size=(80, 24)) as pilot:
+        screen = await opened(pilot)
+        screen.query_one(Select).value = "csv"
+        await pilot.pause()
+        screen.query_one("#export-path", Input).value = str(missing / "out.csv")
+        await pilot.click("#export-write")
+        await settle(pilot, lambda: "does not exist" in message(screen))
+        assert message(screen) == (
+            f"The folder {missing} does not exist: create it or choose another path."
+        )
+        assert pilot.app.screen is screen
+        assert pilot.app.results == []
+    assert list(tmp_path.iterdir()) == []
+
+
+async def test_an_existing_file_is_overwritten_only_when_confirmed(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    existing = tmp_path / "stakeholders-export.json"
+    existing.write_text("the user's file", encoding="utf-8")
+    async with export_app().run_test(size=(80, 24)) as pilot:
+        screen = await opened(pilot)
+        await pilot.click("#export-write")
+        await settle(pilot, lambda: write_label(screen) == "Overwrite")
+        assert message(screen) == (
+            "stakeholders-export.json already exists. "
+            "Press Overwrite to replace it, or change the file."
+        )
+        assert "stakeholders-export.json already exists" in screen_text(pilot.app)
+        assert "Overwrite" in screen_text(pilot.app)
+        assert pilot.app.screen is screen
+        assert existing.read_text(encoding="utf-8") == "the user's file"
+        await pilot.click("#export-write")
+        await settle(pilot, lambda: bool(pilot.app.results))
+        assert [path.name for path in pilot.app.results[0]] == ["stakeholders-export.json"]
+    data = json.loads(existing.read_text(encoding="utf-8"))
+    assert len(data["relations"]) == len(sample_kb().relations)
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["stakeholders-export.json"]
+
+
+async def test_enter_twice_in_the_file_field_overwrites(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    existing = tmp_path / "stakeholders-export.json"
+    existing.write_text("the user's file", encoding="utf-8")
+    async with export_app().run_test(size=(80, 24)) as pilot:
+        screen = await opened(pilot)
+        screen.query_one("#export-path", Input).focus()
+        await pilot.press("enter")
+        await settle(pilot, lambda: write_label(screen) == "Overwrite")
+        assert existing.read_text(encoding="utf-8") == "the user's file"
+        await pilot.press("enter")
+        await settle(pilot, lambda: bool(pilot.app.results))
+    assert json.loads(existing.read_text(encoding="utf-8"))["relations"]
+
+
+async def test_csv_names_each_file_of_the_export_that_exists(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    connections = tmp_path / "stakeholders-export-connections.csv"
+    connections.write_text("the user's table", encoding="utf-8")
+    async with export_app().run_test(size=(80, 24)) as pilot:
+        screen = await opened(pilot)
+        screen.query_one(Select).value = "csv"
+        await pilot.pause()
+        await pilot.click("#export-write")
+        await settle(pilot, lambda: write_label(screen) == "Overwrite")
+        assert message(screen) == (
+            "stakeholders-export-connections.csv already exists. "
+            "Press Overwrite to replace it, or change the file."
+        )
+        assert not (tmp_path / "stakeholders-export-elements.csv").exists()
+        (tmp_path / "stakeholders-export-elements.csv").write_text("another", encoding="utf-8")
+        await pilot.click("#export-write")  # a second file appeared: ask again, for both
+        await settle(pilot, lambda: "already exist." in message(screen))
+        assert message(screen) == (
+            "stakeholders-export-elements.csv and stakeholders-export-connections.csv "
+            "already exist. Press Overwrite to replace them, or change the file."
+        )
+        assert connections.read_text(encoding="utf-8") == "the user's table"
+        await pilot.click("#export-write")
+        await settle(pilot, lambda: bool(pilot.app.results))
+    assert connections.read_text(encoding="utf-8").startswith("From,To,")
+
+
+async def test_changing_the_file_or_the_format_withdraws_the_overwrite(tmp_path):
+    existing = tmp_path / "mine.txt"
+    existing.write_text("the user's file", encoding="utf-8")
+    async with export_app().run_test(size=(80, 24)) as pilot:
+        screen = await opened(pilot)
+        path_input = screen.query_one("#export-path", Input)
+        path_input.value = str(existing)
+        await pilot.click("#export-write")
+        await settle(pilot, lambda: write_label(screen) == "Overwrite")
+        path_input.value = str(tmp_path / "other.txt")
+        await settle(pilot, lambda: write_label(screen) == "Write")
+        assert message(screen) == ""
+        path_input.value = str(existing)
+        await pilot.click("#export-write")
+        await settle(pilot, lambda: write_label(screen) == "Overwrite")
+        screen.query_one(Select).value = "markdown"
+        await settle(pilot, lambda: write_label(screen) == "Write")
+        assert path_input.value == str(existing)
+        await pilot.click("#export-write")  # asks again: the export it confirmed has changed
+        await settle(pilot, lambda: write_label(screen) == "Overwrite")
+        assert existing.read_text(encoding="utf-8") == "the user's file"
+        assert pilot.app.results == []
+        await pilot.click("#export-write")
+        await settle(pilot, lambda: bool(pilot.app.results))
+    assert existing.read_text(encoding="utf-8").startswith("# Stakeholder briefing")
+
+
+async def test_the_knowledge_base_is_refused_not_offered_for_overwriting(tmp_path):
+    kb_file = tmp_path / "kb.yaml"
+    kb_file.write_text("the analyst's file", encoding="utf-8")
+    kb = dataclasses.replace(sample_kb(), path=str(kb_file))
+    async with export_app(kb).run_test(size=(80, 24)) as pilot:
+        screen = await opened(pilot)
+        screen.query_one("#export-path", Input).value = str(kb_file)
+        for _ in range(2):
+            await pilot.click("#export-write")
+            await settle(pilot, lambda: "refusing to overwrite" in message(screen))
+            assert write_label(screen) == "Write"
+        assert message(screen).endswith("it is part of the knowledge base")
+        assert pilot.app.results == []
+    assert kb_file.read_text(encoding="utf-8") == "the analyst's file"
 
 
 @pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)

@@ -44,6 +44,7 @@ import json
 import os
 import re
 import secrets
+import stat
 import xml.etree.ElementTree as ET
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -79,6 +80,10 @@ EXTENSIONS = {
     "events": "jsonl",
 }
 
+# The files of each format, by the suffix ``export`` keys them with ("" is the one file).
+SUFFIXES: dict[str, tuple[str, ...]] = {fmt: ("",) for fmt in FORMATS}
+SUFFIXES["csv"] = ("-elements.csv", "-connections.csv")
+
 _POLARITY_COLOURS = {
     -2: "#c62828",
     -1: "#ef6c00",
@@ -93,10 +98,17 @@ def export(kb: KnowledgeBase, fmt: str) -> dict[str, str]:
     try:
         build = _BUILDERS[fmt]
     except KeyError:
-        raise ValueError(
-            f"unknown export format {fmt!r} (choose from {', '.join(FORMATS)})"
-        ) from None
+        raise _unknown_format(fmt) from None
     return build(kb)
+
+
+def _unknown_format(fmt: str) -> ValueError:
+    return ValueError(f"unknown export format {fmt!r} (choose from {', '.join(FORMATS)})")
+
+
+class WriteError(OSError):
+    """An export file could not be written. The message is for the user: it names the file
+    or folder they chose, never the temporary file an export is written through."""
 
 
 def write_export(kb: KnowledgeBase, fmt: str, out: Path | None, stdout: TextIO) -> list[Path]:
@@ -106,22 +118,63 @@ def write_export(kb: KnowledgeBase, fmt: str, out: Path | None, stdout: TextIO) 
     extension of ``out`` by each suffix: ``-o net.csv`` writes ``net-elements.csv`` and
     ``net-connections.csv``. On standard output the files follow each other, separated by
     one empty line. Files are written atomically (a temporary file beside the target, then
-    a rename), and a path that is the knowledge base or one of its source texts is refused
-    with ``ValueError`` before anything is written.
+    a rename) and an existing file is replaced; the checks of ``check_export_paths`` come
+    before anything is written. A file that cannot be written raises ``WriteError``.
     """
     files = export(kb, fmt)
     if out is None:
         stdout.write("\r\n".join(files.values()))
         stdout.flush()
         return []
+    check_export_paths(kb, fmt, out)
     targets = {suffix: _output_path(out, suffix) for suffix in files}
+    for suffix, target in targets.items():
+        try:
+            _write_atomically(target, files[suffix])
+        except OSError as error:
+            reason = error.strerror or str(error)
+            raise WriteError(f"Could not write {target}: {reason}.") from error
+    return list(targets.values())
+
+
+def export_paths(fmt: str, out: Path) -> list[Path]:
+    """The files ``write_export(kb, fmt, out, ...)`` writes, in the order it writes them."""
+    try:
+        suffixes = SUFFIXES[fmt]
+    except KeyError:
+        raise _unknown_format(fmt) from None
+    return [_output_path(out, suffix) for suffix in suffixes]
+
+
+def check_export_paths(kb: KnowledgeBase, fmt: str, out: Path) -> list[Path]:
+    """The files an export to ``out`` writes, once it is known that they may be written.
+
+    Raises ``ValueError`` when one is the knowledge base or one of its source texts, and
+    ``WriteError`` when its folder does not exist or when it is itself a folder. Whether a
+    file already exists is the caller's business: ``write_export`` replaces it.
+    """
+    targets = export_paths(fmt, out)
     protected = _protected_paths(kb)
-    for target in targets.values():
+    for target in targets:
         if any(_same_file(target, path) for path in protected):
             raise ValueError(f"refusing to overwrite {target}: it is part of the knowledge base")
-    for suffix, target in targets.items():
-        _write_atomically(target, files[suffix])
-    return list(targets.values())
+    for target in targets:
+        folder = target.parent
+        try:
+            is_folder = stat.S_ISDIR(folder.stat().st_mode)
+        except FileNotFoundError:
+            raise WriteError(
+                f"The folder {folder} does not exist: create it or choose another path."
+            ) from None
+        except NotADirectoryError:  # a file stands where a folder of the path should be
+            is_folder = False
+        except OSError as error:
+            raise WriteError(f"Could not write {target}: {error.strerror or error}.") from error
+        if not is_folder:
+            raise WriteError(f"{folder} is not a folder: choose another path.")
+        if target.is_dir():
+            raise WriteError(f"{target} is a folder: give the name of a file to write.")
+    return targets
 
 
 def _output_path(out: Path, suffix: str) -> Path:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 from pathlib import Path
 
 from rich.text import Text
@@ -12,7 +13,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
-from ..export import EXTENSIONS, FORMATS, write_export
+from ..export import EXTENSIONS, FORMATS, WriteError, check_export_paths, write_export
 from ..filters import Filters
 from ..model import KnowledgeBase
 from ..sanitize import display
@@ -27,7 +28,9 @@ class ExportScreen(ModalScreen[list[Path] | None]):
     """``ExportScreen(kb, filters=None)``: returns the written paths, or None when cancelled.
 
     The knowledge base given is the one exported, so an export honours the filters that
-    produced it; ``filters`` only says so in the dialog.
+    produced it; ``filters`` only says so in the dialog. A file that already exists is not
+    replaced until the user confirms: Write names it and becomes Overwrite, and pressing it
+    again writes; changing the file or the format withdraws that.
     """
 
     CSS_PATH = "export_screen.tcss"
@@ -38,6 +41,8 @@ class ExportScreen(ModalScreen[list[Path] | None]):
         self.kb = kb
         self.filters = filters or Filters()
         self.format = FORMATS[0]
+        # The existing files the user was shown and may now overwrite by writing again.
+        self.overwriting: frozenset[Path] = frozenset()
 
     def compose(self) -> ComposeResult:
         scope = Text(
@@ -75,21 +80,68 @@ class ExportScreen(ModalScreen[list[Path] | None]):
         if path_input.value == default_path(self.format):
             path_input.value = default_path(str(event.value))
         self.format = str(event.value)
+        self._withdraw_overwrite()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self._withdraw_overwrite()
+
+    def _withdraw_overwrite(self) -> None:
+        if not self.overwriting:
+            return
+        self.overwriting = frozenset()
+        button = self.query_one("#export-write", Button)
+        button.label = "Write"
+        button.variant = "primary"
+        message = self.query_one("#export-error", Static)
+        message.remove_class("-warning")
+        message.update("")
+
+    def _ask_to_overwrite(self, existing: list[Path]) -> None:
+        self.overwriting = frozenset(existing)
+        names = " and ".join(display(str(path)) for path in existing)
+        if len(existing) == 1:
+            text = f"{names} already exists. Press Overwrite to replace it, or change the file."
+        else:
+            text = f"{names} already exist. Press Overwrite to replace them, or change the file."
+        button = self.query_one("#export-write", Button)
+        button.label = "Overwrite"
+        button.variant = "error"
+        message = self.query_one("#export-error", Static)
+        message.add_class("-warning")
+        message.update(Text(text))
+
+    def _show_error(self, text: str) -> None:
+        message = self.query_one("#export-error", Static)
+        message.remove_class("-warning")
+        message.update(Text(display(text), style="bold red"))
 
     def action_cancel(self) -> None:
         self.dismiss(None)
 
     def action_write(self) -> None:
         target = self.query_one("#export-path", Input).value.strip()
-        error = self.query_one("#export-error", Static)
         if not target:
-            error.update(Text("Give a file to write.", style="bold red"))
+            self._show_error("Give a file to write.")
             return
         try:
+            out = Path(target).expanduser()
+        except RuntimeError:  # ~name of no known user
+            self._show_error(f"Could not find the home folder in {target}: give a full path.")
+            return
+        try:
+            paths = check_export_paths(self.kb, self.format, out)
+            existing = [path for path in paths if os.path.lexists(path)]
+            if not self.overwriting.issuperset(existing):
+                self._ask_to_overwrite(existing)
+                return
             # With a path to write to, nothing goes to the stream: it only fills the signature.
-            written = write_export(self.kb, self.format, Path(target).expanduser(), io.StringIO())
+            written = write_export(self.kb, self.format, out, io.StringIO())
+        except WriteError as problem:  # its message names the file and what to do
+            self._show_error(str(problem))
+            return
         except (OSError, ValueError) as problem:
-            error.update(Text(display(f"Could not write: {problem}"), style="bold red"))
+            self._show_error(f"Could not write: {problem}")
             return
         names = ", ".join(display(str(path)) for path in written)
         self.app.notify(f"Exported {self.format} to {names}", title="Export", markup=False)
