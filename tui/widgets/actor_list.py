@@ -104,6 +104,7 @@ class ActorList(RowCursor, ScrollView, can_focus=True, inherit_bindings=False):
         self._rows: list[_Row] = []
         self._row_of_actor: dict[str, int] = {}
         self._cursor = -1  # index into _rows of an actor row; -1 when there is none
+        self._jumped_before_layout = False
         self._rebuild()
 
     # --- rows -------------------------------------------------------------------------
@@ -161,23 +162,33 @@ class ActorList(RowCursor, ScrollView, can_focus=True, inherit_bindings=False):
 
     def watch_actor_id(self, actor_id: str | None) -> None:
         row = self._row_of_actor.get(actor_id) if actor_id is not None else None
-        if row is not None and row != self._cursor and not self.scrollable_content_region:
+        if row is None or row == self._cursor:
+            return
+        if not self.scrollable_content_region:
             # Not laid out yet (a list refilled by a filter): with no height to tell what is
-            # in view, the first resize scrolls the cursor into view, and only if it must.
+            # in view, the first resize scrolls, and only if it must.
             self._cursor = row
+            self._jumped_before_layout = True
             self.refresh()
-        elif row is not None and row != self._cursor:
+        else:
             # A jump (follow, go to, back) lands mid-pane when its row is out of view.
-            top = self.scroll_offset.y
-            in_view = top <= row < top + self.scrollable_content_region.height
-            self._move_to(row, announce=False, center=not in_view)
+            self._move_to(row, announce=False, center=not self._in_view(row))
 
     def on_mount(self) -> None:
         self.border_title = f"Actors ({len(self.kb.actors):,})"
         self.border_subtitle = f"by {self.sorting.value}"
 
     def on_resize(self) -> None:
+        if self._jumped_before_layout:
+            self._jumped_before_layout = False
+            if not self._in_view(self._cursor):
+                self._scroll_to_cursor(center=True)
+            return
         self._scroll_to_cursor()  # a shorter pane may have left it below the view
+
+    def _in_view(self, row: int) -> bool:
+        top = self.scroll_offset.y
+        return top <= row < top + self.scrollable_content_region.height
 
     def watch_sorting(self) -> None:
         self.border_subtitle = f"by {self.sorting.value}"
