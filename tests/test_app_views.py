@@ -188,6 +188,23 @@ async def test_the_footer_stays_compact_at_80_columns_after_filtering(explorer, 
         assert screen.query_one(Footer).compact
 
 
+async def test_every_screens_footer_fits_80_columns(explorer, settle):
+    async with app_for().run_test(size=(80, 24)) as pilot:
+        screen = await explorer(pilot)
+        for key, view in (("m", StanceMatrixScreen), ("n", NeighbourhoodScreen),
+                          ("t", TimelineScreen), ("F", FilterScreen), (None, ExplorerScreen)):
+            if key is not None:
+                await pilot.press(key)
+            await settle(pilot, lambda view=view: isinstance(pilot.app.screen, view))
+            footer = pilot.app.screen.query_one(Footer)
+            await settle(pilot, lambda footer=footer: footer.size.width == 80)
+            await pilot.pause()
+            assert footer.virtual_size.width <= 80, view  # every key in view, none scrolled out
+            if key is not None:
+                await pilot.press("escape")
+                await settle(pilot, lambda: pilot.app.screen is screen)
+
+
 async def test_question_mark_lists_the_keys_of_each_view(explorer, settle):
     async with app_for().run_test(size=(80, 24)) as pilot:
         await explorer(pilot)

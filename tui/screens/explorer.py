@@ -10,14 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Container
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer
 
 from .. import views  # each view's modules load on first use (see views/__init__.py)
 from ..commands import GoToProvider
@@ -26,17 +24,13 @@ from ..model import KnowledgeBase
 from ..views.filter_bar import FilterBar
 from ..widgets.actor_detail import ActorDetail
 from ..widgets.actor_list import ActorList
+from ..widgets.fitting_footer import FittingFooter
 from ..widgets.items import ItemRef, evidence_of, items_of
 from ..widgets.relation_table import RelationTable
 from ..widgets.source_view import SourceView
 
 if TYPE_CHECKING:
     from ..search import Hit
-
-
-def _compact_footer(width: int) -> bool:
-    """The roomy footer style fits from about 100 columns; below, the compact one."""
-    return width < 100
 
 
 # Where Esc goes back to from each pane (the ids of the focusable panes).
@@ -157,7 +151,7 @@ class ExplorerScreen(Screen[None]):
                     ExplorerScreen.item, ExplorerScreen.evidence_index
                 )
         yield FilterBar(self.filters)
-        yield Footer(compact=_compact_footer(self.app.size.width))  # composed again on refill
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         self._history = [self.place]
@@ -214,9 +208,6 @@ class ExplorerScreen(Screen[None]):
             if position == self._history_index:
                 index = len(places) - 1
         self._history, self._history_index = places, index
-
-    def on_resize(self, event: events.Resize) -> None:
-        self.query_one(Footer).compact = _compact_footer(event.size.width)
 
     # --- the selection ----------------------------------------------------------------
 

@@ -9,7 +9,6 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import (
     Button,
-    Footer,
     Input,
     Label,
     RadioButton,
@@ -21,6 +20,7 @@ from textual.widgets import (
 
 from ..filters import POLARITY_MAX, POLARITY_MIN, Filters, StatusChoice
 from ..model import ACTOR_KINDS, RELATION_TYPES
+from ..widgets.fitting_footer import FittingFooter
 from .date_window_screen import DATE_PLACEHOLDER
 
 POLARITY_NAMES = {-2: "hostile", -1: "negative", 0: "neutral", 1: "positive", 2: "close"}
@@ -109,7 +109,7 @@ class FilterScreen(ModalScreen[Filters]):
                 yield Button("Apply", variant="primary", compact=True, id="filter-apply")
                 yield Button("Clear all", compact=True, id="filter-clear")
                 yield Button("Cancel", compact=True, id="filter-cancel")
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         self.query_one("#filter-types", SelectionList).focus()

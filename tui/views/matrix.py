@@ -6,11 +6,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.coordinate import Coordinate
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from ..analysis import MIXED, MatrixCell, most_connected, net_label, stance_matrix
 from ..filters import Filters
 from ..model import ACTOR_KINDS, KnowledgeBase
+from ..widgets.fitting_footer import FittingFooter
 from .base import AnalystView
 from .filter_bar import FilterBar
 from .relations_screen import RelationsScreen
@@ -77,7 +78,7 @@ class StanceMatrixScreen(AnalystView):
         yield MatrixTable(cursor_type="cell", id="matrix-table")
         yield Static(id="matrix-cell")
         yield Static(Text(LEGEND, style=MUTED_STYLE), id="matrix-legend")
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         self.rebuild()

@@ -7,10 +7,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from ..model import KnowledgeBase
 from ..sanitize import display
+from ..widgets.fitting_footer import FittingFooter
 from .render import evidence_block, relation_headline
 
 
@@ -33,7 +34,7 @@ class QuoteScreen(ModalScreen[None]):
             with VerticalScroll(id="quote-body"):
                 for evidence in relation.evidence:
                     yield Static(evidence_block(self.kb, evidence), classes="quote-evidence")
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         self.query_one("#quote-body").focus()

@@ -9,10 +9,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from ..model import KnowledgeBase
 from ..sanitize import display
+from ..widgets.fitting_footer import FittingFooter
 from .quote_screen import QuoteScreen
 from .render import polarity_text
 
@@ -35,7 +36,7 @@ class RelationsScreen(ModalScreen[None]):
             yield Static(self.heading, id="relations-title")
             yield DataTable(cursor_type="row", id="relations-table")
             yield Static(Text("Enter: quotes", style="dim"), id="relations-hint")
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

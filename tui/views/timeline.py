@@ -6,12 +6,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from ..analysis import TimelineEntry, timeline
 from ..filters import DateWindow, Filters
 from ..model import KnowledgeBase
 from ..sanitize import display
+from ..widgets.fitting_footer import FittingFooter
 from .base import AnalystView
 from .date_window_screen import DateWindowScreen
 from .filter_bar import FilterBar
@@ -60,7 +61,7 @@ class TimelineScreen(AnalystView):
         yield TimelineList(self.kb, id="timeline-list")
         with VerticalScroll(id="timeline-detail"):
             yield Static(id="timeline-detail-text")
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         self.rebuild()

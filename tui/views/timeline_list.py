@@ -98,7 +98,9 @@ class TimelineList(RowCursor, ScrollView, can_focus=True):
             sign = polarity_text(relation.polarity)
             sign.pad_right(SIGN_WIDTH - len(sign))
         who.truncate(who_width, overflow="ellipsis", pad=True)
-        return Text.assemble(date, " ", sign, " ", who, " ", what, no_wrap=True, end="")
+        line = Text.assemble(date, " ", sign, " ", who, " ", what, no_wrap=True, end="")
+        line.truncate(width, overflow="ellipsis")
+        return line
 
     def render_line(self, y: int) -> Strip:
         width = self.size.width
