@@ -50,6 +50,17 @@ async def test_applying_an_unchanged_form_returns_the_same_filters():
         assert await closed_with(pilot) == EVERYTHING
 
 
+async def test_what_is_ticked_reads_without_colour():
+    async with filter_app(EVERYTHING).run_test(size=(80, 24)) as pilot:
+        await opened(pilot)
+        shown = screen_text(pilot.app)
+        assert "▐X▌ backs" in shown and "▐ ▌ opposes" in shown
+        assert "▐X▌ state" in shown and "▐ ▌ government" in shown
+        assert "▐ ▌ both" in shown and "▐●▌ past" in shown
+        await pilot.press("down", "enter")  # tick "opposes"
+        await settle(pilot, lambda: "▐X▌ opposes" in screen_text(pilot.app))
+
+
 async def test_every_control_feeds_the_returned_filters():
     async with filter_app().run_test(size=(80, 24)) as pilot:
         screen = await opened(pilot)

@@ -11,7 +11,6 @@ from textual.widgets import (
     Button,
     Input,
     Label,
-    RadioButton,
     RadioSet,
     Select,
     SelectionList,
@@ -21,6 +20,7 @@ from textual.widgets import (
 from ..filters import POLARITY_MAX, POLARITY_MIN, Filters, StatusChoice
 from ..model import ACTOR_KINDS, RELATION_TYPES
 from ..widgets.fitting_footer import FittingFooter
+from ..widgets.toggles import MarkedRadioButton, MarkedSelectionList
 from .date_window_screen import DATE_PLACEHOLDER
 
 POLARITY_NAMES = {-2: "hostile", -1: "negative", 0: "neutral", 1: "positive", 2: "close"}
@@ -57,13 +57,13 @@ class FilterScreen(ModalScreen[Filters]):
             with Horizontal(id="filter-lists"):
                 with Vertical():
                     yield Label("Relation types (none = all)")
-                    yield SelectionList[str](
+                    yield MarkedSelectionList(
                         *((name, name, name in filters.types) for name in RELATION_TYPES),
                         id="filter-types",
                     )
                 with Vertical():
                     yield Label("Actor kinds (none = all)")
-                    yield SelectionList[str](
+                    yield MarkedSelectionList(
                         *((name, name, name in filters.kinds) for name in ACTOR_KINDS),
                         id="filter-kinds",
                     )
@@ -82,7 +82,7 @@ class FilterScreen(ModalScreen[Filters]):
                 yield Label("Status", classes="filter-label")
                 with RadioSet(compact=True, id="filter-status"):
                     for choice in STATUS_ORDER:
-                        yield RadioButton(
+                        yield MarkedRadioButton(
                             choice.value, value=choice is filters.status, compact=True
                         )
             with Horizontal(classes="filter-row"):
