@@ -5,7 +5,8 @@ from __future__ import annotations
 from textual.app import App
 from textual.widgets import Input, Static
 
-from tests.search_kb import HOSTILE_NAME, HOSTILE_QUOTE, sample_kb, synthetic_kb
+from tests.search_kb import HOSTILE_NAME, HOSTILE_QUOTE, make_kb, sample_kb, synthetic_kb
+from tui.model import Actor
 from tui.sanitize import display
 from tui.screens.search import MAX_RESULTS, SearchScreen
 from tui.search import Hit, SearchIndex
@@ -77,6 +78,21 @@ async def test_typing_updates_results() -> None:
         await pilot.press("backspace", "backspace", "backspace")
         await wait_for(pilot, lambda: screen.query_one(Input).value == "haf")
         assert screen.hits == screen.index.search("haf")
+
+
+async def test_a_match_past_the_lines_width_is_shown_with_its_context() -> None:
+    ahead = "of the GNA; it has said it could lead a post-stabilisation "
+    described = make_kb([Actor("italy", "Italy", "state", (), None, ahead + "peace force")])
+    app = SearchHost(SearchIndex(described))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_search(pilot)
+        await pilot.press(*"peace")
+        await wait_for(pilot, lambda: screen.hits)
+        results = screen.query_one(SearchResults)
+        assert results.scrollable_content_region.width < len(ahead) + 20  # the test's point
+        (first_line, _) = results.hit_lines(0)
+        assert "peace force" in first_line.text
+        assert first_line.text.strip().startswith("actor    …")
 
 
 async def test_no_results_line() -> None:

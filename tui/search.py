@@ -123,14 +123,17 @@ def _quality(tier: int, penalty: float) -> float:
     return (9 - tier) + 1 / (2 + penalty)
 
 
-def _window(text: str, spans: Sequence[tuple[int, int]]) -> tuple[str, tuple[tuple[int, int], ...]]:
-    """The label for ``text``: itself when short, else a window around the first span."""
-    if len(text) <= LABEL_WIDTH:
+def window(
+    text: str, spans: Sequence[tuple[int, int]], width: int = LABEL_WIDTH
+) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """``text`` with its matched ``spans``: itself when it fits in ``width`` characters,
+    else a window of that width around the first span, each cut marked with "…"."""
+    if len(text) <= width:
         return text.replace("\n", " "), tuple(spans)
     first_start, first_end = spans[0] if spans else (0, 0)
-    lead = max(0, (LABEL_WIDTH - (first_end - first_start)) // 3)
-    start = max(0, min(first_start - lead, len(text) - LABEL_WIDTH))
-    end = min(len(text), start + LABEL_WIDTH)
+    lead = max(0, (width - (first_end - first_start)) // 3)
+    start = max(0, min(first_start - lead, len(text) - width))
+    end = min(len(text), start + width)
     # Cut at spaces near the edges rather than mid-word, never into the match.
     if start > 0:
         space = text.find(" ", start, min(first_start, start + _SNAP))
@@ -636,7 +639,7 @@ class SearchIndex:
         stance_id: str | None = None,
         evidence_index: int = 0,
     ) -> Hit:
-        label, spans = _window(text, found.spans)
+        label, spans = window(text, found.spans)
         return Hit(
             kind=kind,
             actor_id=actor_id,

@@ -19,6 +19,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from ..sanitize import display, display_pieces, truncate
+from ..search import window
 from .row_cursor import RowCursor
 
 if TYPE_CHECKING:
@@ -143,9 +144,11 @@ class SearchResults(RowCursor, ScrollView, can_focus=False):
         pad = " " * PADDING
         title = [Segment(pad, base), Segment(hit.kind.ljust(BADGE_WIDTH), badge)]
         title.append(Segment(" ", base))
+        # Narrower than the label: show the part around the match, not the label's start.
+        label, spans = window(hit.label, hit.spans, width - 2 * PADDING - BADGE_WIDTH - 1)
         title += [
             Segment(piece, match if matched else base)
-            for piece, matched in display_pieces(hit.label, hit.spans)
+            for piece, matched in display_pieces(label, spans)
         ]
         indent = pad + " " * (BADGE_WIDTH + 1)
         below = [
