@@ -2,23 +2,25 @@
 
 from __future__ import annotations
 
+from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer, Static, Tree
+from textual.containers import VerticalScroll
+from textual.widgets import Static, Tree
 from textual.widgets.tree import TreeNode
 
 from ..analysis import Direction, Edge, Neighbour, neighbourhood
 from ..filters import Filters
 from ..model import KnowledgeBase
 from ..sanitize import display
+from ..widgets.fitting_footer import FittingFooter
 from .base import AnalystView
 from .filter_bar import FilterBar
 from .render import MUTED_STYLE, actor_label, actor_name, polarity_text
 
 ARROWS = {Direction.OUT: "→", Direction.IN: "←"}
 LEGEND = "→ parent acts on actor  ← actor acts on parent  │  Enter: recentre"
-MAX_INFO_EDGES = 3  # relation summaries shown under the tree for the highlighted actor
 
 
 def edge_text(edge: Edge) -> Text:
@@ -36,6 +38,35 @@ def neighbour_label(kb: KnowledgeBase, neighbour: Neighbour) -> Text:
     return label
 
 
+def one_line(text: Text) -> Text:
+    """``text`` kept to one row: a row too narrow for it ends in "…" rather than being cut."""
+    text.no_wrap = True
+    text.overflow = "ellipsis"
+    return text
+
+
+class NeighbourTree(Tree[Neighbour | None]):
+    """A tree whose labels fit its width: a label too long for it is cut, and ends in "…".
+
+    The relations a cut label leaves out are all listed, in full, under the tree for the
+    highlighted node.
+    """
+
+    def render_label(
+        self, node: TreeNode[Neighbour | None], base_style: Style, style: Style
+    ) -> Text:
+        label = super().render_label(node, base_style, style)
+        depth = 0  # the guides before the label: one per ancestor shown
+        ancestor = node.parent
+        while ancestor is not None and (self.show_root or not ancestor.is_root):
+            depth += 1
+            ancestor = ancestor.parent
+        room = self.scrollable_content_region.width - depth * self.guide_depth
+        if room > 0 and label.cell_len > room:
+            label.truncate(room, overflow="ellipsis")
+        return label
+
+
 class NeighbourhoodScreen(AnalystView):
     """``NeighbourhoodScreen(kb, actor_id, filters=None, hops=1)``.
 
@@ -45,8 +76,8 @@ class NeighbourhoodScreen(AnalystView):
     HELP_TITLE = "Neighbourhood"
     CSS_PATH = "neighbourhood.tcss"
     BINDINGS = [
-        Binding("t", "toggle_hops", "1/2 hops"),
-        Binding("b,backspace", "back", "Back"),
+        Binding("t", "toggle_hops", "1/2 hops", tooltip="Neighbours one hop out, or two"),
+        Binding("b,backspace", "back", "Back", tooltip="Centre on the previous actor again"),
     ]
 
     def __init__(
@@ -65,12 +96,14 @@ class NeighbourhoodScreen(AnalystView):
     def compose(self) -> ComposeResult:
         yield Static(id="neighbourhood-title")
         yield FilterBar(self.filters)
-        tree: Tree[Neighbour | None] = Tree(Text(), id="neighbourhood-tree")
+        tree = NeighbourTree(Text(), id="neighbourhood-tree")
         tree.auto_expand = False
         yield tree
-        yield Static(id="neighbourhood-info")
-        yield Static(Text(LEGEND, style=MUTED_STYLE), id="neighbourhood-legend")
-        yield Footer()
+        # Scrolls (mouse wheel, or Tab to it and the arrow keys): every relation can be read.
+        with VerticalScroll(id="neighbourhood-info"):
+            yield Static(id="neighbourhood-info-text")
+        yield Static(one_line(Text(LEGEND, style=MUTED_STYLE)), id="neighbourhood-legend")
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         self.rebuild()
@@ -96,12 +129,13 @@ class NeighbourhoodScreen(AnalystView):
         hop_text = "1 hop" if self.hops == 1 else "2 hops"
         title = Text.assemble(("Neighbourhood", "bold"))
         title.append(f" · {hop_text} · {len(hood.neighbours)} related directly")
-        self.query_one("#neighbourhood-title", Static).update(title)
+        self.query_one("#neighbourhood-title", Static).update(one_line(title))
         self._describe(None)
 
     def _describe(self, node: TreeNode[Neighbour | None] | None) -> None:
-        """The highlighted actor, whom it is related to, and the first relation summaries."""
-        info = self.query_one("#neighbourhood-info", Static)
+        """The highlighted actor, whom it is related to, and every relation between them."""
+        info = self.query_one("#neighbourhood-info-text", Static)
+        self.query_one("#neighbourhood-info", VerticalScroll).scroll_home(animate=False)
         neighbour = node.data if node is not None else None
         if node is None or neighbour is None:
             info.update(actor_label(self.kb, self.centre))
@@ -110,14 +144,13 @@ class NeighbourhoodScreen(AnalystView):
         heading = actor_label(self.kb, neighbour.actor_id)
         heading.append(" · related to ", style=MUTED_STYLE)
         heading.append(actor_name(self.kb, parent.actor_id if parent else self.centre))
+        count = len(neighbour.edges)
+        heading.append(f" · {count} relation{'s' * (count != 1)}", style=MUTED_STYLE)
         lines = [heading]
-        for edge in neighbour.edges[:MAX_INFO_EDGES]:
+        for edge in neighbour.edges:
             line = edge_text(edge)
             line.append(": " + display(self.kb.relation_by_id[edge.relation_id].summary))
             lines.append(line)
-        hidden = len(neighbour.edges) - MAX_INFO_EDGES
-        if hidden > 0:
-            lines.append(Text(f"… and {hidden} more", style=MUTED_STYLE))
         info.update(Text("\n").join(lines))
 
     def on_tree_node_highlighted(self, event: Tree.NodeHighlighted[Neighbour | None]) -> None:
