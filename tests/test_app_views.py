@@ -224,3 +224,9 @@ async def test_question_mark_lists_the_keys_of_each_view(explorer, settle):
             await settle(pilot, lambda view=view: isinstance(pilot.app.screen, view))
             await pilot.press("escape")
             await settle(pilot, lambda: isinstance(pilot.app.screen, ExplorerScreen))
+
+
+def test_every_key_a_view_adds_says_what_it_does_in_the_help():
+    for view in (StanceMatrixScreen, NeighbourhoodScreen, TimelineScreen):
+        for binding in view.BINDINGS:
+            assert binding.tooltip, (view.__name__, binding.key)
