@@ -279,7 +279,7 @@ async def test_a_search_hit_too_long_for_its_line_ends_in_an_ellipsis(explorer, 
         line = results.hit_lines(index)[0]
         assert line.cell_length == results.scrollable_content_region.width
         assert line.text.rstrip().endswith("…")
-        assert line.text.startswith(" quote    The front said [/] and [@click")
+        assert line.text.startswith(" quote    The front said [/] and [@click"), line.text
 
 
 async def test_search_results_draw_only_the_hits_in_view(monkeypatch, explorer, settle):

@@ -144,8 +144,11 @@ class SearchResults(RowCursor, ScrollView, can_focus=False):
         pad = " " * PADDING
         title = [Segment(pad, base), Segment(hit.kind.ljust(BADGE_WIDTH), badge)]
         title.append(Segment(" ", base))
-        # Narrower than the label: show the part around the match, not the label's start.
-        label, spans = window(hit.label, hit.spans, width - 2 * PADDING - BADGE_WIDTH - 1)
+        label, spans = hit.label, hit.spans
+        room = width - 2 * PADDING - BADGE_WIDTH - 1
+        if spans and spans[0][1] >= room:
+            # The match would fall past the end of the line: show the part around it.
+            label, spans = window(label, spans, room)
         title += [
             Segment(piece, match if matched else base)
             for piece, matched in display_pieces(label, spans)
