@@ -162,6 +162,12 @@ async def test_the_filter_bar_describes_the_filters_literally():
         assert bar.has_class("-active")
         await pilot.click(FilterBar, offset=(40, 0))
         assert pilot.app.is_running
+        # Longer than the line: cut with an ellipsis, not at the edge.
+        bar.set_filters(Filters(kinds={"state", "person"}, status="past", text="x" * 100))
+        await pilot.pause()
+        line = screen_text(pilot.app).splitlines()[0]
+        assert line.startswith(" Filters: kind: state,person · status: past · text: “xxx")
+        assert line.rstrip().endswith("…")
 
 
 @pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)

@@ -23,6 +23,8 @@ class FilterBar(Static):
         padding: 0 1;
         background: $boost;
         color: $text-muted;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
     }
     FilterBar.-active {
         background: $warning 20%;
