@@ -288,6 +288,21 @@ async def test_tab_cycles_the_panes_and_escape_steps_back(explorer):
         assert pilot.app.focused is screen.query_one(ActorDetail)
 
 
+async def test_the_pane_in_focus_has_the_bright_border(explorer, settle):
+    async with app_for().run_test(size=(120, 40)) as pilot:
+        screen = await explorer(pilot)
+        panes = {pane: screen.query_one(f"#{pane}") for pane in ("actors", "relations",
+                                                                "detail", "source")}
+        bright = panes["actors"].styles.border_top
+        dim = panes["relations"].styles.border_top
+        assert bright != dim
+        for key, pane in (("2", "relations"), ("3", "detail"), ("4", "source"), ("1", "actors")):
+            await pilot.press(key)
+            # The source pane is bright while its text (a child) has the focus.
+            await settle(pilot, lambda pane=pane: panes[pane].styles.border_top == bright)
+            assert [p for p, w in panes.items() if w.styles.border_top == bright] == [pane]
+
+
 async def test_zoom_fills_the_screen_with_the_focused_pane(explorer):
     async with app_for().run_test(size=(80, 24)) as pilot:
         screen = await explorer(pilot)

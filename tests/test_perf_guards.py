@@ -360,3 +360,37 @@ def test_the_bench_session_runs_every_interaction_on_a_generated_kb(tmp_path):
     assert session["busiest_rows"] >= 300 // 10 // HUBS
     assert len(session["onto_busiest"]) == 1 and len(session["cursor"]) == 25
     assert all(latency > 0 for latency in session["cursor"] + session["search"])
+
+
+async def test_a_focus_change_between_panes_restyles_each_of_their_nodes_once(
+    explorer, monkeypatch
+):
+    # A :focus-within rule on a pane that takes focus itself restyles it and its scrollbars
+    # a second time on every focus change (and twice at start-up). Only the source pane,
+    # whose text takes the focus, needs one; it is left out here.
+    from textual.css.stylesheet import Stylesheet
+
+    async with StakeholderApp(knowledge_base=explorer_kb()).run_test(size=(120, 40)) as pilot:
+        await explorer(pilot)
+        restyled: list[object] = []
+        real_apply = Stylesheet.apply
+
+        def apply(self, node, *args, **kwargs):
+            restyled.append(node)
+            return real_apply(self, node, *args, **kwargs)
+
+        monkeypatch.setattr(Stylesheet, "apply", apply)
+        screen = pilot.app.screen
+        panes = [screen.query_one(f"#{pane}") for pane in ("actors", "relations", "detail",
+                                                           "source")]
+        in_panes = {id(node) for pane in panes for node in pane.walk_children(with_self=True)}
+        for key in ("2", "3", "1"):
+            restyled.clear()
+            await pilot.press(key)
+            await pilot.pause()
+            # (The footer's keys, composed anew for the focused pane's bindings, are not
+            # counted: only the panes' own widgets and their scrollbars.)
+            panes_restyled = [node for node in restyled if id(node) in in_panes or (
+                node.parent is not None and id(node.parent) in in_panes)]
+            assert panes_restyled, key
+            assert len(panes_restyled) == len(set(map(id, panes_restyled))), (key, panes_restyled)
