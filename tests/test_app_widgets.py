@@ -10,11 +10,11 @@ from rich.text import Text
 
 from tests.search_kb import HOSTILE_QUOTE, sample_kb, synthetic_kb
 from tui.app import StakeholderApp
-from tui.model import Evidence, KnowledgeBase, Relation, Source
+from tui.model import RELATION_TYPES, Evidence, KnowledgeBase, Relation, Source
 from tui.sanitize import display
 from tui.screens.search import MAX_RESULTS, SearchScreen
 from tui.widgets.actor_list import ActorList, fit
-from tui.widgets.items import ItemRef
+from tui.widgets.items import ItemRef, describe_item, type_phrase
 from tui.widgets.relation_table import RelationTable
 from tui.widgets.search_results import SearchResults
 from tui.widgets.source_text import SourceText, sanitized_with_span, wrap_offsets
@@ -353,3 +353,15 @@ async def test_the_actor_cursor_stays_in_view_when_the_pane_shrinks(explorer, se
         await pilot.pause()
         top, now = actors.scroll_offset.y, actors.scrollable_content_region.height
         assert top <= actors.cursor_row < top + now
+
+
+def test_a_relation_type_reads_as_words_in_the_claim():
+    assert type_phrase("visits") == "visits"
+    assert type_phrase("deals-with") == "deals with"
+    assert type_phrase("member-of") == "is a member of"
+    assert type_phrase("other") == "is related to"
+    assert all("-" not in type_phrase(relation_type) for relation_type in RELATION_TYPES)
+    kb = explorer_kb()
+    relation = next(r for r in kb.relations if r.type == "deals-with")
+    claim = describe_item(kb, ItemRef("relation", relation.id)).splitlines()[-1]
+    assert " deals with " in claim and "deals-with" not in claim

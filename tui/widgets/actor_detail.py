@@ -13,7 +13,7 @@ from textual.widgets import Static
 
 from ..model import KnowledgeBase
 from ..sanitize import display
-from .items import actor_name
+from .items import actor_name, type_phrase
 from .row_cursor import SCROLL_BINDINGS
 
 FIELD_LIMIT = 2000  # characters of a description or position shown; the rest is counted
@@ -63,7 +63,8 @@ def describe(kb: KnowledgeBase, actor_id: str | None) -> Text:
             detail.append("\n  ")
             detail.append(display(_cut(relation.summary, QUOTE_LIMIT)))
             detail.append(
-                f" ({_cut(actor_name(kb, relation.source), QUOTE_LIMIT)} {relation.type} "
+                f" ({_cut(actor_name(kb, relation.source), QUOTE_LIMIT)} "
+                f"{type_phrase(relation.type)} "
                 f"{_cut(actor_name(kb, relation.target), QUOTE_LIMIT)})",
                 MUTED,
             )

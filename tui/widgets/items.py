@@ -48,6 +48,15 @@ def actor_name(kb: KnowledgeBase, actor_id: str) -> str:
     return display(actor.name) if actor is not None else display(actor_id)
 
 
+# How a relation type reads between two names where it is not a plain verb.
+_TYPE_PHRASES = {"member-of": "is a member of", "other": "is related to"}
+
+
+def type_phrase(relation_type: str) -> str:
+    """A relation type as it reads in a sentence: "visits", "deals with", "is related to"."""
+    return _TYPE_PHRASES.get(relation_type, relation_type.replace("-", " "))
+
+
 def claim_of(kb: KnowledgeBase, relation: Relation) -> str:
     """Who asserts a relation and how firmly: "US military (attributed)", or "reported"."""
     if relation.asserted_by is None:
@@ -75,7 +84,8 @@ def describe_item(kb: KnowledgeBase, item: ItemRef | None) -> str:
         when += f" (“{display(relation.date_phrase)}”)"
     facts = " · ".join(
         (
-            f"{actor_name(kb, relation.source)} {relation.type} {actor_name(kb, relation.target)}",
+            f"{actor_name(kb, relation.source)} {type_phrase(relation.type)} "
+            f"{actor_name(kb, relation.target)}",
             f"{polarity_sign(relation.polarity)} ({relation.polarity:+d})",
             when,
             relation.status.value,
