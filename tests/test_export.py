@@ -557,6 +557,15 @@ def test_cli_export_to_a_missing_folder_is_a_clear_error(tmp_path, capsys):
     assert not missing.exists()
 
 
+def test_cli_export_error_shows_a_hostile_path_literally(tmp_path, capsys):
+    path = write_kb(tmp_path)
+    missing = tmp_path / "\x1b[2J\x1b]0;pwned\x07"
+    assert main(["export", "-f", "json", "-o", str(missing / "x.json"), str(path)]) == 1
+    err = capsys.readouterr().err
+    assert "\x1b" not in err and "\x07" not in err
+    assert "\\x1b[2J" in err and "does not exist" in err
+
+
 def test_cli_export_overwrites_an_earlier_export(tmp_path, capsys):
     """``-o`` replaces an existing file, as output options do on the command line."""
     path = write_kb(tmp_path)

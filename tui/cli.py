@@ -147,7 +147,7 @@ def _run(args: argparse.Namespace) -> int:
     try:
         written = write_export(kb, args.format, args.output, sys.stdout)
     except (OSError, ValueError) as error:
-        print(f"stakeholders export: {error}", file=sys.stderr)
+        print(f"stakeholders export: {display(str(error))}", file=sys.stderr)
         return 1
     for path in written:
         print(f"wrote {display(str(path))}", file=sys.stderr)
