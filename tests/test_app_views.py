@@ -131,6 +131,21 @@ async def test_filtering_scrolls_the_actor_list_only_as_far_as_the_cursor_needs(
         assert screen.actor_id == last
         assert top <= listed.cursor_row < top + height
 
+        # Up from the bottom until the list has scrolled: the cursor on the view's first
+        # lines, mid-list. After a filter it is on the same line of the view, not centred.
+        for _ in range(40):
+            if listed.scroll_offset.y < listed.max_scroll_y - 2:
+                break
+            await pilot.press("k")
+        line = listed.cursor_row - listed.scroll_offset.y
+        assert 0 <= line < height // 2 and listed.scroll_offset.y > 0
+        app.set_filters(Filters(text="drone"))
+        await settle(pilot, lambda: screen.query_one(FilterBar).filters.text == "drone")
+        listed = screen.query_one(ActorList)
+        await settle(pilot, lambda: listed.scrollable_content_region.height > 0)
+        await pilot.pause()
+        assert listed.cursor_row - listed.scroll_offset.y == line
+
 
 async def test_filter_change_refreshes_an_open_view(explorer, settle):
     app = app_for()

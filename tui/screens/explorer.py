@@ -177,6 +177,8 @@ class ExplorerScreen(Screen[None]):
 
     async def _refill(self, kb: KnowledgeBase, filters: Filters, before: Place) -> None:
         self.kb, self.filters = kb, filters
+        replaced = self.query_one_optional(ActorList)
+        cursor_line = replaced.cursor_line if replaced is not None else 0
         await self.recompose()
         actors = self.query_one_optional(ActorList)
         if actors is None:
@@ -184,6 +186,7 @@ class ExplorerScreen(Screen[None]):
         actor_id = before.actor_id if before.actor_id in kb.actor_by_id else None
         self.actor_id = actor_id or actors.first_actor_id()
         self.mutate_reactive(ExplorerScreen.actor_id)  # new panes: fill them even if unchanged
+        actors.keep_cursor_on_line(cursor_line)
         if before.item in items_of(kb, self.actor_id):
             self.item = before.item
         self._keep_history_in(kb)

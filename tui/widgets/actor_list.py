@@ -105,6 +105,7 @@ class ActorList(RowCursor, ScrollView, can_focus=True, inherit_bindings=False):
         self._row_of_actor: dict[str, int] = {}
         self._cursor = -1  # index into _rows of an actor row; -1 when there is none
         self._jumped_before_layout = False
+        self._cursor_line_wanted: int | None = None
         self._rebuild()
 
     # --- rows -------------------------------------------------------------------------
@@ -178,9 +179,29 @@ class ActorList(RowCursor, ScrollView, can_focus=True, inherit_bindings=False):
         self.border_title = f"Actors ({len(self.kb.actors):,})"
         self.border_subtitle = f"by {self.sorting.value}"
 
+    @property
+    def cursor_line(self) -> int:
+        """The line of the view the cursor is on (outside the view when it is out of it)."""
+        return self._cursor - self.scroll_offset.y
+
+    def keep_cursor_on_line(self, line: int) -> None:
+        """Scroll so that the cursor is on ``line`` of the view, now or once laid out: a
+        list that replaces another (after a filter) keeps the cursor where the user saw it."""
+        if not (self.scrollable_content_region and self._show_cursor_on_line(line)):
+            self._cursor_line_wanted = line
+
+    def _show_cursor_on_line(self, line: int) -> bool:
+        if self._cursor < 0 or not 0 <= line < self.scrollable_content_region.height:
+            return False
+        self.scroll_to(y=max(0, self._cursor - line), animate=False, immediate=True)
+        return True
+
     def on_resize(self) -> None:
-        if self._jumped_before_layout:
-            self._jumped_before_layout = False
+        line, self._cursor_line_wanted = self._cursor_line_wanted, None
+        jumped, self._jumped_before_layout = self._jumped_before_layout, False
+        if line is not None and self._show_cursor_on_line(line):
+            return
+        if jumped:
             if not self._in_view(self._cursor):
                 self._scroll_to_cursor(center=True)
             return
