@@ -197,6 +197,13 @@ def test_relation_only_filters_leave_the_stances(kb):
     assert apply(kb, filters).stances == kb.stances
 
 
+def test_text_query_ignores_typographic_quotes_case_and_accents(kb):
+    # Pasted from the article (Italy’s) or typed (Italy's): the same relations.
+    typed = relation_ids(kb, Filters(text="Italy's defence"))
+    assert typed == {"haftar-visits-italy"}
+    assert relation_ids(kb, Filters(text="ITALY’S DÉFENCE")) == typed
+
+
 def test_text_query_is_trimmed_and_blank_means_no_filter(kb):
     assert not Filters(text="   ").is_active
     assert relation_ids(kb, Filters(text="  bomb ")) == {"haftar-threatens-italy"}

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import lru_cache
 
+from .folding import fold
 from .model import ACTOR_KINDS, RELATION_TYPES, KnowledgeBase, Relation, Stance, Status
 
 POLARITY_MIN = -2
@@ -112,7 +113,8 @@ class Filters:
 
     Empty ``types`` or ``kinds`` mean all. ``text`` is matched case-insensitively as a
     substring of a relation's summary, its quotes, or the name or an alias of either actor;
-    of a stance's issue, position, quotes, or the name or an alias of its actor.
+    of a stance's issue, position, quotes, or the name or an alias of its actor. Case,
+    accents and typographic quotes and dashes are ignored, as in search.
     """
 
     types: frozenset[str] = frozenset()
@@ -198,7 +200,7 @@ def apply(kb: KnowledgeBase, filters: Filters) -> KnowledgeBase:
         stances = tuple(stance for stance in kb.stances if stance.actor in kept)
     named: set[str] = set()
     if filters.text:
-        needle = filters.text.casefold()
+        needle = fold(filters.text)
         named = _actors_named(kb, needle)
         stances = tuple(_stances_saying(stances, needle, named))
     relations: Iterable[Relation] = kb.relations
@@ -238,17 +240,16 @@ def _relation_tests(
     if not window.is_open:
         tests.append(lambda relation: window.overlaps(relation.date))
     if filters.text:
-        tests.append(_text_test(filters.text.casefold(), named))
+        tests.append(_text_test(fold(filters.text), named))
     return tests
 
 
 def _actors_named(kb: KnowledgeBase, needle: str) -> set[str]:
-    """The ids of the actors whose name or an alias holds ``needle`` (casefolded)."""
+    """The ids of the actors whose name or an alias holds ``needle`` (folded)."""
     return {
         actor.id
         for actor in kb.actors
-        if needle in actor.name.casefold()
-        or any(needle in alias.casefold() for alias in actor.aliases)
+        if needle in fold(actor.name) or any(needle in fold(alias) for alias in actor.aliases)
     }
 
 
@@ -257,9 +258,9 @@ def _stances_saying(stances: Iterable[Stance], needle: str, named: set[str]) -> 
         stance
         for stance in stances
         if stance.actor in named
-        or needle in stance.issue.casefold()
-        or needle in stance.position.casefold()
-        or any(needle in evidence.quote.casefold() for evidence in stance.evidence)
+        or needle in fold(stance.issue)
+        or needle in fold(stance.position)
+        or any(needle in fold(evidence.quote) for evidence in stance.evidence)
     )
 
 
@@ -268,8 +269,8 @@ def _text_test(needle: str, named: set[str]) -> Callable[[Relation], bool]:
         return (
             relation.source in named
             or relation.target in named
-            or needle in relation.summary.casefold()
-            or any(needle in evidence.quote.casefold() for evidence in relation.evidence)
+            or needle in fold(relation.summary)
+            or any(needle in fold(evidence.quote) for evidence in relation.evidence)
         )
 
     return matches

@@ -14,12 +14,12 @@ fuzzy for names; word start before mid-word for long texts), ties in file order.
 from __future__ import annotations
 
 import re
-import unicodedata
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import accumulate
 
+from .folding import fold
 from .model import Actor, KnowledgeBase, Relation, Stance
 
 LABEL_WIDTH = 80  # characters of a long text shown around its match
@@ -49,44 +49,6 @@ class Hit:
     spans: tuple[tuple[int, int], ...]  # matched character ranges in label
     score: float  # higher is better; results are sorted by it
     context: str  # a short secondary line: what the label belongs to
-
-
-# Typographic forms that text copied from a web page brings, folded to what a keyboard types.
-_TYPOGRAPHIC = dict.fromkeys("‘’‚‛′", "'") | dict.fromkeys("“”„‟″", '"') | dict.fromkeys(
-    "‐‑‒–—", "-"
-) | {"\u00a0": " "}
-
-
-class _FoldTable(dict[int, str]):
-    """``str.translate`` table folding one character to exactly one character.
-
-    Filled on demand: only characters that actually occur are ever computed.
-    """
-
-    def __missing__(self, code: int) -> str:
-        char = chr(code)
-        if char == "\n":
-            folded = " "  # newlines separate entries in the joined haystacks
-        elif char in _TYPOGRAPHIC:
-            folded = _TYPOGRAPHIC[char]
-        else:
-            base = unicodedata.normalize("NFD", char)[0]
-            lowered = base.lower()
-            folded = lowered if len(lowered) == 1 else base
-        self[code] = folded
-        return folded
-
-
-_FOLD = _FoldTable()
-
-
-def fold(text: str) -> str:
-    """Lower case without accents or typographic quotes and dashes, one character per
-    character, and no newlines."""
-    if text.isascii():
-        folded = text.lower()
-        return folded.replace("\n", " ") if "\n" in folded else folded
-    return text.translate(_FOLD)
 
 
 class _Haystack:
