@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from analyst_kb import sample_kb, synthetic_kb
 from textual.coordinate import Coordinate
+from textual.widgets import DataTable
 from views_host import SIZE_IDS, SIZES, HostApp, screen_text, settle
 
 from tui.filters import Filters, apply
@@ -67,6 +68,13 @@ async def test_enter_lists_the_relations_then_shows_a_quote_in_its_source():
         text = screen_text(pilot.app)
         assert "Khalifa Haftar → Italy · net −1 ±" in text
         assert "threatens" in text
+        table = relations.query_one(DataTable)
+        await pilot.press("j")  # k/j, g/G as in every list
+        assert table.cursor_row == 1
+        await pilot.press("k", "G")
+        assert table.cursor_row == 1
+        await pilot.press("g")
+        assert table.cursor_row == 0
         await pilot.press("down", "enter")
         await settle(pilot, lambda: isinstance(pilot.app.screen, QuoteScreen))
         assert pilot.app.screen.relation.id == "haftar-threatens-italy"

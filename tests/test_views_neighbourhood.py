@@ -60,6 +60,21 @@ async def test_highlighting_a_neighbour_shows_the_relation_summaries():
         assert "→ threatens −−: Haftar threatened to bomb Italian ships." in text
 
 
+async def test_the_tree_moves_with_j_k_g_and_capital_g_too():
+    async with hood_app().run_test(size=(80, 24)) as pilot:
+        screen = await opened(pilot)
+        tree = screen.query_one(Tree)
+        assert tree.cursor_line == 0
+        await pilot.press("j", "j")
+        assert tree.cursor_line == 2
+        await pilot.press("k")
+        assert tree.cursor_line == 1
+        await pilot.press("G")
+        assert tree.cursor_line == tree.last_line > 1
+        await pilot.press("g")
+        assert tree.cursor_line == 0
+
+
 async def test_two_hops_toggle_with_a_key():
     async with hood_app("egypt").run_test(size=(80, 24)) as pilot:
         screen = await opened(pilot)

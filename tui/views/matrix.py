@@ -12,6 +12,7 @@ from ..analysis import MIXED, MatrixCell, most_connected, net_label, stance_matr
 from ..filters import Filters
 from ..model import ACTOR_KINDS, KnowledgeBase
 from ..widgets.fitting_footer import FittingFooter
+from ..widgets.row_cursor import LETTER_CURSOR_BINDINGS
 from .base import AnalystView
 from .filter_bar import FilterBar
 from .relations_screen import RelationsScreen
@@ -37,8 +38,7 @@ class MatrixTable(DataTable):
 
     BINDINGS = [
         Binding("h", "cursor_left", "Left", show=False),
-        Binding("j", "cursor_down", "Down", show=False),
-        Binding("k", "cursor_up", "Up", show=False),
+        *LETTER_CURSOR_BINDINGS,
         Binding("l", "cursor_right", "Right", show=False),
     ]
 

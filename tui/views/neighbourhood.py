@@ -15,6 +15,7 @@ from ..filters import Filters
 from ..model import KnowledgeBase
 from ..sanitize import display
 from ..widgets.fitting_footer import FittingFooter
+from ..widgets.row_cursor import LETTER_CURSOR_BINDINGS
 from .base import AnalystView
 from .filter_bar import FilterBar
 from .render import MUTED_STYLE, actor_label, actor_name, polarity_text
@@ -51,6 +52,12 @@ class NeighbourTree(Tree[Neighbour | None]):
     The relations a cut label leaves out are all listed, in full, under the tree for the
     highlighted node.
     """
+
+    BINDINGS = [
+        *LETTER_CURSOR_BINDINGS,
+        Binding("g", "scroll_home", "First actor", show=False),
+        Binding("G", "scroll_end", "Last actor", show=False),
+    ]
 
     def render_label(
         self, node: TreeNode[Neighbour | None], base_style: Style, style: Style

@@ -14,8 +14,19 @@ from textual.widgets import DataTable, Static
 from ..model import KnowledgeBase
 from ..sanitize import display
 from ..widgets.fitting_footer import FittingFooter
+from ..widgets.row_cursor import LETTER_CURSOR_BINDINGS
 from .quote_screen import QuoteScreen
 from .render import polarity_text
+
+
+class RelationRows(DataTable):
+    """The relations' table: the arrows, and k/j, g/G as in the explorer's lists."""
+
+    BINDINGS = [
+        *LETTER_CURSOR_BINDINGS,
+        Binding("g", "scroll_top", "First row", show=False),
+        Binding("G", "scroll_bottom", "Last row", show=False),
+    ]
 
 
 class RelationsScreen(ModalScreen[None]):
@@ -34,7 +45,7 @@ class RelationsScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="relations-dialog"):
             yield Static(self.heading, id="relations-title")
-            yield DataTable(cursor_type="row", id="relations-table")
+            yield RelationRows(cursor_type="row", id="relations-table")
             yield Static(Text("Enter: quotes", style="dim"), id="relations-hint")
         yield FittingFooter()
 

@@ -32,6 +32,13 @@ SCROLL_BINDINGS: list[Binding] = [
 keys as the lists' cursor, on Textual's scroll actions."""
 
 
+LETTER_CURSOR_BINDINGS: list[Binding] = [
+    Binding("k", "cursor_up", "Up", show=False),
+    Binding("j", "cursor_down", "Down", show=False),
+]
+"""k/j on Textual's own lists (``Tree``, ``DataTable``), whose arrows run these actions."""
+
+
 class RowCursor:
     """The actions of ``cursor_bindings``, for a widget that implements ``_move_by(rows)``
     and ``_page_rows()``, and ``_move_to_end(last)`` if it binds ``jump``."""
