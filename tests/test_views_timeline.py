@@ -62,6 +62,25 @@ async def test_rows_are_in_date_order_at_their_precision_with_publications():
         assert len(cut) == 60 and cut.endswith("…")
 
 
+async def test_rows_fit_beside_the_scrollbar_and_a_cut_ends_with_an_ellipsis():
+    async with timeline_app(synthetic_kb(40, 200)).run_test(size=(80, 24)) as pilot:
+        screen = await opened(pilot)
+        listing = screen.query_one(TimelineList)
+        await settle(pilot, lambda: listing.scrollable_content_region.height > 0)
+        width = listing.scrollable_content_region.width
+        assert listing.max_scroll_y > 0 and width < listing.size.width  # a scrollbar
+        assert listing.max_scroll_x == 0  # nothing to scroll sideways to
+        cut = 0
+        for y in range(listing.scrollable_content_region.height):
+            line = listing.render_line(y)
+            assert line.cell_length == width
+            whole = listing.row_text(listing.scroll_offset.y + y, 1000).plain.rstrip()
+            if len(whole) > width:
+                cut += 1
+                assert line.text.endswith("…"), line.text
+        assert cut
+
+
 async def test_the_selected_entry_shows_its_actors_and_quote_below():
     async with timeline_app().run_test(size=(80, 24)) as pilot:
         await opened(pilot)

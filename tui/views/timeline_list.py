@@ -39,6 +39,7 @@ class TimelineList(RowCursor, ScrollView, can_focus=True):
     DEFAULT_CSS = """
     TimelineList {
         background: $surface;
+        overflow-x: hidden;
     }
     TimelineList > .timeline-list--cursor {
         background: $block-cursor-blurred-background;
@@ -70,7 +71,7 @@ class TimelineList(RowCursor, ScrollView, can_focus=True):
     def set_entries(self, kb: KnowledgeBase, entries: list[TimelineEntry]) -> None:
         self.kb = kb
         self.entries = entries
-        self.virtual_size = Size(self.size.width, len(entries))
+        self.virtual_size = Size(0, len(entries))  # no sideways scrolling
         self.set_reactive(TimelineList.cursor, 0)
         self.scroll_to(y=0, animate=False)
         self.refresh()
@@ -103,7 +104,7 @@ class TimelineList(RowCursor, ScrollView, can_focus=True):
         return line
 
     def render_line(self, y: int) -> Strip:
-        width = self.size.width
+        width = self.scrollable_content_region.width  # less the scrollbar: rows fit, cut with …
         style = self.visual_style.rich_style
         index = self.scroll_offset.y + y
         if index >= len(self.entries):
@@ -119,8 +120,6 @@ class TimelineList(RowCursor, ScrollView, can_focus=True):
     def on_blur(self) -> None:
         self.refresh()
 
-    def on_resize(self) -> None:
-        self.virtual_size = Size(self.size.width, len(self.entries))
 
     def watch_cursor(self, old: int, new: int) -> None:
         self.scroll_to_region(Region(0, new, 1, 1), animate=False, immediate=True)
