@@ -10,7 +10,7 @@ from rich.text import Text
 
 from tests.search_kb import HOSTILE_QUOTE, sample_kb, synthetic_kb
 from tui.app import StakeholderApp
-from tui.model import RELATION_TYPES, Evidence, KnowledgeBase, Relation, Source
+from tui.model import RELATION_TYPES, Evidence, KnowledgeBase, Relation, Source, signed_number
 from tui.sanitize import display
 from tui.screens.search import MAX_RESULTS, SearchScreen
 from tui.widgets.actor_list import ActorList, fit
@@ -365,3 +365,11 @@ def test_a_relation_type_reads_as_words_in_the_claim():
     relation = next(r for r in kb.relations if r.type == "deals-with")
     claim = describe_item(kb, ItemRef("relation", relation.id)).splitlines()[-1]
     assert " deals with " in claim and "deals-with" not in claim
+
+
+def test_a_polarity_number_uses_the_same_minus_as_its_sign():
+    assert [signed_number(value) for value in (-2, -1, 0, 1, 2)] == ["−2", "−1", "0", "+1", "+2"]
+    kb = explorer_kb()
+    relation = next(r for r in kb.relations if r.polarity < 0)
+    claim = describe_item(kb, ItemRef("relation", relation.id))
+    assert f"({signed_number(relation.polarity)})" in claim and "(-" not in claim

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from .filters import DateWindow
-from .model import DatePrecision, KnowledgeBase, Relation, Source, precision_of
+from .model import DatePrecision, KnowledgeBase, Relation, Source, precision_of, signed_number
 
 NO_RELATION = "·"
 
@@ -58,7 +58,7 @@ MIXED = "±"
 
 def net_label(cell: MatrixCell) -> str:
     """A cell's net polarity as text: "+3", "0", "−2"; "±" marks a mixed pair."""
-    number = "0" if cell.net == 0 else f"{cell.net:+d}".replace("-", "−")
+    number = signed_number(cell.net)
     return f"{number} {MIXED}" if cell.mixed else number
 
 

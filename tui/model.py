@@ -154,6 +154,12 @@ def polarity_sign(value: int) -> str:
     return "−−"
 
 
+def signed_number(value: int) -> str:
+    """A polarity (or a net polarity) as a number with the same minus as its sign: "+2",
+    "0", "−1"."""
+    return "0" if value == 0 else f"{value:+d}".replace("-", "−")
+
+
 def precision_of(date: str | None) -> DatePrecision | None:
     """The precision of an ISO date cut to its precision ("2017", "2017-09", "2017-09-26")."""
     if date is None:

@@ -18,7 +18,7 @@ from textual.widgets import (
 )
 
 from ..filters import POLARITY_MAX, POLARITY_MIN, Filters, StatusChoice
-from ..model import ACTOR_KINDS, RELATION_TYPES
+from ..model import ACTOR_KINDS, RELATION_TYPES, signed_number
 from ..widgets.fitting_footer import FittingFooter
 from ..widgets.toggles import MarkedRadioButton, MarkedSelectionList
 from .date_window_screen import DATE_PLACEHOLDER
@@ -29,7 +29,7 @@ STATUS_ORDER = (StatusChoice.BOTH, StatusChoice.CURRENT, StatusChoice.PAST)
 
 def _polarity_options() -> list[tuple[str, int]]:
     return [
-        (f"{value:+d} {POLARITY_NAMES[value]}", value)
+        (f"{signed_number(value)} {POLARITY_NAMES[value]}", value)
         for value in range(POLARITY_MIN, POLARITY_MAX + 1)
     ]
 

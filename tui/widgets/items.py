@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from ..model import Evidence, KnowledgeBase, Relation, polarity_sign
+from ..model import Evidence, KnowledgeBase, Relation, polarity_sign, signed_number
 from ..sanitize import display
 
 ItemKind = Literal["relation", "stance"]
@@ -86,7 +86,7 @@ def describe_item(kb: KnowledgeBase, item: ItemRef | None) -> str:
         (
             f"{actor_name(kb, relation.source)} {type_phrase(relation.type)} "
             f"{actor_name(kb, relation.target)}",
-            f"{polarity_sign(relation.polarity)} ({relation.polarity:+d})",
+            f"{polarity_sign(relation.polarity)} ({signed_number(relation.polarity)})",
             when,
             relation.status.value,
             f"per {claim_of(kb, relation)}" if relation.asserted_by else claim_of(kb, relation),
