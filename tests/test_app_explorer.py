@@ -78,7 +78,7 @@ async def test_highlighting_an_actor_fills_relations_and_detail(explorer):
         assert hosts[:3] == ["← +", "hosts", "Roberta Pinotti"]
         assert "Khalifa Haftar" in str(table.border_title)
 
-        detail = str(screen.query_one(ActorDetail).query_one(Static).content)
+        detail = screen.query_one(ActorDetail).text
         assert "Khalifa Haftar" in detail
         assert "person · affiliated with Libyan National Army" in detail
         assert "Also: Haftar, the commander" in detail
@@ -95,7 +95,7 @@ async def test_detail_lists_members_and_stances(explorer):
         screen = await explorer(pilot)
         screen.actor_id = "italy"
         await pilot.pause()
-        detail = str(screen.query_one(ActorDetail).query_one(Static).content)
+        detail = screen.query_one(ActorDetail).text
         assert "Speaking for it: Roberta Pinotti" in detail
         assert "◆ peace-force: Could lead a post-stabilisation peace force." in detail
         assert "“could lead a post-stabilisation peace force” (News24, 2017-09-27)" in detail
@@ -106,13 +106,13 @@ async def test_detail_lists_the_claims_an_actor_is_the_source_of(explorer):
         screen = await explorer(pilot)
         screen.actor_id = "italy"
         await pilot.pause()
-        detail = str(screen.query_one(ActorDetail).query_one(Static).content)
+        detail = screen.query_one(ActorDetail).text
         assert "Says (1):\n  Haftar threatened Italian ships. (Khalifa Haftar threatens Italy)" in (
             detail
         )
         screen.actor_id = "roberta-pinotti"  # asserts nothing: no such section
         await pilot.pause()
-        assert "Says" not in str(screen.query_one(ActorDetail).query_one(Static).content)
+        assert "Says" not in screen.query_one(ActorDetail).text
 
 
 async def test_highlighting_a_relation_shows_its_quote_highlighted_in_the_source(explorer):
@@ -613,7 +613,7 @@ async def test_hostile_text_shows_literally_and_clicking_it_does_nothing(explore
         assert row_texts(table, 0)[-1] == "The aide [b]spoke[/b]."
         citation = str(screen.query_one("#citation", Static).content)
         assert citation.startswith("Wire, “Wire [b]copy[/b]”")
-        detail = str(screen.query_one(ActorDetail).query_one(Static).content)
+        detail = screen.query_one(ActorDetail).text
         assert "Also: [@click=app.quit]" in detail
 
         # Click on the would-be action link: nothing acts, the app stays.
@@ -714,6 +714,6 @@ async def test_an_empty_knowledge_base_opens(settle):
         await pilot.pause()
         screen = app.screen
         assert screen.place == Place(None, None, 0)
-        detail = str(screen.query_one(ActorDetail).query_one(Static).content)
+        detail = screen.query_one(ActorDetail).text
         assert detail == "No actor highlighted."
         assert screen.query_one(SourceText).text.startswith("Highlight a relation")

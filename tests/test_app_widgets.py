@@ -7,12 +7,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 from rich.cells import cell_len
 from rich.text import Text
+from textual.geometry import Region
+from textual.widgets import Static
 
 from tests.search_kb import HOSTILE_QUOTE, sample_kb, synthetic_kb
 from tui.app import StakeholderApp
 from tui.model import RELATION_TYPES, Evidence, KnowledgeBase, Relation, Source, signed_number
 from tui.sanitize import display
 from tui.screens.search import MAX_RESULTS, SearchScreen
+from tui.widgets.actor_detail import ActorDetail
 from tui.widgets.actor_list import ActorList, fit
 from tui.widgets.items import ItemRef, describe_item, type_phrase
 from tui.widgets.relation_table import RelationTable
@@ -373,3 +376,20 @@ def test_a_polarity_number_uses_the_same_minus_as_its_sign():
     relation = next(r for r in kb.relations if r.polarity < 0)
     claim = describe_item(kb, ItemRef("relation", relation.id))
     assert f"({signed_number(relation.polarity)})" in claim and "(-" not in claim
+
+
+async def test_detail_lines_that_wrap_hang_under_their_text(explorer, settle):
+    async with StakeholderApp(knowledge_base=explorer_kb()).run_test(size=(80, 24)) as pilot:
+        screen = await explorer(pilot)
+        screen.actor_id = "italy"
+        detail = screen.query_one(ActorDetail)
+        await settle(pilot, lambda: "◆ peace-force" in detail.text)
+        await pilot.pause()
+        text = detail.query_one(Static)
+        assert text.size.width < 40  # narrow enough for the stance to wrap
+        lines = [strip.text for strip in text.render_lines(Region(0, 0, *text.size))]
+        stance = next(i for i, line in enumerate(lines) if line.startswith("◆ peace-force:"))
+        # The stance's second line and its quote's start under the text, not under the ◆.
+        assert lines[stance + 1].startswith("  ") and lines[stance + 1][2] != " "
+        quote = next(i for i in range(stance, len(lines)) if lines[i].startswith("  “"))
+        assert lines[quote + 1].startswith("  ") and lines[quote + 1][2] != " "

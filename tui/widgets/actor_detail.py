@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.console import Group
+from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import BindingType
@@ -28,11 +30,18 @@ def _cut(text: str, limit: int) -> str:
     return f"{text[:limit]}… ({len(text) - limit:,} more characters)"
 
 
-def describe(kb: KnowledgeBase, actor_id: str | None) -> Text:
+Block = tuple[str, Text]
+"""A paragraph of the detail and its hanging prefix ("", "◆ " or two spaces): the prefix
+starts its first line, and every line after it is indented as far."""
+
+INDENT = "  "
+
+
+def describe(kb: KnowledgeBase, actor_id: str | None) -> list[Block]:
     """The detail of an actor as terminal-safe rich text (never parsed as markup)."""
     actor = kb.actor_by_id.get(actor_id) if actor_id is not None else None
     if actor is None:
-        return Text("No actor highlighted.", style=MUTED)
+        return [("", Text("No actor highlighted.", style=MUTED))]
     detail = Text()
     detail.append(display(_cut(actor.name, FIELD_LIMIT)), style="bold")
     detail.append("\n")
@@ -55,34 +64,60 @@ def describe(kb: KnowledgeBase, actor_id: str | None) -> Text:
         if len(members) > MEMBERS_SHOWN:
             names.append(f"and {len(members) - MEMBERS_SHOWN:,} more")
         detail.append(", ".join(names))
+    blocks: list[Block] = [("", detail)]
     asserted = kb.asserted_by(actor.id)
     if asserted:
         # Claims it is the source of: otherwise an actor who only speaks would show nothing.
-        detail.append(f"\n\nSays ({len(asserted)}):", style=MUTED)
+        blocks += [("", Text()), ("", Text(f"Says ({len(asserted)}):", style=MUTED))]
         for relation in asserted[:MEMBERS_SHOWN]:
-            detail.append("\n  ")
-            detail.append(display(_cut(relation.summary, QUOTE_LIMIT)))
-            detail.append(
+            said = Text(display(_cut(relation.summary, QUOTE_LIMIT)))
+            said.append(
                 f" ({_cut(actor_name(kb, relation.source), QUOTE_LIMIT)} "
                 f"{type_phrase(relation.type)} "
                 f"{_cut(actor_name(kb, relation.target), QUOTE_LIMIT)})",
                 MUTED,
             )
+            blocks.append((INDENT, said))
         if len(asserted) > MEMBERS_SHOWN:
-            detail.append(f"\n  and {len(asserted) - MEMBERS_SHOWN:,} more", MUTED)
+            blocks.append((INDENT, Text(f"and {len(asserted) - MEMBERS_SHOWN:,} more", MUTED)))
     for stance in kb.stances_of(actor.id):
-        detail.append("\n\n◆ ")
-        detail.append(display(_cut(stance.issue, QUOTE_LIMIT)), style="bold")
-        detail.append(": ")
-        detail.append(display(_cut(stance.position, FIELD_LIMIT)))
+        position = Text(display(_cut(stance.issue, QUOTE_LIMIT)), style="bold")
+        position.append(": ")
+        position.append(display(_cut(stance.position, FIELD_LIMIT)))
+        blocks += [("", Text()), ("◆ ", position)]
         for evidence in stance.evidence:
             source = kb.source_by_id.get(evidence.source)
-            detail.append("\n  “")
-            detail.append(display(_cut(evidence.quote, QUOTE_LIMIT)), style="italic")
-            detail.append("”")
+            quoted = Text("“")
+            quoted.append(display(_cut(evidence.quote, QUOTE_LIMIT)), style="italic")
+            quoted.append("”")
             if source is not None:
-                detail.append(f" ({display(source.publisher)}, {source.published_date})", MUTED)
-    return detail
+                quoted.append(f" ({display(source.publisher)}, {source.published_date})", MUTED)
+            blocks.append((INDENT, quoted))
+    return blocks
+
+
+def plain(blocks: list[Block]) -> str:
+    """The detail as plain text, each paragraph after its prefix."""
+    return "\n".join(prefix + text.plain for prefix, text in blocks)
+
+
+def layout(blocks: list[Block]) -> Group:
+    """The blocks for a ``Static``: runs of prefixed ones in a grid, so that their lines
+    wrap under their text, not under the prefix."""
+    parts: list[Text | Table] = []
+    grid: Table | None = None
+    for prefix, text in blocks:
+        if not prefix:
+            parts.append(text)
+            grid = None
+            continue
+        if grid is None:
+            grid = Table.grid()
+            grid.add_column(width=len(INDENT), no_wrap=True)
+            grid.add_column(ratio=1)
+            parts.append(grid)
+        grid.add_row(Text(prefix), text)
+    return Group(*parts)
 
 
 class ActorDetail(VerticalScroll):
@@ -97,7 +132,13 @@ class ActorDetail(VerticalScroll):
     def __init__(self, kb: KnowledgeBase, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.kb = kb
-        self._text = Static(describe(kb, None), id="detail-text")
+        self._blocks = describe(kb, None)
+        self._text = Static(layout(self._blocks), id="detail-text")
+
+    @property
+    def text(self) -> str:
+        """What the pane says, as plain text."""
+        return plain(self._blocks)
 
     def compose(self) -> ComposeResult:
         yield self._text
@@ -106,5 +147,6 @@ class ActorDetail(VerticalScroll):
         self.border_title = "Detail"
 
     def watch_actor_id(self, actor_id: str | None) -> None:
-        self._text.update(describe(self.kb, actor_id))
+        self._blocks = describe(self.kb, actor_id)
+        self._text.update(layout(self._blocks))
         self.scroll_home(animate=False)
