@@ -250,6 +250,30 @@ async def test_filtering_keeps_the_history_of_what_it_still_shows(explorer, sett
         assert not screen.can_go_back and not screen.can_go_forward
 
 
+async def test_enter_is_labelled_for_the_row_it_acts_on(explorer, settle):
+    async with app_for().run_test(size=(120, 40)) as pilot:
+        screen = await explorer(pilot)
+        screen.actor_id = "italy"
+        await pilot.press("2")
+        await settle(pilot, lambda: screen.item is not None and screen.item.kind == "relation")
+
+        def enter_label() -> str:
+            (binding,) = [
+                active.binding for active in screen.active_bindings.values()
+                if active.binding.key == "enter" and active.enabled
+            ]
+            return binding.description
+
+        assert enter_label() == "Follow"
+        await press_until(pilot, "j", lambda: screen.item.kind == "stance")
+        await settle(pilot, lambda: enter_label() == "Quote")
+        await pilot.press("enter")  # a stance has no other actor: Enter reads its quote
+        await settle(pilot, lambda: pilot.app.focused.id == "source-text")
+        assert screen.actor_id == "italy"
+        await pilot.press("2", "g")
+        await settle(pilot, lambda: enter_label() == "Follow")
+
+
 async def test_back_and_forward_with_no_history_change_nothing(explorer):
     async with app_for().run_test(size=(120, 40)) as pilot:
         screen = await explorer(pilot)

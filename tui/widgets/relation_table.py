@@ -68,7 +68,9 @@ class RelationTable(RowCursor, ScrollView, can_focus=True, inherit_bindings=Fals
         "relation-table--cursor",
     }
     BINDINGS: ClassVar[list[BindingType]] = [
+        # One key, two labels: the footer says what Enter does on the row under the cursor.
         Binding("enter", "select", "Follow", tooltip="Go to the other actor"),
+        Binding("enter", "read", "Quote", tooltip="Read the stance's quote in its source"),
         *cursor_bindings("row"),
         Binding("left", "scroll_columns(-1)", "Scroll left", show=False),
         Binding("right", "scroll_columns(1)", "Scroll right", show=False),
@@ -167,6 +169,7 @@ class RelationTable(RowCursor, ScrollView, can_focus=True, inherit_bindings=Fals
 
     def _repopulate(self) -> None:
         actor_id = self.actor_id
+        kind_before = self._kind_at(self._cursor)
         self._items = items_of(self.kb, actor_id)
         self._row_of_item = {item: row for row, item in enumerate(self._items)}
         self._texts = [self._texts_of(item, actor_id) for item in self._items]
@@ -178,6 +181,8 @@ class RelationTable(RowCursor, ScrollView, can_focus=True, inherit_bindings=Fals
         self._names_cut_to = 0
         row = self._row_of_item.get(self.item) if self.item is not None else None
         self._cursor = row if row is not None else (0 if self._items else -1)
+        if self._kind_at(self._cursor) != kind_before:
+            self.refresh_bindings()  # Enter's label: Follow or Quote
         self._update_virtual_size()
         self.scroll_to(0, 0, animate=False, immediate=True)
         self._scroll_to_cursor()
@@ -244,6 +249,8 @@ class RelationTable(RowCursor, ScrollView, can_focus=True, inherit_bindings=Fals
         if not 0 <= row < len(self._items) or row == self._cursor:
             return
         previous, self._cursor = self._cursor, row
+        if self._kind_at(previous) != self._kind_at(row):
+            self.refresh_bindings()  # Enter's label: Follow or Quote
         self._refresh_row(previous)
         self._refresh_row(row)
         self._scroll_to_cursor()
@@ -290,9 +297,22 @@ class RelationTable(RowCursor, ScrollView, can_focus=True, inherit_bindings=Fals
             target = next((start for start in reversed(starts) if start < now), 0)
         self.scroll_to(x=target, animate=False, immediate=True)
 
+    def _kind_at(self, row: int) -> str | None:
+        return self._items[row].kind if 0 <= row < len(self._items) else None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "select":
+            return self._kind_at(self._cursor) != "stance"
+        if action == "read":
+            return self._kind_at(self._cursor) == "stance"
+        return True
+
     def action_select(self) -> None:
         if 0 <= self._cursor < len(self._items):
             self.post_message(self.ItemSelected(self, self._items[self._cursor]))
+
+    def action_read(self) -> None:
+        self.action_select()  # the screen shows a stance's quote
 
     async def _on_click(self, event: events.Click) -> None:
         row = event.style.meta.get("relation_row")
