@@ -169,7 +169,7 @@ class RelationTable(RowCursor, ScrollView, can_focus=True, inherit_bindings=Fals
 
     def _repopulate(self) -> None:
         actor_id = self.actor_id
-        kind_before = self._kind_at(self._cursor)
+        on_stance_before = self._on_stance(self._cursor)
         self._items = items_of(self.kb, actor_id)
         self._row_of_item = {item: row for row, item in enumerate(self._items)}
         self._texts = [self._texts_of(item, actor_id) for item in self._items]
@@ -181,7 +181,7 @@ class RelationTable(RowCursor, ScrollView, can_focus=True, inherit_bindings=Fals
         self._names_cut_to = 0
         row = self._row_of_item.get(self.item) if self.item is not None else None
         self._cursor = row if row is not None else (0 if self._items else -1)
-        if self._kind_at(self._cursor) != kind_before:
+        if self._on_stance(self._cursor) != on_stance_before:
             self.refresh_bindings()  # Enter's label: Follow or Quote
         self._update_virtual_size()
         self.scroll_to(0, 0, animate=False, immediate=True)
@@ -249,8 +249,8 @@ class RelationTable(RowCursor, ScrollView, can_focus=True, inherit_bindings=Fals
         if not 0 <= row < len(self._items) or row == self._cursor:
             return
         previous, self._cursor = self._cursor, row
-        if self._kind_at(previous) != self._kind_at(row):
-            self.refresh_bindings()  # Enter's label: Follow or Quote
+        if self._on_stance(previous) != self._on_stance(row):
+            self.refresh_bindings()  # Enter's label: Follow or Quote (a footer rebuild)
         self._refresh_row(previous)
         self._refresh_row(row)
         self._scroll_to_cursor()
@@ -297,14 +297,14 @@ class RelationTable(RowCursor, ScrollView, can_focus=True, inherit_bindings=Fals
             target = next((start for start in reversed(starts) if start < now), 0)
         self.scroll_to(x=target, animate=False, immediate=True)
 
-    def _kind_at(self, row: int) -> str | None:
-        return self._items[row].kind if 0 <= row < len(self._items) else None
+    def _on_stance(self, row: int) -> bool:
+        return 0 <= row < len(self._items) and self._items[row].kind == "stance"
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "select":
-            return self._kind_at(self._cursor) != "stance"
+            return not self._on_stance(self._cursor)
         if action == "read":
-            return self._kind_at(self._cursor) == "stance"
+            return self._on_stance(self._cursor)
         return True
 
     def action_select(self) -> None:
