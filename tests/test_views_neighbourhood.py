@@ -7,9 +7,10 @@ from dataclasses import replace
 import pytest
 from analyst_kb import sample_kb
 from textual.containers import VerticalScroll
-from textual.widgets import Tree
+from textual.widgets import Static, Tree
 from views_host import SIZE_IDS, SIZES, HostApp, screen_text, settle
 
+from tui.analysis import neighbourhood
 from tui.app import StakeholderApp
 from tui.filters import Filters, apply
 from tui.loader import bundled_knowledge_base_path, load_knowledge_base
@@ -48,6 +49,20 @@ async def test_the_tree_lists_each_neighbour_with_its_edges():
         assert italy.label.plain == "Italy (state)  → visits +  → threatens −−  ← deals-with 0"
         assert tree.root.children[3].label.plain == "Emmanuel Macron (person)  ← hosts +"
         assert all(not child.children for child in tree.root.children)
+
+
+async def test_the_centre_highlighted_says_how_many_relations_and_actors():
+    async with hood_app().run_test(size=(80, 24)) as pilot:
+        screen = await opened(pilot)
+        hood = neighbourhood(screen.kb, "khalifa-haftar")
+        relations = sum(len(neighbour.edges) for neighbour in hood.neighbours)
+        assert relations > len(hood.neighbours) > 1
+        await pilot.pause()
+        info = screen.query_one("#neighbourhood-info-text", Static)
+        assert str(info.content) == (
+            f"Khalifa Haftar (person) · {relations} relations with {len(hood.neighbours)} "
+            "actors; move down the tree for each one's"
+        )
 
 
 async def test_highlighting_a_neighbour_shows_the_relation_summaries():

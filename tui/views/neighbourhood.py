@@ -99,6 +99,7 @@ class NeighbourhoodScreen(AnalystView):
         self.centre = actor_id
         self.hops = hops
         self.history: list[str] = []
+        self._centre_summary = Text()  # what the area under the tree says of the centre
 
     def compose(self) -> ComposeResult:
         yield Static(id="neighbourhood-title")
@@ -137,6 +138,14 @@ class NeighbourhoodScreen(AnalystView):
         title = Text.assemble(("Neighbourhood", "bold"))
         title.append(f" · {hop_text} · {len(hood.neighbours)} related directly")
         self.query_one("#neighbourhood-title", Static).update(one_line(title))
+        relations = sum(len(neighbour.edges) for neighbour in hood.neighbours)
+        self._centre_summary = actor_label(self.kb, self.centre)
+        self._centre_summary.append(
+            f" · {relations} relation{'s' * (relations != 1)} with "
+            f"{len(hood.neighbours)} actor{'s' * (len(hood.neighbours) != 1)}"
+            + ("; move down the tree for each one's" if hood.neighbours else ""),
+            style=MUTED_STYLE,
+        )
         self._describe(None)
 
     def _describe(self, node: TreeNode[Neighbour | None] | None) -> None:
@@ -145,7 +154,7 @@ class NeighbourhoodScreen(AnalystView):
         self.query_one("#neighbourhood-info", VerticalScroll).scroll_home(animate=False)
         neighbour = node.data if node is not None else None
         if node is None or neighbour is None:
-            info.update(actor_label(self.kb, self.centre))
+            info.update(self._centre_summary)
             return
         parent = node.parent.data if node.parent is not None else None
         heading = actor_label(self.kb, neighbour.actor_id)
