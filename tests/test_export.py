@@ -445,6 +445,30 @@ def test_csv_to_two_files(tmp_path):
     assert write_export(plain_kb(), "csv", tmp_path / "bare", stdout)[0].name == "bare-elements.csv"
 
 
+def test_a_csv_export_that_fails_on_its_second_table_leaves_both_as_they_were(
+    tmp_path, monkeypatch
+):
+    import tui.export
+
+    earlier = {tmp_path / "net-elements.csv": "old elements", tmp_path / "net-connections.csv":
+               "old connections"}
+    for path, text in earlier.items():
+        path.write_text(text, encoding="utf-8")
+    real_write_beside = tui.export._write_beside
+
+    def full_disk_on_the_second(target, text):
+        if target.name.endswith("-connections.csv"):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_write_beside(target, text)
+
+    monkeypatch.setattr(tui.export, "_write_beside", full_disk_on_the_second)
+    with pytest.raises(WriteError, match="net-connections.csv: No space left on device"):
+        write_export(plain_kb(), "csv", tmp_path / "net.csv", io.StringIO())
+    # Not a new elements table beside an old connections table: the pair as it was.
+    assert {path: path.read_text(encoding="utf-8") for path in earlier} == earlier
+    assert leftovers(tmp_path) == []
+
+
 def test_overwrites_an_earlier_export_with_a_plain_file_mode(tmp_path):
     out = tmp_path / "out.md"
     out.write_text("old", encoding="utf-8")

@@ -128,12 +128,23 @@ def write_export(kb: KnowledgeBase, fmt: str, out: Path | None, stdout: TextIO) 
         return []
     check_export_paths(kb, fmt, out)
     targets = {suffix: _output_path(out, suffix) for suffix in files}
-    for suffix, target in targets.items():
-        try:
-            _write_atomically(target, files[suffix])
-        except OSError as error:
-            reason = error.strerror or str(error)
-            raise WriteError(f"Could not write {target}: {reason}.") from error
+    # All or nothing: every file is written beside its target first, then each is renamed
+    # over it, so that a failure never leaves a csv export's two tables from two runs.
+    written: list[tuple[Path, Path]] = []
+    try:
+        for suffix, target in targets.items():
+            try:
+                written.append((_write_beside(target, files[suffix]), target))
+            except OSError as error:
+                raise WriteError(f"Could not write {target}: {_reason(error)}.") from error
+        for temporary, target in written:
+            try:
+                os.replace(temporary, target)
+            except OSError as error:
+                raise WriteError(f"Could not write {target}: {_reason(error)}.") from error
+    finally:
+        for temporary, _target in written:
+            temporary.unlink(missing_ok=True)  # none left once renamed
     return list(targets.values())
 
 
@@ -169,7 +180,7 @@ def check_export_paths(kb: KnowledgeBase, fmt: str, out: Path) -> list[Path]:
         except NotADirectoryError:  # a file stands where a folder of the path should be
             is_folder = False
         except OSError as error:
-            raise WriteError(f"Could not write {target}: {error.strerror or error}.") from error
+            raise WriteError(f"Could not write {target}: {_reason(error)}.") from error
         if not is_folder:
             raise WriteError(f"{folder} is not a folder: choose another path.")
         if target.is_dir():
@@ -199,7 +210,12 @@ def _same_file(first: Path, second: Path) -> bool:
         return False
 
 
-def _write_atomically(target: Path, text: str) -> None:
+def _reason(error: OSError) -> str:
+    return error.strerror or str(error)
+
+
+def _write_beside(target: Path, text: str) -> Path:
+    """``text`` in a new temporary file beside ``target``, synced to disk; its path."""
     temporary = target.with_name(f".{target.name}.{secrets.token_hex(6)}.tmp")
     # os.open honours the umask, so the file gets the same mode a plain write would give it.
     descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
@@ -208,10 +224,10 @@ def _write_atomically(target: Path, text: str) -> None:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(temporary, target)
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
+    return temporary
 
 
 # --- shared helpers --------------------------------------------------------------------
