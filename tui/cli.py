@@ -15,6 +15,7 @@ from .loader import (
     collector_paused,
     load_knowledge_base,
 )
+from .model import counted
 from .sanitize import display
 
 if TYPE_CHECKING:
@@ -138,7 +139,7 @@ def _run(args: argparse.Namespace) -> int:
             (kb.quote_count, "quote"),
             (len(kb.sources), "source"),
         )
-        summary = ", ".join(f"{n} {noun}{'s' * (n != 1)}" for n, noun in counts)
+        summary = ", ".join(counted(n, noun) for n, noun in counts)
         print(f"{display(str(args.file))}: OK: {summary}")
         return 0
 

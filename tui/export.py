@@ -80,9 +80,9 @@ EXTENSIONS = {
     "events": "jsonl",
 }
 
+CSV_SUFFIXES = ("-elements.csv", "-connections.csv")  # the two tables of a csv export
 # The files of each format, by the suffix ``export`` keys them with ("" is the one file).
-SUFFIXES: dict[str, tuple[str, ...]] = {fmt: ("",) for fmt in FORMATS}
-SUFFIXES["csv"] = ("-elements.csv", "-connections.csv")
+SUFFIXES: dict[str, tuple[str, ...]] = {fmt: ("",) for fmt in FORMATS} | {"csv": CSV_SUFFIXES}
 
 _POLARITY_COLOURS = {
     -2: "#c62828",
@@ -126,8 +126,7 @@ def write_export(kb: KnowledgeBase, fmt: str, out: Path | None, stdout: TextIO) 
         stdout.write("\r\n".join(files.values()))
         stdout.flush()
         return []
-    check_export_paths(kb, fmt, out)
-    targets = {suffix: _output_path(out, suffix) for suffix in files}
+    targets = dict(zip(files, check_export_paths(kb, fmt, out), strict=True))
     # All or nothing: every file is written beside its target first, then each is renamed
     # over it, so that a failure never leaves a csv export's two tables from two runs.
     written: list[tuple[Path, Path]] = []
@@ -462,7 +461,7 @@ def _csv(kb: KnowledgeBase) -> dict[str, str]:
                 _cell(relation.id),
             )
         )
-    return {"-elements.csv": _csv_text(elements), "-connections.csv": _csv_text(connections)}
+    return dict(zip(CSV_SUFFIXES, (_csv_text(elements), _csv_text(connections)), strict=True))
 
 
 # --- gexf and graphml ------------------------------------------------------------------

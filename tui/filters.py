@@ -198,13 +198,14 @@ def apply(kb: KnowledgeBase, filters: Filters) -> KnowledgeBase:
         actors = tuple(actor for actor in kb.actors if actor.kind in filters.kinds)
         kept = {actor.id for actor in actors}
         stances = tuple(stance for stance in kb.stances if stance.actor in kept)
-    named: set[str] = set()
-    if filters.text:
+    tests = _relation_tests(kb, filters)
+    if filters.text:  # the costliest test, so the last: on relations and on stances
         needle = fold(filters.text)
         named = _actors_named(kb, needle)
         stances = tuple(_stances_saying(stances, needle, named))
+        tests.append(_text_test(needle, named))
     relations: Iterable[Relation] = kb.relations
-    for test in _relation_tests(kb, filters, named):
+    for test in tests:
         relations = filter(test, relations)
     return KnowledgeBase(
         sources=kb.sources,
@@ -215,11 +216,8 @@ def apply(kb: KnowledgeBase, filters: Filters) -> KnowledgeBase:
     )
 
 
-def _relation_tests(
-    kb: KnowledgeBase, filters: Filters, named: set[str]
-) -> list[Callable[[Relation], bool]]:
-    """A predicate for each active relation filter, cheapest first; ``named`` holds the
-    actors whose name or alias holds the text query."""
+def _relation_tests(kb: KnowledgeBase, filters: Filters) -> list[Callable[[Relation], bool]]:
+    """A predicate for each active relation filter but the text query, cheapest first."""
     tests: list[Callable[[Relation], bool]] = []
     if filters.types:
         types = filters.types
@@ -239,8 +237,6 @@ def _relation_tests(
     window = filters.window
     if not window.is_open:
         tests.append(lambda relation: window.overlaps(relation.date))
-    if filters.text:
-        tests.append(_text_test(fold(filters.text), named))
     return tests
 
 

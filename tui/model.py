@@ -154,6 +154,11 @@ def polarity_sign(value: int) -> str:
     return "−−"
 
 
+def counted(count: int, noun: str) -> str:
+    """``count`` and ``noun``, plural unless it is one: "1 relation", "3 relations"."""
+    return f"{count} {noun}{'s' * (count != 1)}"
+
+
 def signed_number(value: int) -> str:
     """A polarity (or a net polarity) as a number with the same minus as its sign: "+2",
     "0", "−1"."""

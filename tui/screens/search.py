@@ -12,6 +12,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from ..model import counted
 from ..sanitize import display, truncate
 from ..widgets.search_results import SearchResults
 
@@ -64,7 +65,7 @@ class SearchScreen(ModalScreen["Hit | None"]):
             message = f"No results for “{truncate(display(query.strip()), 40)}”"
         else:
             count = len(self.hits)
-            message = f"{count}+ results" if more else f"{count} result{'s' * (count != 1)}"
+            message = f"{count}+ results" if more else counted(count, "result")
         status.update(Content(message), layout=False)  # one line, whatever it says
         self.query_one(SearchResults).show(self.hits)
 

@@ -10,7 +10,7 @@ from textual.widgets import DataTable, Static
 
 from ..analysis import MIXED, MatrixCell, most_connected, net_label, stance_matrix
 from ..filters import Filters
-from ..model import ACTOR_KINDS, KnowledgeBase
+from ..model import ACTOR_KINDS, KnowledgeBase, counted
 from ..widgets.fitting_footer import FittingFooter
 from ..widgets.row_cursor import LETTER_CURSOR_BINDINGS
 from .base import AnalystView
@@ -152,7 +152,7 @@ class StanceMatrixScreen(AnalystView):
             line.append(": net ")
             style = MIXED_STYLE if cell.mixed else polarity_style(cell.net)
             line.append(net_label(cell), style=style)
-            line.append(f" · {count} relation{'s' * (count != 1)}: ")
+            line.append(f" · {counted(count, 'relation')}: ")
             for index, relation_id in enumerate(cell.relation_ids):
                 relation = self.kb.relation_by_id[relation_id]
                 if index:

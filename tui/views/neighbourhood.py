@@ -12,7 +12,7 @@ from textual.widgets.tree import TreeNode
 
 from ..analysis import Direction, Edge, Neighbour, neighbourhood
 from ..filters import Filters
-from ..model import KnowledgeBase
+from ..model import KnowledgeBase, counted
 from ..sanitize import display
 from ..widgets.fitting_footer import FittingFooter
 from ..widgets.row_cursor import LETTER_CURSOR_BINDINGS
@@ -37,13 +37,6 @@ def neighbour_label(kb: KnowledgeBase, neighbour: Neighbour) -> Text:
         label.append("  ")
         label.append_text(edge_text(edge))
     return label
-
-
-def one_line(text: Text) -> Text:
-    """``text`` kept to one row: a row too narrow for it ends in "…" rather than being cut."""
-    text.no_wrap = True
-    text.overflow = "ellipsis"
-    return text
 
 
 class NeighbourTree(Tree[Neighbour | None]):
@@ -110,7 +103,7 @@ class NeighbourhoodScreen(AnalystView):
         # Scrolls (mouse wheel, or Tab to it and the arrow keys): every relation can be read.
         with VerticalScroll(id="neighbourhood-info"):
             yield Static(id="neighbourhood-info-text")
-        yield Static(one_line(Text(LEGEND, style=MUTED_STYLE)), id="neighbourhood-legend")
+        yield Static(Text(LEGEND, style=MUTED_STYLE), id="neighbourhood-legend")
         yield FittingFooter()
 
     def on_mount(self) -> None:
@@ -137,12 +130,11 @@ class NeighbourhoodScreen(AnalystView):
         hop_text = "1 hop" if self.hops == 1 else "2 hops"
         title = Text.assemble(("Neighbourhood", "bold"))
         title.append(f" · {hop_text} · {len(hood.neighbours)} related directly")
-        self.query_one("#neighbourhood-title", Static).update(one_line(title))
+        self.query_one("#neighbourhood-title", Static).update(title)
         relations = sum(len(neighbour.edges) for neighbour in hood.neighbours)
         self._centre_summary = actor_label(self.kb, self.centre)
         self._centre_summary.append(
-            f" · {relations} relation{'s' * (relations != 1)} with "
-            f"{len(hood.neighbours)} actor{'s' * (len(hood.neighbours) != 1)}"
+            f" · {counted(relations, 'relation')} with {counted(len(hood.neighbours), 'actor')}"
             + ("; move down the tree for each one's" if hood.neighbours else ""),
             style=MUTED_STYLE,
         )
@@ -160,8 +152,7 @@ class NeighbourhoodScreen(AnalystView):
         heading = actor_label(self.kb, neighbour.actor_id)
         heading.append(" · related to ", style=MUTED_STYLE)
         heading.append(actor_name(self.kb, parent.actor_id if parent else self.centre))
-        count = len(neighbour.edges)
-        heading.append(f" · {count} relation{'s' * (count != 1)}", style=MUTED_STYLE)
+        heading.append(f" · {counted(len(neighbour.edges), 'relation')}", style=MUTED_STYLE)
         lines = [heading]
         for edge in neighbour.edges:
             line = edge_text(edge)

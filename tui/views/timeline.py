@@ -10,7 +10,7 @@ from textual.widgets import Static
 
 from ..analysis import TimelineEntry, timeline
 from ..filters import DateWindow, Filters
-from ..model import KnowledgeBase
+from ..model import KnowledgeBase, counted
 from ..sanitize import display
 from ..widgets.fitting_footer import FittingFooter
 from .base import AnalystView
@@ -74,8 +74,7 @@ class TimelineScreen(AnalystView):
         title = Text.assemble(("Timeline", "bold"))
         dated = len(self.entries) - markers
         title.append(
-            f" · {dated} dated relation{'s' * (dated != 1)}, "
-            f"{markers} publication{'s' * (markers != 1)}"
+            f" · {counted(dated, 'dated relation')}, {counted(markers, 'publication')}"
         )
         window = "all dates" if self.window.is_open else display(self.window.describe())
         title.append(f" · window: {window}")

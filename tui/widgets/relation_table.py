@@ -24,7 +24,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from ..model import KnowledgeBase, Relation, polarity_sign
+from ..model import KnowledgeBase, Relation, counted, polarity_sign
 from ..sanitize import display
 from .actor_list import fit
 from .items import ItemRef, claim_of, items_of
@@ -196,9 +196,9 @@ class RelationTable(RowCursor, ScrollView, can_focus=True, inherit_bindings=Fals
             return
         relations = sum(1 for item in self._items if item.kind == "relation")
         stances = len(self._items) - relations
-        counts = f"{relations} relation{'s' * (relations != 1)}"
+        counts = counted(relations, "relation")
         if stances:
-            counts += f", {stances} stance{'s' * (stances != 1)}"
+            counts += f", {counted(stances, 'stance')}"
         self.border_title = Content(f"{fit(display(actor.name), 40)} · {counts}")
 
     def _texts_of(self, item: ItemRef, actor_id: str | None) -> list[str]:
