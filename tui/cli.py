@@ -135,6 +135,7 @@ def _run(args: argparse.Namespace) -> int:
         counts = (
             (len(kb.actors), "actor"),
             (len(kb.relations), "relation"),
+            (len(kb.attributes), "attribute"),
             (len(kb.stances), "stance"),
             (kb.quote_count, "quote"),
             (len(kb.sources), "source"),

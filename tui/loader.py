@@ -21,15 +21,28 @@ from typing import TYPE_CHECKING, BinaryIO
 
 from .model import (
     ACTOR_KINDS,
+    EVENT_TYPES,
+    HEDGE_SCOPES,
     RELATION_TYPES,
+    RELIABILITY_GRADES,
+    UNVALENCED_TYPES,
     Actor,
+    Attribute,
+    ClaimKind,
     Confidence,
     Evidence,
+    Fatalities,
+    Hedge,
+    Issue,
     KnowledgeBase,
+    Location,
+    Membership,
+    Modality,
     Relation,
     Source,
     Stance,
     Status,
+    Verification,
 )
 from .sanitize import display, truncate
 
@@ -351,7 +364,7 @@ class _Composer:
             if (
                 key.__class__ is _Scalar
                 and key.tag == _STR
-                and key.value in _SECTION_KEYS
+                and key.value in _SECTION_KEYS[builder.version]
                 and key.value not in streamed  # a repeated key is reported, not read
                 and isinstance(following, yaml.SequenceStartEvent)
                 and following.anchor is None
@@ -367,6 +380,10 @@ class _Composer:
                 value: _Node = _Sequence(_SEQ, [], following.start_mark)
             else:
                 value = self.node(get())
+                if key.__class__ is _Scalar and key.value == "version" and not pairs_have(
+                    pairs, "version"
+                ):
+                    builder.set_version(value)
             pairs.append((key, value))
         return _Mapping(_MAP, pairs, start.start_mark), streamed
 
@@ -408,6 +425,10 @@ class _Composer:
                 parent.value.append((pending_keys[-1], node))
                 pending_keys[-1] = None
             event = get()
+
+
+def pairs_have(pairs: list[tuple[_Node, _Node]], key: str) -> bool:
+    return any(node.value == key for node, _ in pairs)
 
 
 def _yaml_problem(error: yaml.MarkedYAMLError, shown: str, text: str) -> Problem:
@@ -480,11 +501,27 @@ def _kind_of(node: _Node) -> str:
     return f"the text {truncate(display(node.value), 40)!r}" if node.value else "nothing"
 
 
-_SECTION_KEYS = {
-    "sources": (
-        {"id", "title", "publisher", "published", "path"},
-        {"dateline"},
-    ),
+_V1 = "1"
+_V2 = "2"
+VERSIONS = (_V1, _V2)
+
+_CLAIM_KEYS_V2 = {
+    "date",
+    "date_phrase",
+    "reported",
+    "status",
+    "modality",
+    "asserted_by",
+    "confidence",
+    "hedges",
+    "caveats",
+    "verification",
+    "location",
+    "fatalities",
+    "notes",
+}
+_V1_KEYS = {
+    "sources": ({"id", "title", "publisher", "published", "path"}, {"dateline"}),
     "actors": ({"id", "name", "kind"}, {"aliases", "affiliation", "description"}),
     "relations": (
         {"id", "source", "target", "type", "polarity", "summary", "evidence"},
@@ -492,15 +529,77 @@ _SECTION_KEYS = {
     ),
     "stances": ({"id", "actor", "issue", "position", "evidence"}, set()),
 }
+_V2_KEYS = {
+    "sources": (
+        _V1_KEYS["sources"][0],
+        {
+            "dateline",
+            "url",
+            "origin",
+            "byline",
+            "language",
+            "retrieved",
+            "reliability",
+            "sha256",
+            "notes",
+        },
+    ),
+    "issues": ({"id", "label"}, {"description", "notes"}),
+    "actors": (
+        _V1_KEYS["actors"][0],
+        _V1_KEYS["actors"][1] | {"identifiers", "memberships", "name_note", "notes"},
+    ),
+    "relations": (
+        {"id", "source", "target", "type", "kind", "summary", "evidence"},
+        _CLAIM_KEYS_V2 | {"polarity", "participants", "valid_from", "valid_to"},
+    ),
+    "attributes": ({"id", "actor", "type", "kind", "summary", "evidence"}, _CLAIM_KEYS_V2),
+    "stances": (
+        _V1_KEYS["stances"][0],
+        {
+            "stand",
+            "date",
+            "date_phrase",
+            "asserted_by",
+            "confidence",
+            "modality",
+            "hedges",
+            "caveats",
+            "notes",
+        },
+    ),
+}
+_SECTION_KEYS = {_V1: _V1_KEYS, _V2: _V2_KEYS}
+_SECTIONS = tuple(_V2_KEYS)  # every section name, in the order the docs list them
+_TOP_KEYS = {
+    _V1: ({"sources", "actors"}, {"version", "relations", "stances"}),
+    _V2: ({"sources", "actors"}, {"version", "issues", "relations", "attributes", "stances"}),
+}
 _EVIDENCE_KEYS = ({"source", "quote"}, {"occurrence"})
-_TOP_KEYS = ({"sources", "actors"}, {"version", "relations", "stances"})
+_HEDGE_KEYS = ({"applies_to", "cue", "source", "quote"}, {"occurrence", "asserted_by"})
+_FATALITIES_KEYS = ({"count", "source", "quote"}, {"occurrence"})
+_LOCATION_KEYS = ({"place"}, {"geo", "gazetteer"})
+_GEO_KEYS = ({"lat", "lon"}, set())
+_MEMBERSHIP_KEYS = ({"organisation"}, {"role", "from", "to", "evidence"})
+_HEDGE_CUES = tuple(c.value for c in Confidence if c is not Confidence.STATED)
+_SHA256 = re.compile(r"[0-9a-f]{64}\Z")
+
+# What each section needs read before its items can be finished (references to them).
+_PREREQUISITES = {
+    "sources": set(),
+    "issues": set(),
+    "actors": {"sources"},
+    "relations": {"sources", "actors"},
+    "attributes": {"sources", "actors"},
+    "stances": {"sources", "actors", "issues"},
+}
 
 
 class _Builder:
     """Checks nodes and makes the model. Section items arrive one at a time (from the
-    composer, or from ``section`` for a section that could not be streamed); relations and
-    stances are finished as they come once the sources and actors are known, and are kept
-    for the end otherwise."""
+    composer, or from ``section`` for a section that could not be streamed); an item that
+    refers to other sections is finished as it comes once those are read, and is kept for
+    the end otherwise."""
 
     def __init__(self, path: Path, shown: str, max_bytes: int, report: Progress, lines: int):
         self.path = path
@@ -508,22 +607,25 @@ class _Builder:
         self.max_bytes = max_bytes
         self.report = report
         self.lines = lines
+        self.version = _V1  # until the file says otherwise
         self.problems: list[Problem] = []
         self.source_text: dict[str, str] = {}
+        self.published: dict[str, str] = {}  # source id -> its publication date
         # Ids of every item written in each section, valid or not, so that a reference to a
         # broken item is not reported a second time as a reference to an unknown one.
-        self.declared: dict[str, Collection[str]] = {name: set() for name in _SECTION_KEYS}
+        self.declared: dict[str, Collection[str]] = {name: set() for name in _SECTIONS}
         self.first_lines: dict[str, dict[str, int]] = {}
-        self.values: dict[str, list] = {name: [] for name in _SECTION_KEYS}
-        self.waiting: dict[str, list] = {"relations": [], "stances": []}
+        self.values: dict[str, list] = {name: [] for name in _SECTIONS}
+        self.waiting: dict[str, list] = {name: [] for name in _SECTIONS}
         self.closed: set[str] = set()
-        self.readers = {
+        self.finishers = {
             "sources": self.read_source,
-            "actors": self.read_actor,
-            "relations": self.read_relation_fields,
-            "stances": self.read_stance_fields,
+            "issues": self.read_issue,
+            "actors": self.finish_actor,
+            "relations": self.finish_relation,
+            "attributes": self.finish_attribute,
+            "stances": self.finish_stance,
         }
-        self.finishers = {"relations": self.finish_relation, "stances": self.finish_stance}
 
     # -- reporting
 
@@ -647,31 +749,49 @@ class _Builder:
 
     # -- sections
 
+    def set_version(self, node: _Node) -> None:
+        """The file's `version`, read before the sections that follow it."""
+        version = self._guard(self.choice, node, None, "version", VERSIONS)
+        if version is None:
+            return
+        if self.first_lines:
+            self.problem(node, "`version` must come before the sections; move it to the top")
+            return
+        self.version = version
+
     def build(self, root: _Node, streamed: set[str]) -> KnowledgeBase:
         try:
-            top = self.mapping(root, _TOP_KEYS, None, "the knowledge base")
+            top = self.mapping(root, _TOP_KEYS[self.version], None, "the knowledge base")
         except _Invalid:
             raise LoadError(self.problems) from None
-        if "version" in top:
-            self._guard(self.choice, top["version"], None, "version", ("1",))
-        for name in _SECTION_KEYS:
+        for name in _SECTION_KEYS[self.version]:
             if name not in streamed:
                 self.section(top, name)
+        if "sources" in top and not self.declared["sources"]:
+            self.problem(
+                top["sources"], "`sources` is empty; a knowledge base needs at least one source"
+            )
+        self.closed.update(_SECTIONS)
+        for name in _SECTIONS:
+            for value in self.waiting[name]:
+                self.finish(name, value)
         self.check_actor_references(self.values["actors"], self.declared["actors"])
-        for name, waiting in self.waiting.items():
-            finish = self.finishers[name]
-            for fields in waiting:
-                value = self._guard(finish, fields, self.declared["actors"])
-                if value is not None:
-                    self.values[name].append(value)
         if self.problems:
             raise LoadError(self.problems)
         self.report(self.lines, self.lines, "done")
+        stances = tuple(self.values["stances"])
+        issues = tuple(self.values["issues"])
+        if self.version == _V1:  # v1 issues are free text: one issue per text used
+            issues = tuple(Issue(id=text, label=text) for text in dict.fromkeys(
+                stance.issue for stance in stances
+            ))
         return KnowledgeBase(
             sources=tuple(self.values["sources"]),
             actors=tuple(actor for actor, _ in self.values["actors"]),
             relations=tuple(self.values["relations"]),
-            stances=tuple(self.values["stances"]),
+            stances=stances,
+            issues=issues,
+            attributes=tuple(self.values["attributes"]),
             path=self.shown,
         )
 
@@ -713,64 +833,129 @@ class _Builder:
             return
         if item_id is not None:
             first_line[item_id] = item.start_mark.line + 1
-        value = self._guard(self.readers[name], item, item_id)
-        if value is None:
+        what = "an " + name[:-1] if name[0] in "aeiou" else "a " + name[:-1]
+        fields = self._guard(self.mapping, item, _SECTION_KEYS[self.version][name], item_id, what)
+        if fields is None:
             return
-        if name in self.waiting:
-            if not {"sources", "actors"} <= self.closed:
-                self.waiting[name].append(value)  # finished once every actor is known
-                return
-            value = self._guard(self.finishers[name], value, self.declared["actors"])
-            if value is None:
-                return
-        self.values[name].append(value)
+        # An id that is not valid is reported, and the rest of the item is still checked.
+        valid_id = self.item_id(fields) is not None
+        pending = (item, fields, item_id, valid_id)
+        if _PREREQUISITES[name] <= self.closed:
+            self.finish(name, pending)
+        else:
+            self.waiting[name].append(pending)
+
+    def finish(self, name: str, pending) -> None:
+        item, fields, item_id, valid_id = pending
+        value = self._guard(self.finishers[name], item, fields, item_id)
+        if value is not None and valid_id:
+            self.values[name].append(value)
 
     def close_section(self, name: str) -> None:
         self.closed.add(name)
         if name == "sources":
-            self.source_text = {source.id: source.text for source in self.values["sources"]}
+            for source in self.values["sources"]:
+                self.source_text[source.id] = source.text
+                self.published[source.id] = source.published_date
+        for waiting_name, waiting in self.waiting.items():
+            if waiting and _PREREQUISITES[waiting_name] <= self.closed:
+                self.waiting[waiting_name] = []
+                for pending in waiting:
+                    self.finish(waiting_name, pending)
 
     def item_id(self, fields: dict[str, _Node]) -> str | None:
         return self._guard(self.slug, fields["id"], None, "id") if "id" in fields else None
 
-    def read_source(self, node: _Node, peeked_id: str | None):
-        fields = self.mapping(node, _SECTION_KEYS["sources"], peeked_id, "a source")
-        source_id = self.item_id(fields)
-        values = {}
-        for key in ("title", "publisher", "published", "path"):
-            values[key] = (
-                self._guard(self.text, fields[key], source_id, key) if key in fields else None
-            )
-        dateline = self._guard(self.optional, fields, "dateline", self.text, source_id, "dateline")
-        published = values["published"]
-        if published is not None:
-            try:
-                datetime.datetime.fromisoformat(published)
-            except ValueError:
-                self.problem(
-                    fields["published"],
-                    f"`published` {truncate(display(published), 40)!r} is not an ISO date or "
-                    "date-time (e.g. 2017-09-27 or 2017-09-27T10:00)",
-                    source_id,
-                )
-                published = None
-        text = None
-        if values["path"] is not None:
-            text = self.read_source_text(fields["path"], values["path"], source_id)
-        if None in (source_id, values["title"], values["publisher"], published, text):
-            raise _Invalid()
-        source = Source(
-            id=source_id,
-            title=values["title"],
-            publisher=values["publisher"],
-            published=published,
-            dateline=dateline,
-            path=values["path"],
-            text=text,
-        )
-        return source
+    def field(self, fields, key: str, read, item_id, *args):
+        """A field read with ``read``: its value, None when absent; raises ``_Invalid`` at the
+        end of the item (``require``) when it was present but invalid."""
+        if key not in fields:
+            return None
+        value = self._guard(read, fields[key], item_id, key, *args)
+        if value is None:
+            self.broken = True
+        return value
 
-    def read_source_text(self, node: _Node, relative: str, source_id: str) -> str | None:
+    def texts(self, fields, key: str, item_id) -> tuple[str, ...]:
+        if key not in fields:
+            return ()
+        nodes = self._guard(self.sequence, fields[key], item_id, f"`{key}`")
+        if nodes is None:
+            self.broken = True
+            return ()
+        values = tuple(self._guard(self.text, node, item_id, key) for node in nodes)
+        if None in values:
+            self.broken = True
+        return tuple(value for value in values if value is not None)
+
+    def start_item(self) -> None:
+        self.broken = False
+
+    def require(self, *values) -> None:
+        """End an item: raise ``_Invalid`` if a required value is missing or a field broke."""
+        if self.broken or any(value is None for value in values):
+            raise _Invalid()
+
+    def read_source(self, node: _Node, fields, source_id):
+        self.start_item()
+        text_field = self.text
+        title = self.field(fields, "title", text_field, source_id)
+        publisher = self.field(fields, "publisher", text_field, source_id)
+        published = self.field(fields, "published", self.timestamp, source_id)
+        relative = self.field(fields, "path", text_field, source_id)
+        optional = {
+            key: self.field(fields, key, text_field, source_id)
+            for key in ("dateline", "url", "origin", "byline", "language", "notes")
+        }
+        retrieved = self.field(fields, "retrieved", self.date, source_id)
+        reliability = self.field(
+            fields, "reliability", self.choice, source_id, RELIABILITY_GRADES
+        )
+        sha256 = self.field(fields, "sha256", self.sha256, source_id)
+        text = None
+        if relative is not None:
+            text = self.read_source_text(fields["path"], relative, source_id, sha256)
+        self.require(source_id, title, publisher, published, text)
+        return Source(
+            id=source_id,
+            title=title,
+            publisher=publisher,
+            published=published,
+            path=relative,
+            text=text,
+            retrieved=retrieved,
+            reliability=reliability,
+            sha256=sha256,
+            **{key: value for key, value in optional.items() if key != "notes"},
+            notes=optional["notes"] or "",
+        )
+
+    def timestamp(self, node: _Node, item_id, field: str) -> str:
+        value = self.text(node, item_id, field)
+        try:
+            datetime.datetime.fromisoformat(value)
+        except ValueError:
+            raise self.invalid(
+                node,
+                f"`{field}` {truncate(display(value), 40)!r} is not an ISO date or "
+                "date-time (e.g. 2017-09-27 or 2017-09-27T10:00)",
+                item_id,
+            ) from None
+        return value
+
+    def sha256(self, node: _Node, item_id, field: str) -> str:
+        value = self.text(node, item_id, field).strip().lower()
+        if not _SHA256.match(value):
+            raise self.invalid(
+                node,
+                f"`{field}` must be 64 hexadecimal digits (the output of `sha256sum FILE`)",
+                item_id,
+            )
+        return value
+
+    def read_source_text(
+        self, node: _Node, relative: str, source_id: str, sha256: str | None
+    ) -> str | None:
         normal = os.path.normpath(relative)
         if Path(relative).is_absolute() or normal == ".." or normal.startswith(".." + os.sep):
             self.problem(
@@ -783,194 +968,493 @@ class _Builder:
         full = self.path.parent / normal
         stage = f"reading {relative}"
         try:
-            return _read_text(
+            data = _read_bytes(
                 full, str(full), self.max_bytes, lambda done, total: self.report(done, total, stage)
             )
+            if sha256 is not None:
+                import hashlib  # only for a pinned source
+
+                found = hashlib.sha256(data).hexdigest()
+                if found != sha256:
+                    self.problem(
+                        node,
+                        f"source text {display(str(full))} does not match its `sha256` (it is "
+                        f"{found}): the text changed since the quotes were written; restore "
+                        "it, or check every quote and update the pin",
+                        source_id,
+                    )
+            return _decode(data, str(full))
         except LoadError as error:
             for inner in error.problems:
-                self.problem(node, f"source text {display(str(full))}: {inner.message}", source_id)
                 if (inner.line, inner.column) != (1, 1):
-                    self.problems.append(inner)  # the place inside the text file itself
+                    # One problem, at its place inside the text file itself.
+                    self.problems.append(
+                        Problem(
+                            inner.path,
+                            inner.line,
+                            inner.column,
+                            f"source text of {source_id!r}: {inner.message}",
+                            source_id,
+                        )
+                    )
+                else:
+                    self.problem(
+                        node, f"source text {display(str(full))}: {inner.message}", source_id
+                    )
             return None
 
-    def read_actor(self, node: _Node, peeked_id: str | None):
-        fields = self.mapping(node, _SECTION_KEYS["actors"], peeked_id, "an actor")
-        actor_id = self.item_id(fields)
-        name = (
-            self._guard(self.text, fields["name"], actor_id, "name") if "name" in fields else None
-        )
-        kind = (
-            self._guard(self.choice, fields["kind"], actor_id, "kind", ACTOR_KINDS)
-            if "kind" in fields
-            else None
-        )
-        aliases = ()
-        if "aliases" in fields:
-            alias_nodes = self._guard(self.sequence, fields["aliases"], actor_id, "`aliases`")
-            aliases = tuple(
-                alias
-                for alias_node in alias_nodes or ()
-                if (alias := self._guard(self.text, alias_node, actor_id, "aliases"))
+    def read_issue(self, node: _Node, fields, issue_id):
+        self.start_item()
+        label = self.field(fields, "label", self.text, issue_id)
+        description = self.field(fields, "description", self.text, issue_id)
+        notes = self.field(fields, "notes", self.text, issue_id)
+        self.require(issue_id, label)
+        return Issue(id=issue_id, label=label, description=description or "", notes=notes or "")
+
+    def finish_actor(self, node: _Node, fields, actor_id):
+        self.start_item()
+        name = self.field(fields, "name", self.text, actor_id)
+        kind = self.field(fields, "kind", self.choice, actor_id, ACTOR_KINDS)
+        aliases = self.texts(fields, "aliases", actor_id)
+        affiliation = self.field(fields, "affiliation", self.slug, actor_id)
+        if affiliation is not None and affiliation == actor_id:
+            self.problem(
+                fields["affiliation"],
+                "an actor cannot be its own `affiliation`; remove it or name another actor",
+                actor_id,
             )
-        affiliation = self._guard(
-            self.optional, fields, "affiliation", self.slug, actor_id, "affiliation"
-        )
-        description = (
-            self._guard(self.optional, fields, "description", self.text, actor_id, "description")
-            or ""
-        )
-        if None in (actor_id, name, kind):
-            raise _Invalid()
+            self.broken = True
+        description = self.field(fields, "description", self.text, actor_id)
+        name_note = self.field(fields, "name_note", self.text, actor_id)
+        notes = self.field(fields, "notes", self.text, actor_id)
+        identifiers = self.field(fields, "identifiers", self.identifiers, actor_id)
+        memberships = ()
+        if "memberships" in fields:
+            nodes = self._guard(self.sequence, fields["memberships"], actor_id, "`memberships`")
+            found = [self._guard(self.membership, item, actor_id) for item in nodes or ()]
+            if nodes is None or None in found:
+                self.broken = True
+            memberships = tuple(m for m in found if m is not None)
+        self.require(actor_id, name, kind)
         actor = Actor(
             id=actor_id,
             name=name,
             kind=kind,
             aliases=aliases,
             affiliation=affiliation,
-            description=description,
+            description=description or "",
+            identifiers=identifiers or (),
+            memberships=memberships,
+            name_note=name_note or "",
+            notes=notes or "",
         )
-        return actor, fields.get("affiliation")
+        return actor, fields
 
-    def check_actor_references(self, actors, actor_ids: set[str]) -> None:
-        for actor, affiliation_node in actors:
+    def identifiers(self, node: _Node, item_id, field: str) -> tuple[tuple[str, str], ...]:
+        self._check_node(node, item_id)
+        if not isinstance(node, _Mapping):
+            raise self.invalid(
+                node,
+                f"`{field}` must be a mapping of scheme to id (e.g. `wikidata: Q1345`), "
+                f"found {_kind_of(node)}",
+                item_id,
+            )
+        found = []
+        for key, value in node.value:
+            scheme = self._guard(self.text, key, item_id, field)
+            ident = self._guard(self.text, value, item_id, field)
+            if scheme is None or ident is None:
+                raise _Invalid()
+            found.append((scheme, ident))
+        return tuple(found)
+
+    def membership(self, node: _Node, actor_id) -> tuple:
+        fields = self.mapping(node, _MEMBERSHIP_KEYS, actor_id, "a membership")
+        organisation = self._guard(self.slug, fields["organisation"], actor_id, "organisation") \
+            if "organisation" in fields else None
+        role = self._guard(self.optional, fields, "role", self.text, actor_id, "role")
+        start = self._guard(self.optional, fields, "from", self.date, actor_id, "from")
+        end = self._guard(self.optional, fields, "to", self.date, actor_id, "to")
+        evidence = (
+            self.quotes(fields, "evidence", actor_id) if "evidence" in fields else ()
+        )
+        if organisation is not None and organisation == actor_id:
+            self.problem(fields["organisation"], "an actor cannot be a member of itself", actor_id)
+            raise _Invalid()
+        if (
+            organisation is None
+            or evidence is None
+            or any(
+                key in fields and value is None
+                for key, value in (("role", role), ("from", start), ("to", end))
+            )
+        ):
+            raise _Invalid()
+        self.check_order(fields, "from", start, "to", end, actor_id)
+        return Membership(
+            organisation=organisation, role=role, start=start, end=end, evidence=evidence
+        )
+
+    def check_actor_references(self, actors, actor_ids: Collection[str]) -> None:
+        for actor, fields in actors:
             if actor.affiliation is not None and actor.affiliation not in actor_ids:
-                self.unknown(affiliation_node, "actor", actor.affiliation, actor_ids, actor.id)
+                self.unknown(fields["affiliation"], "actor", actor.affiliation, actor_ids, actor.id)
+            if actor.memberships:
+                nodes = fields["memberships"].value
+                for membership, node in zip(actor.memberships, nodes, strict=False):
+                    if membership.organisation not in actor_ids:
+                        organisation = dict((k.value, v) for k, v in node.value)["organisation"]
+                        self.unknown(
+                            organisation, "actor", membership.organisation, actor_ids, actor.id
+                        )
 
     def unknown(self, node, what: str, value: str, known: Iterable[str], item_id) -> None:
         close = difflib.get_close_matches(value, sorted(known), n=1)
         hint = f"; did you mean {close[0]!r}?" if close else f"; add it to the {what}s section"
         self.problem(node, f"unknown {what} {value!r}{hint}", item_id)
 
-    def read_relation_fields(self, node: _Node, peeked_id: str | None):
-        fields = self.mapping(node, _SECTION_KEYS["relations"], peeked_id, "a relation")
-        relation_id = self.item_id(fields)
-        if relation_id is None:
+    def reference(self, node: _Node, item_id, field: str, section: str) -> str:
+        """An id that must be declared in ``section`` (an item that was written but is
+        broken is reported where it is written, not again here)."""
+        value = self.slug(node, item_id, field)
+        if value not in self.declared[section]:
+            self.unknown(node, section[:-1], value, self.declared[section], item_id)
             raise _Invalid()
-        return fields
-
-    def read_stance_fields(self, node: _Node, peeked_id: str | None):
-        fields = self.mapping(node, _SECTION_KEYS["stances"], peeked_id, "a stance")
-        stance_id = self.item_id(fields)
-        if stance_id is None:
-            raise _Invalid()
-        return fields
-
-    def actor_ref(self, fields, key: str, item_id: str, actor_ids: set[str]) -> str | None:
-        if key not in fields:
-            return None
-        value = self._guard(self.slug, fields[key], item_id, key)
-        if value is not None and value not in actor_ids:
-            self.unknown(fields[key], "actor", value, actor_ids, item_id)
-            return None
         return value
 
-    def finish_relation(self, fields, actor_ids) -> Relation:
-        relation_id = fields["id"].value
-        source = self.actor_ref(fields, "source", relation_id, actor_ids)
-        target = self.actor_ref(fields, "target", relation_id, actor_ids)
-        kind = self._guard(
-            self.optional, fields, "type", self.choice, relation_id, "type", RELATION_TYPES
-        )
-        polarity = self._guard(
-            self.optional, fields, "polarity", self.integer, relation_id, "polarity", -2, 2
-        )
-        summary = self._guard(self.optional, fields, "summary", self.text, relation_id, "summary")
-        date = self._guard(self.optional, fields, "date", self.date, relation_id)
-        date_phrase = self._guard(
-            self.optional, fields, "date_phrase", self.text, relation_id, "date_phrase"
-        )
-        status = self._guard(
-            self.optional,
-            fields,
-            "status",
-            self.choice,
-            relation_id,
-            "status",
-            tuple(s.value for s in Status),
-        )
-        asserted_by = self.actor_ref(fields, "asserted_by", relation_id, actor_ids)
-        confidence = self._guard(
-            self.optional,
-            fields,
-            "confidence",
-            self.choice,
-            relation_id,
-            "confidence",
-            tuple(c.value for c in Confidence),
-        )
-        evidence = self.evidence_list(fields, relation_id)
-        required = (source, target, kind, polarity, summary, evidence)
-        if any(value is None for value in required) or (
-            # an optional field that was present but invalid
-            any(
-                key in fields and value is None
-                for key, value in (
-                    ("date", date),
-                    ("date_phrase", date_phrase),
-                    ("status", status),
-                    ("asserted_by", asserted_by),
-                    ("confidence", confidence),
-                )
+    def actor_ref(self, node: _Node, item_id, field: str) -> str:
+        return self.reference(node, item_id, field, "actors")
+
+    def claim_kind(self, fields, item_id, type_name: str | None) -> ClaimKind | None:
+        """The claim's kind: written in v2, read from its type in v1."""
+        if self.version == _V1:
+            if type_name is None:
+                return None
+            return ClaimKind.EVENT if type_name in EVENT_TYPES else ClaimKind.TIE
+        value = self.field(fields, "kind", self.choice, item_id, tuple(ClaimKind))
+        return None if value is None else ClaimKind(value)
+
+    def common_claim(self, fields, item_id, kind: ClaimKind | None) -> dict:
+        """The fields relations, attributes and stances share, read (and problems reported)
+        whatever else is wrong with the item."""
+        choice = self.choice
+        values: dict = {
+            "date": self.field(fields, "date", self.date, item_id),
+            "date_phrase": self.field(fields, "date_phrase", self.text, item_id),
+            "asserted_by": self.field(fields, "asserted_by", self.actor_ref, item_id),
+            "confidence": self.field(fields, "confidence", choice, item_id, tuple(Confidence)),
+            "modality": self.field(fields, "modality", choice, item_id, tuple(Modality)),
+            "notes": self.field(fields, "notes", self.text, item_id),
+        }
+        values["evidence"] = self.quotes(fields, "evidence", item_id)
+        if values["evidence"] is None and "evidence" in fields:
+            self.broken = True
+        values["caveats"] = ()
+        if "caveats" in fields:
+            values["caveats"] = self.quotes(fields, "caveats", item_id)
+            if values["caveats"] is None:
+                self.broken = True
+        values["hedges"] = ()
+        if "hedges" in fields:
+            nodes = self._guard(self.sequence, fields["hedges"], item_id, "`hedges`")
+            found = [self._guard(self.hedge, node, item_id) for node in nodes or ()]
+            if nodes is None or None in found:
+                self.broken = True
+            values["hedges"] = tuple(h for h in found if h is not None)
+        if "status" in fields and kind is ClaimKind.EVENT and self.version == _V2:
+            self.problem(
+                fields["status"],
+                "`status` is for ties; an event is placed in time by its `date`: remove it, "
+                "or make the claim `kind: tie`",
+                item_id,
             )
+            self.broken = True
+        status = self.field(fields, "status", choice, item_id, tuple(Status))
+        values["status"] = Status(status) if status is not None else None
+        return values
+
+    def event_fields(self, fields, item_id, evidence) -> dict:
+        """What relations and attributes have beyond stances: when it was reported, what the
+        source says of confirmation, where, and the toll."""
+        reported = self.field(fields, "reported", self.date, item_id)
+        if reported is None and evidence:
+            reported = self.published.get(evidence[0].source)
+        location = self.field(fields, "location", self.location, item_id)
+        if location is not None and evidence is not None:
+            if not any(location.place in quote.quote for quote in evidence):
+                self.problem(
+                    fields["location"],
+                    f"the place {truncate(display(location.place), 40)!r} is not in any quote "
+                    "of this claim; write the place in the source's words, and quote them",
+                    item_id,
+                )
+                self.broken = True
+        verification = self.field(
+            fields, "verification", self.choice, item_id, tuple(Verification)
+        )
+        return {
+            "reported": reported,
+            "verification": Verification(verification) if verification else None,
+            "location": location,
+            "fatalities": self.field(fields, "fatalities", self.fatalities, item_id),
+        }
+
+    def finish_relation(self, node: _Node, fields, relation_id) -> Relation:
+        self.start_item()
+        source = self.field(fields, "source", self.actor_ref, relation_id)
+        target = self.field(fields, "target", self.actor_ref, relation_id)
+        type_name = self.field(fields, "type", self.choice, relation_id, RELATION_TYPES)
+        kind = self.claim_kind(fields, relation_id, type_name)
+        claim = self.common_claim(fields, relation_id, kind)
+        claim.update(self.event_fields(fields, relation_id, claim["evidence"]))
+        polarity = self.field(fields, "polarity", self.integer, relation_id, -2, 2)
+        if (
+            "polarity" not in fields
+            and self.version == _V2
+            and type_name is not None
+            and type_name not in UNVALENCED_TYPES
         ):
-            raise _Invalid()
+            self.problem(
+                node,
+                f"a `{type_name}` relation needs a `polarity` (-2 .. 2); only "
+                f"{', '.join(sorted(UNVALENCED_TYPES))} may go without",
+                relation_id,
+            )
+            self.broken = True
+        summary = self.field(fields, "summary", self.text, relation_id)
+        participants = self.participants(fields, relation_id, kind, (source, target))
+        valid_from = self.field(fields, "valid_from", self.date, relation_id)
+        valid_to = self.field(fields, "valid_to", self.date, relation_id)
+        for key in ("valid_from", "valid_to"):
+            if key in fields and kind is ClaimKind.EVENT:
+                self.problem(
+                    fields[key],
+                    f"`{key}` is for ties; an event has a `date`",
+                    relation_id,
+                )
+                self.broken = True
+        self.check_order(fields, "valid_from", valid_from, "valid_to", valid_to, relation_id)
+        if source is not None and source == target:
+            self.problem(
+                fields["target"],
+                "a relation needs two different actors; for a claim about one actor, "
+                "use `attributes`" if self.version == _V2 else
+                "a relation needs two different actors",
+                relation_id,
+            )
+            self.broken = True
+        status = claim.pop("status")
+        if kind is ClaimKind.TIE and status is None:
+            status = Status.PAST if valid_to is not None else Status.CURRENT
+        elif kind is ClaimKind.EVENT:
+            status = None
+        self.require(relation_id, source, target, type_name, kind, summary, claim["evidence"])
+        if polarity is None and self.version == _V1:
+            raise _Invalid()  # (missing: reported as a missing key)
         return Relation(
             id=relation_id,
             source=source,
             target=target,
-            type=kind,
+            type=type_name,
             polarity=polarity,
             summary=summary,
-            evidence=evidence,
-            date=date,
-            date_phrase=date_phrase,
-            status=Status(status or Status.CURRENT),
-            asserted_by=asserted_by,
-            confidence=Confidence(confidence or Confidence.STATED),
+            kind=kind,
+            participants=participants,
+            status=status,
+            valid_from=valid_from,
+            valid_to=valid_to,
+            **self.claim_defaults(claim),
         )
 
-    def finish_stance(self, fields, actor_ids) -> Stance:
-        stance_id = fields["id"].value
-        actor = self.actor_ref(fields, "actor", stance_id, actor_ids)
-        issue = self._guard(self.optional, fields, "issue", self.text, stance_id, "issue")
-        position = self._guard(self.optional, fields, "position", self.text, stance_id, "position")
-        evidence = self.evidence_list(fields, stance_id)
-        if None in (actor, issue, position, evidence):
-            raise _Invalid()
-        return Stance(id=stance_id, actor=actor, issue=issue, position=position, evidence=evidence)
+    def claim_defaults(self, claim: dict) -> dict:
+        claim["confidence"] = Confidence(claim["confidence"] or Confidence.STATED)
+        claim["modality"] = Modality(claim["modality"] or Modality.ACTUAL)
+        claim["notes"] = claim["notes"] or ""
+        return claim
 
-    def date(self, node: _Node, item_id: str) -> str:
-        value = self.text(node, item_id, "date")
-        valid = bool(_DATE.match(value))
-        if valid:
-            padded = value + "-01" * ((10 - len(value)) // 3)
-            try:
-                datetime.date.fromisoformat(padded)
-            except ValueError:
-                valid = False
-        if not valid:
+    def participants(self, fields, item_id, kind, parties) -> tuple[str, ...]:
+        if "participants" not in fields:
+            return ()
+        node = fields["participants"]
+        if kind is ClaimKind.TIE:
+            self.problem(
+                node, "`participants` is for events; a tie is between `source` and `target`",
+                item_id,
+            )
+            self.broken = True
+            return ()
+        nodes = self._guard(self.sequence, node, item_id, "`participants`")
+        if nodes is None:
+            self.broken = True
+            return ()
+        found: list[str] = []
+        for item in nodes:
+            value = self._guard(self.actor_ref, item, item_id, "participants")
+            if value is None:
+                self.broken = True
+            elif value in parties or value in found:
+                self.problem(
+                    item,
+                    f"{value!r} is already a party of this event; name each actor once",
+                    item_id,
+                )
+                self.broken = True
+            else:
+                found.append(value)
+        return tuple(found)
+
+    def finish_attribute(self, node: _Node, fields, attribute_id) -> Attribute:
+        self.start_item()
+        actor = self.field(fields, "actor", self.actor_ref, attribute_id)
+        type_name = self.field(fields, "type", self.slug, attribute_id)
+        kind = self.claim_kind(fields, attribute_id, None)
+        claim = self.common_claim(fields, attribute_id, kind)
+        claim.update(self.event_fields(fields, attribute_id, claim["evidence"]))
+        summary = self.field(fields, "summary", self.text, attribute_id)
+        status = claim.pop("status")
+        if kind is ClaimKind.TIE and status is None:
+            status = Status.CURRENT
+        elif kind is ClaimKind.EVENT:
+            status = None
+        self.require(attribute_id, actor, type_name, kind, summary, claim["evidence"])
+        return Attribute(
+            id=attribute_id,
+            actor=actor,
+            type=type_name,
+            summary=summary,
+            kind=kind,
+            status=status,
+            **self.claim_defaults(claim),
+        )
+
+    def finish_stance(self, node: _Node, fields, stance_id) -> Stance:
+        self.start_item()
+        actor = self.field(fields, "actor", self.actor_ref, stance_id)
+        if self.version == _V1:
+            issue = self.field(fields, "issue", self.text, stance_id)
+        else:
+            issue = self.field(fields, "issue", self.reference, stance_id, "issues")
+        position = self.field(fields, "position", self.text, stance_id)
+        stand = self.field(fields, "stand", self.integer, stance_id, -2, 2)
+        claim = self.common_claim(fields, stance_id, None)
+        claim.pop("status")
+        self.require(stance_id, actor, issue, position, claim["evidence"])
+        return Stance(
+            id=stance_id,
+            actor=actor,
+            issue=issue,
+            position=position,
+            stand=stand,
+            **self.claim_defaults(claim),
+        )
+
+    def check_order(self, fields, first_key, first, last_key, last, item_id) -> None:
+        if first is not None and last is not None and _padded(first) > _padded(last):
+            self.problem(
+                fields[last_key], f"`{last_key}` is before `{first_key}`", item_id
+            )
+            self.broken = True
+
+    def date(self, node: _Node, item_id, field: str = "date") -> str:
+        value = self.text(node, item_id, field)
+        if not _DATE.match(value):
             raise self.invalid(
                 node,
-                f"`date` {truncate(display(value), 40)!r} is not a date: write it as "
+                f"`{field}` {truncate(display(value), 40)!r} is not a date: write it as "
                 "YYYY-MM-DD, YYYY-MM or YYYY, cut to what the source says",
                 item_id,
             )
+        try:
+            datetime.date.fromisoformat(_padded(value))
+        except ValueError:
+            raise self.invalid(
+                node,
+                f"`{field}` {truncate(display(value), 40)!r} is not a calendar date "
+                "(no such month or day)",
+                item_id,
+            ) from None
         return value
 
-    def evidence_list(self, fields, item_id: str) -> tuple[Evidence, ...] | None:
-        if "evidence" not in fields:
+    def location(self, node: _Node, item_id, field: str) -> Location:
+        fields = self.mapping(node, _LOCATION_KEYS, item_id, "a location")
+        place = self._guard(self.optional, fields, "place", self.text, item_id, "place")
+        gazetteer = self._guard(
+            self.optional, fields, "gazetteer", self.text, item_id, "gazetteer"
+        )
+        lat = lon = None
+        if "geo" in fields:
+            geo = self.mapping(fields["geo"], _GEO_KEYS, item_id, "coordinates")
+            lat = self._guard(self.optional, geo, "lat", self.coordinate, item_id, "lat", 90)
+            lon = self._guard(self.optional, geo, "lon", self.coordinate, item_id, "lon", 180)
+            if lat is None or lon is None:
+                raise _Invalid()
+        if place is None or ("gazetteer" in fields and gazetteer is None):
+            raise _Invalid()
+        return Location(place=place, lat=lat, lon=lon, gazetteer=gazetteer)
+
+    def coordinate(self, node: _Node, item_id, field: str, limit: int) -> float:
+        value = self.text(node, item_id, field)
+        try:
+            number = float(value) if len(value) < 40 else None
+        except ValueError:
+            number = None
+        if number is None or not -limit <= number <= limit:
+            raise self.invalid(
+                node,
+                f"`{field}` must be a number from -{limit} to {limit} (decimal degrees), "
+                f"not {truncate(display(value), 40)!r}",
+                item_id,
+            )
+        return number
+
+    def fatalities(self, node: _Node, item_id, field: str) -> Fatalities:
+        fields = self.mapping(node, _FATALITIES_KEYS, item_id, "a toll")
+        count = self._guard(self.optional, fields, "count", self.integer, item_id, "count", 0, None)
+        evidence = self._guard(self.located, fields, item_id)
+        if count is None or evidence is None:
+            raise _Invalid()
+        return Fatalities(count=count, evidence=evidence)
+
+    def hedge(self, node: _Node, item_id) -> Hedge:
+        fields = self.mapping(node, _HEDGE_KEYS, item_id, "a hedge")
+        applies_to = self._guard(
+            self.optional, fields, "applies_to", self.choice, item_id, "applies_to", HEDGE_SCOPES
+        )
+        cue = self._guard(self.optional, fields, "cue", self.choice, item_id, "cue", _HEDGE_CUES)
+        asserted_by = self._guard(
+            self.optional, fields, "asserted_by", self.actor_ref, item_id, "asserted_by"
+        )
+        evidence = self._guard(self.located, fields, item_id)
+        if (
+            None in (applies_to, cue, evidence)
+            or ("asserted_by" in fields and asserted_by is None)
+        ):
+            raise _Invalid()
+        return Hedge(
+            applies_to=applies_to,
+            cue=Confidence(cue),
+            evidence=evidence,
+            asserted_by=asserted_by,
+        )
+
+    def quotes(self, fields, key: str, item_id: str) -> tuple[Evidence, ...] | None:
+        """A list of quotes (`evidence`, `caveats`): every one is checked and reported."""
+        if key not in fields:
             return None
-        items = self._guard(self.sequence, fields["evidence"], item_id, "`evidence`")
+        items = self._guard(self.sequence, fields[key], item_id, f"`{key}`")
         if items is None:
             return None
         if not items:
-            self.problem(fields["evidence"], "`evidence` needs at least one quote", item_id)
+            self.problem(fields[key], f"`{key}` needs at least one quote", item_id)
             return None
         found = [self._guard(self.evidence, item, item_id) for item in items]
         return None if None in found else tuple(found)
 
     def evidence(self, node: _Node, item_id: str) -> Evidence:
-        fields = self.mapping(node, _EVIDENCE_KEYS, item_id, "a quote")
+        return self.located(self.mapping(node, _EVIDENCE_KEYS, item_id, "a quote"), item_id)
+
+    def located(self, fields, item_id: str) -> Evidence:
+        """The quote of ``fields`` (`source`, `quote`, `occurrence`) found in its source."""
         source_id = self._guard(self.optional, fields, "source", self.slug, item_id, "source")
         quote = self._guard(self.optional, fields, "quote", self.text, item_id, "quote")
         occurrence = self._guard(
@@ -980,7 +1464,19 @@ class _Builder:
             if source_id not in self.declared["sources"]:
                 self.unknown(fields["source"], "source", source_id, self.source_text, item_id)
             raise _Invalid()  # a declared source that failed is reported where it is declared
-        if source_id is None or quote is None or ("occurrence" in fields and occurrence is None):
+        if quote is None or ("occurrence" in fields and occurrence is None):
+            raise _Invalid()
+        if source_id is None:
+            # No source named: still say whether the words are in any source, so that a
+            # second run does not bring a new problem.
+            texts = list(self.source_text.items())
+            if texts and not any(quote in text for _, text in texts):
+                self.problem(
+                    fields["quote"],
+                    f"quote {truncate(display(quote), 60)!r} is not in any source; copy the "
+                    "exact words from the source text",
+                    item_id,
+                )
             raise _Invalid()
         text = self.source_text[source_id]
         start = text.find(quote)
@@ -1006,6 +1502,10 @@ class _Builder:
                     )
         return Evidence(source=source_id, quote=quote, start=start, end=start + len(quote))
 
+
+def _padded(date: str) -> str:
+    """A date cut to its precision, padded to a full day for comparison and checking."""
+    return date + "-01" * ((10 - len(date)) // 3)
 
 _LOOSE = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'})
 

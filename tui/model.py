@@ -33,6 +33,51 @@ class Confidence(StrEnum):
     ALLEGED = "alleged"  # "alleged", "claimed", disputed
 
 
+class ClaimKind(StrEnum):
+    """An event happened once (a meeting, a strike); a tie lasts (backing, leadership)."""
+
+    EVENT = "event"
+    TIE = "tie"
+
+
+class Modality(StrEnum):
+    """Whether the claim is an act, or only an offer, a commitment, a possibility, a denial."""
+
+    ACTUAL = "actual"  # it happened or holds
+    INTENT = "intent"  # "offered to", "plans to", "promised to"
+    AGREEMENT = "agreement"  # "agreed to" something still to come
+    HYPOTHETICAL = "hypothetical"  # "could", "may", "would"
+    NEGATED = "negated"  # "did not", "denied"
+
+
+COUNTED_MODALITIES: frozenset[Modality] = frozenset({Modality.ACTUAL, Modality.AGREEMENT})
+"""Modalities whose claims the views count as the act (an agreement is an act of agreeing;
+an offer, a possibility or a denial is not)."""
+
+
+class Verification(StrEnum):
+    """What the source says about whether the claim has been confirmed."""
+
+    CONFIRMED = "confirmed"
+    UNCONFIRMED = "unconfirmed"  # "was not immediately confirmed"
+    DISPUTED = "disputed"  # denied or contested by a party
+
+
+HEDGE_SCOPES: tuple[str, ...] = (
+    "claim",
+    "source",
+    "target",
+    "participants",
+    "date",
+    "location",
+    "toll",
+)
+"""What a hedge can apply to: the whole claim, one of its parties, or one of its details."""
+
+RELIABILITY_GRADES: tuple[str, ...] = ("A", "B", "C", "D", "E", "F")
+"""The Admiralty scale for a source: A completely reliable .. E unreliable, F cannot be judged."""
+
+
 ACTOR_KINDS: tuple[str, ...] = (
     "state",
     "government",
@@ -66,6 +111,14 @@ RELATION_TYPES: tuple[str, ...] = (
     "other",
 )
 
+UNVALENCED_TYPES: frozenset[str] = frozenset({"leads", "member-of", "speaks-for"})
+"""Structural ties: a polarity is optional on them, and one without any is never counted."""
+
+EVENT_TYPES: frozenset[str] = frozenset(
+    {"meets", "hosts", "visits", "strikes", "threatens", "agrees", "mediates"}
+)
+"""Types read as events when a file of version 1 does not say (v1 had no `kind`)."""
+
 
 @dataclass(frozen=True, slots=True)
 class Source:
@@ -76,6 +129,14 @@ class Source:
     dateline: str | None
     path: str  # as written in the YAML, relative to the knowledge-base file
     text: str
+    url: str | None = None
+    origin: str | None = None  # the wire agency the text comes from ("AFP")
+    byline: str | None = None
+    language: str | None = None
+    retrieved: str | None = None  # ISO date the text was taken
+    reliability: str | None = None  # Admiralty grade, A-F
+    sha256: str | None = None  # a pin of the text file's bytes
+    notes: str = ""
 
     @property
     def published_date(self) -> str:
@@ -96,6 +157,43 @@ class Evidence:
 
 
 @dataclass(frozen=True, slots=True)
+class Hedge:
+    """A qualification the source puts on one part of a claim ("an *alleged* ISIS camp")."""
+
+    applies_to: str  # one of HEDGE_SCOPES
+    cue: Confidence  # never STATED
+    evidence: Evidence  # the words that hedge it
+    asserted_by: str | None = None  # actor id, for "according to X"
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """Where a claim is placed, in the source's words."""
+
+    place: str  # as the source words it; it occurs in one of the claim's quotes
+    lat: float | None = None
+    lon: float | None = None
+    gazetteer: str | None = None  # e.g. "geonames:2210554"
+
+
+@dataclass(frozen=True, slots=True)
+class Fatalities:
+    count: int
+    evidence: Evidence
+
+
+@dataclass(frozen=True, slots=True)
+class Membership:
+    """A post or membership (Popolo's shape): ``role`` in ``organisation``, from .. to."""
+
+    organisation: str  # actor id
+    role: str | None = None
+    start: str | None = None  # ISO date cut to its precision
+    end: str | None = None
+    evidence: tuple[Evidence, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Actor:
     id: str
     name: str
@@ -103,6 +201,18 @@ class Actor:
     aliases: tuple[str, ...] = ()
     affiliation: str | None = None  # id of the actor this one speaks for or belongs to
     description: str = ""
+    identifiers: tuple[tuple[str, str], ...] = ()  # (scheme, id): ("wikidata", "Q...")
+    memberships: tuple[Membership, ...] = ()
+    name_note: str = ""  # why the name differs from what the sources say
+    notes: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Issue:
+    id: str
+    label: str
+    description: str = ""
+    notes: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,18 +223,41 @@ class Relation:
     source: str
     target: str
     type: str
-    polarity: int  # -2 hostile .. +2 close support
+    polarity: int | None  # -2 hostile .. +2 close support; None: a tie with no valence
     summary: str
     evidence: tuple[Evidence, ...]
     date: str | None = None  # ISO date cut to its precision: "2017-09-26", "2017-08", "2011"
     date_phrase: str | None = None  # the words the date was resolved from ("on Tuesday")
-    status: Status = Status.CURRENT
+    status: Status | None = Status.CURRENT  # ties only; None for an event
     asserted_by: str | None = None  # actor id; None means the source itself
     confidence: Confidence = Confidence.STATED
+    kind: ClaimKind = ClaimKind.TIE
+    participants: tuple[str, ...] = ()  # further parties of an event, beside source and target
+    modality: Modality = Modality.ACTUAL
+    hedges: tuple[Hedge, ...] = ()
+    caveats: tuple[Evidence, ...] = ()  # quotes that qualify the claim
+    verification: Verification | None = None
+    location: Location | None = None
+    fatalities: Fatalities | None = None
+    reported: str | None = None  # when the source reported it (default: its publication)
+    valid_from: str | None = None  # ties only
+    valid_to: str | None = None
+    notes: str = ""
 
     @property
     def date_precision(self) -> DatePrecision | None:
         return precision_of(self.date)
+
+    @property
+    def parties(self) -> tuple[str, ...]:
+        """Every actor the claim involves: source, target, then the participants."""
+        return (self.source, self.target, *self.participants)
+
+    @property
+    def counts_as_act(self) -> bool:
+        """Whether the views count it: an act (not an offer, a possibility or a denial)
+        with a valence."""
+        return self.polarity is not None and self.modality in COUNTED_MODALITIES
 
     def counterpart(self, actor_id: str) -> str:
         return self.target if self.source == actor_id else self.source
@@ -136,13 +269,57 @@ class Stance:
 
     id: str
     actor: str
-    issue: str
+    issue: str  # an Issue id
     position: str
     evidence: tuple[Evidence, ...]
+    stand: int | None = None  # -2 opposes .. +2 supports
+    date: str | None = None
+    date_phrase: str | None = None
+    asserted_by: str | None = None
+    confidence: Confidence = Confidence.STATED
+    modality: Modality = Modality.ACTUAL
+    hedges: tuple[Hedge, ...] = ()
+    caveats: tuple[Evidence, ...] = ()
+    notes: str = ""
 
 
-def polarity_sign(value: int) -> str:
+@dataclass(frozen=True, slots=True)
+class Attribute:
+    """A claim about one actor with no counterpart ("controls much of the east")."""
+
+    id: str
+    actor: str
+    type: str  # a short label: "controls-territory", "expelled"
+    summary: str
+    evidence: tuple[Evidence, ...]
+    kind: ClaimKind = ClaimKind.TIE
+    date: str | None = None
+    date_phrase: str | None = None
+    status: Status | None = Status.CURRENT
+    asserted_by: str | None = None
+    confidence: Confidence = Confidence.STATED
+    modality: Modality = Modality.ACTUAL
+    hedges: tuple[Hedge, ...] = ()
+    caveats: tuple[Evidence, ...] = ()
+    verification: Verification | None = None
+    location: Location | None = None
+    fatalities: Fatalities | None = None
+    reported: str | None = None
+    notes: str = ""
+
+    @property
+    def date_precision(self) -> DatePrecision | None:
+        return precision_of(self.date)
+
+
+NO_VALENCE = "·"
+"""What a tie with no polarity (a structural tie: leads, member-of) shows for one."""
+
+
+def polarity_sign(value: int | None) -> str:
     """A polarity (or a net polarity) as sign text that reads without colour."""
+    if value is None:
+        return NO_VALENCE
     if value >= 2:
         return "++"
     if value == 1:
@@ -159,10 +336,17 @@ def counted(count: int, noun: str) -> str:
     return f"{count} {noun}{'s' * (count != 1)}"
 
 
-def signed_number(value: int) -> str:
+def signed_number(value: int | None) -> str:
     """A polarity (or a net polarity) as a number with the same minus as its sign: "+2",
-    "0", "−1"."""
+    "0", "−1"; "no valence" for a tie without one."""
+    if value is None:
+        return "no valence"
     return "0" if value == 0 else f"{value:+d}".replace("-", "−")
+
+
+def status_label(claim) -> str:
+    """A claim's status for a column: "current" or "past" for a tie, "event" for an event."""
+    return claim.status.value if claim.status is not None else claim.kind.value
 
 
 def precision_of(date: str | None) -> DatePrecision | None:
@@ -178,7 +362,27 @@ class KnowledgeBase:
     actors: tuple[Actor, ...]
     relations: tuple[Relation, ...]
     stances: tuple[Stance, ...]
+    issues: tuple[Issue, ...] = ()
+    attributes: tuple[Attribute, ...] = ()
     path: str = ""  # the file it was loaded from, for display
+
+    @cached_property
+    def issue_by_id(self) -> dict[str, Issue]:
+        return {issue.id: issue for issue in self.issues}
+
+    @cached_property
+    def attribute_by_id(self) -> dict[str, Attribute]:
+        return {attribute.id: attribute for attribute in self.attributes}
+
+    @cached_property
+    def _attributes_by_actor(self) -> dict[str, tuple[Attribute, ...]]:
+        index: dict[str, list[Attribute]] = {}
+        for attribute in self.attributes:
+            index.setdefault(attribute.actor, []).append(attribute)
+        return {actor_id: tuple(found) for actor_id, found in index.items()}
+
+    def attributes_of(self, actor_id: str) -> tuple[Attribute, ...]:
+        return self._attributes_by_actor.get(actor_id, ())
 
     @cached_property
     def actor_by_id(self) -> dict[str, Actor]:
@@ -200,9 +404,13 @@ class KnowledgeBase:
     def _relations_by_actor(self) -> dict[str, tuple[Relation, ...]]:
         index: dict[str, list[Relation]] = {actor.id: [] for actor in self.actors}
         for relation in self.relations:
-            index[relation.source].append(relation)
-            if relation.target != relation.source:
-                index[relation.target].append(relation)
+            if not relation.participants:
+                index[relation.source].append(relation)
+                if relation.target != relation.source:
+                    index[relation.target].append(relation)
+                continue
+            for party in dict.fromkeys(relation.parties):
+                index[party].append(relation)
         return {actor_id: tuple(found) for actor_id, found in index.items()}
 
     @cached_property
@@ -246,6 +454,5 @@ class KnowledgeBase:
 
     @property
     def quote_count(self) -> int:
-        return sum(len(r.evidence) for r in self.relations) + sum(
-            len(s.evidence) for s in self.stances
-        )
+        claims = (*self.relations, *self.stances, *self.attributes)
+        return sum(len(claim.evidence) for claim in claims)
