@@ -17,10 +17,11 @@ from tui.sanitize import display
 from tui.screens.search import MAX_RESULTS, SearchScreen
 from tui.widgets.actor_detail import ActorDetail
 from tui.widgets.actor_list import ActorList, fit
-from tui.widgets.items import ItemRef, describe_item, type_phrase
+from tui.widgets.items import ItemRef, describe_item
 from tui.widgets.relation_table import RelationTable
 from tui.widgets.search_results import SearchResults
 from tui.widgets.source_text import SourceText, sanitized_with_span, wrap_offsets
+from tui.wording import type_phrase
 
 
 def lines_of(text: str, width: int) -> list[str]:

@@ -41,12 +41,18 @@ def stance_matrix(kb: KnowledgeBase, actor_ids: Sequence[str]) -> dict[tuple[str
     signs: dict[tuple[str, str], set[int]] = {}
     for row in dict.fromkeys(actor_ids):
         for relation in kb.relations_of(row):
-            if relation.source != row or relation.target not in wanted:
+            # An offer, a possibility, a denial or a tie with no valence is not the act.
+            if relation.source != row or not relation.counts_as_act:
                 continue
-            key = (row, relation.target)
-            nets[key] = nets.get(key, 0) + relation.polarity
-            ids.setdefault(key, []).append(relation.id)
-            signs.setdefault(key, set()).add((relation.polarity > 0) - (relation.polarity < 0))
+            sign = (relation.polarity > 0) - (relation.polarity < 0)
+            # One event counts once per pair of its parties (the acting source and each other).
+            for other in dict.fromkeys((relation.target, *relation.participants)):
+                if other not in wanted:
+                    continue
+                key = (row, other)
+                nets[key] = nets.get(key, 0) + relation.polarity
+                ids.setdefault(key, []).append(relation.id)
+                signs.setdefault(key, set()).add(sign)
     return {
         key: MatrixCell(nets[key], tuple(found), mixed={1, -1} <= signs[key])
         for key, found in ids.items()
@@ -88,7 +94,7 @@ class Direction(StrEnum):
 class Edge:
     relation_id: str
     type: str
-    polarity: int
+    polarity: int | None
     direction: Direction
 
 

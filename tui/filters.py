@@ -224,7 +224,10 @@ def _relation_tests(kb: KnowledgeBase, filters: Filters) -> list[Callable[[Relat
         tests.append(lambda relation: relation.type in types)
     low, high = filters.polarity
     if (low, high) != (POLARITY_MIN, POLARITY_MAX):
-        tests.append(lambda relation: low <= relation.polarity <= high)
+        # A tie with no valence has no polarity to be in a range: a range leaves it out.
+        tests.append(
+            lambda relation: relation.polarity is not None and low <= relation.polarity <= high
+        )
     if filters.status is not StatusChoice.BOTH:
         wanted = Status(filters.status.value)
         tests.append(lambda relation: relation.status is wanted)

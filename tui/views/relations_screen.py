@@ -11,7 +11,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
-from ..model import KnowledgeBase
+from ..model import KnowledgeBase, status_label
 from ..sanitize import display
 from ..widgets.fitting_footer import FittingFooter
 from ..widgets.row_cursor import LETTER_CURSOR_BINDINGS
@@ -62,7 +62,7 @@ class RelationsScreen(ModalScreen[None]):
                 Text(relation.type),
                 polarity_text(relation.polarity, justify="center"),
                 Text(display(relation.date) if relation.date else "—"),
-                Text(relation.status.value),
+                Text(status_label(relation)),
                 Text(display(relation.summary)),
                 key=relation_id,
             )

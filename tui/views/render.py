@@ -9,7 +9,7 @@ from __future__ import annotations
 from rich.text import Text
 
 from ..analysis import NO_RELATION
-from ..model import Evidence, KnowledgeBase, Relation, Source, polarity_sign
+from ..model import Evidence, KnowledgeBase, Relation, Source, polarity_sign, status_label
 from ..sanitize import display
 
 _POLARITY_STYLES = {2: "bold green", 1: "green", 0: "yellow", -1: "red", -2: "bold red"}
@@ -20,11 +20,13 @@ CONTEXT_RADIUS = 150  # characters of source text shown on each side of a quote
 MAX_QUOTE_SHOWN = 2000  # a longer quote is cut, with a note of how much is hidden
 
 
-def polarity_style(value: int) -> str:
+def polarity_style(value: int | None) -> str:
+    if value is None:
+        return MUTED_STYLE
     return _POLARITY_STYLES[max(-2, min(2, value))]
 
 
-def polarity_text(value: int, *, justify: str | None = None) -> Text:
+def polarity_text(value: int | None, *, justify: str | None = None) -> Text:
     """The sign text of a (net) polarity, coloured: readable with or without colour."""
     return Text(polarity_sign(value), style=polarity_style(value), justify=justify)
 
@@ -53,7 +55,7 @@ def relation_details(kb: KnowledgeBase, relation: Relation) -> Text:
     details = [display(relation.date)] if relation.date else ["undated"]
     if relation.date_phrase:
         details.append(f"“{display(relation.date_phrase)}”")
-    details.append(relation.status.value)
+    details.append(status_label(relation))
     details.append(relation.confidence.value)
     if relation.asserted_by:
         details.append(f"according to {actor_name(kb, relation.asserted_by)}")

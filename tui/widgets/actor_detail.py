@@ -15,7 +15,8 @@ from textual.widgets import Static
 
 from ..model import KnowledgeBase
 from ..sanitize import display
-from .items import actor_name, type_phrase
+from ..wording import type_phrase
+from .items import actor_name
 from .row_cursor import SCROLL_BINDINGS
 
 FIELD_LIMIT = 2000  # characters of a description or position shown; the rest is counted

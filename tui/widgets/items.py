@@ -5,8 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from ..model import Evidence, KnowledgeBase, Relation, polarity_sign, signed_number
+from ..model import (
+    ClaimKind,
+    Evidence,
+    KnowledgeBase,
+    Relation,
+    polarity_sign,
+    signed_number,
+    status_label,
+)
 from ..sanitize import display
+from ..wording import modal_phrase, qualifiers
 
 ItemKind = Literal["relation", "stance"]
 
@@ -48,15 +57,6 @@ def actor_name(kb: KnowledgeBase, actor_id: str) -> str:
     return display(actor.name) if actor is not None else display(actor_id)
 
 
-# How a relation type reads between two names where it is not a plain verb.
-_TYPE_PHRASES = {"member-of": "is a member of", "other": "is related to"}
-
-
-def type_phrase(relation_type: str) -> str:
-    """A relation type as it reads in a sentence: "visits", "deals with", "is related to"."""
-    return _TYPE_PHRASES.get(relation_type, relation_type.replace("-", " "))
-
-
 def claim_of(kb: KnowledgeBase, relation: Relation) -> str:
     """Who asserts a relation and how firmly: "US military (attributed)", or "reported"."""
     if relation.asserted_by is None:
@@ -72,8 +72,12 @@ def describe_item(kb: KnowledgeBase, item: ItemRef | None) -> str:
         stance = kb.stance_by_id.get(item.id)
         if stance is None:
             return ""
+        issue = kb.issue_by_id.get(stance.issue)
+        label = issue.label if issue is not None else stance.issue
+        stand = "" if stance.stand is None else f" · stand {signed_number(stance.stand)}"
         return (
-            f"{actor_name(kb, stance.actor)} on {display(stance.issue)}: "
+            f"{display(' · '.join(qualifiers(kb, stance)))}{stand}\n"
+            f"{actor_name(kb, stance.actor)} on {display(label)}: "
             f"{display(stance.position)}"
         )
     relation = kb.relation_by_id.get(item.id)
@@ -82,15 +86,28 @@ def describe_item(kb: KnowledgeBase, item: ItemRef | None) -> str:
     when = relation.date or "undated"
     if relation.date_phrase:
         when += f" (“{display(relation.date_phrase)}”)"
-    facts = " · ".join(
+    parties = f"{actor_name(kb, relation.source)} {modal_phrase(relation.type, relation.modality)} "
+    parties += actor_name(kb, relation.target)
+    if relation.participants:
+        parties += ", with " + ", ".join(actor_name(kb, p) for p in relation.participants)
+    facts = [
+        parties,
+        f"{polarity_sign(relation.polarity)} ({signed_number(relation.polarity)})",
+        when,
+        status_label(relation),
+    ]
+    if relation.kind is ClaimKind.TIE and (relation.valid_from or relation.valid_to):
+        facts.append(f"{relation.valid_from or '…'} to {relation.valid_to or '…'}")
+    if relation.location is not None:
+        facts.append(f"in “{display(relation.location.place)}”")
+    if relation.fatalities is not None:
+        facts.append(f"{relation.fatalities.count} killed")
+    # Who asserts it, its hedges, modality and verification first: in a short pane the first
+    # line is the one that stays in view, and it must never read as more certain than it is.
+    return "\n".join(
         (
-            f"{actor_name(kb, relation.source)} {type_phrase(relation.type)} "
-            f"{actor_name(kb, relation.target)}",
-            f"{polarity_sign(relation.polarity)} ({signed_number(relation.polarity)})",
-            when,
-            relation.status.value,
-            f"per {claim_of(kb, relation)}" if relation.asserted_by else claim_of(kb, relation),
+            display(" · ".join(qualifiers(kb, relation))),
+            " · ".join(facts),
+            display(relation.summary),
         )
     )
-    # The summary first: in a short pane it is the line that stays in view.
-    return f"{display(relation.summary)}\n{facts}"

@@ -24,7 +24,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from ..model import KnowledgeBase, Relation, counted, polarity_sign
+from ..model import KnowledgeBase, Relation, counted, polarity_sign, status_label
 from ..sanitize import display
 from .actor_list import fit
 from .items import ItemRef, claim_of, items_of
@@ -217,7 +217,7 @@ class RelationTable(RowCursor, ScrollView, can_focus=True, inherit_bindings=Fals
             display(relation.type),
             display(name),
             display(relation.date) if relation.date else NO_DATE,
-            relation.status.value,
+            status_label(relation),
             fit(claim_of(self.kb, relation), CLAIM_WIDTH),
             fit(display(relation.summary), SUMMARY_WIDTH),
         ]
@@ -235,7 +235,9 @@ class RelationTable(RowCursor, ScrollView, can_focus=True, inherit_bindings=Fals
                 cells[STATUS_COLUMN].style = "italic"
         return cells
 
-    def _polarity_style(self, value: int) -> str:
+    def _polarity_style(self, value: int | None) -> str:
+        if value is None:
+            return "dim"
         # The text- variants: the theme's shades made to be read on its own background.
         colours = self.app.theme_variables
         good, bad = colours.get("text-success", "green"), colours.get("text-error", "red")
