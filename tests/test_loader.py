@@ -11,7 +11,7 @@ import pytest
 from tests.kb_files import HEADER, SOURCE_TEXT, write_bytes, write_kb
 from tui import loader
 from tui.loader import LoadError, load_knowledge_base
-from tui.model import Confidence, DatePrecision, Status
+from tui.model import ClaimKind, Confidence, DatePrecision, Modality
 
 RELATION = """\
 relations:
@@ -63,7 +63,8 @@ def test_valid_file_loads_with_offsets(tmp_path):
     assert relation.polarity == 1 and isinstance(relation.polarity, int)
     assert relation.date == "2017-09-26"
     assert relation.date_precision is DatePrecision.DAY
-    assert relation.status is Status.CURRENT
+    # A v1 `meets` is read as an event, which has no status in v2.
+    assert relation.kind is ClaimKind.EVENT and relation.status is None
     assert relation.confidence is Confidence.STATED
     assert kb.sources[0].text == SOURCE_TEXT
 
@@ -73,7 +74,9 @@ def test_defaults_for_optional_relation_fields(tmp_path):
     body = body.replace("    confidence: stated\n", "").replace("    date_phrase: on Tuesday\n", "")
     (relation,) = load_knowledge_base(write_kb(tmp_path, body)).relations
     assert relation.date is None and relation.date_precision is None
-    assert relation.status is Status.CURRENT and relation.confidence is Confidence.STATED
+    assert relation.status is None and relation.confidence is Confidence.STATED
+    assert relation.modality is Modality.ACTUAL and relation.hedges == ()
+    assert relation.reported == "2017-09-27"  # the source's publication date
 
 
 @pytest.mark.parametrize(
@@ -192,7 +195,7 @@ def test_occurrence_beyond_the_count(tmp_path):
     [
         ("polarity: 1", "polarity: 3", "must be from -2 to 2"),
         ("polarity: 1", "polarity: strong", "must be a whole number"),
-        ('date: "2017-09-26"', 'date: "2017-02-30"', "is not a date"),
+        ('date: "2017-09-26"', 'date: "2017-02-30"', "is not a calendar date"),
         ('date: "2017-09-26"', "date: Tuesday", "is not a date"),
         ("type: meets", "type: meet", "did you mean 'meets'"),
         ("status: current", "status: hitherto", "`status`"),

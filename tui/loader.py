@@ -570,6 +570,11 @@ _V2_KEYS = {
     ),
 }
 _SECTION_KEYS = {_V1: _V1_KEYS, _V2: _V2_KEYS}
+_V2_ONLY_KEYS = frozenset(
+    key
+    for name, (required, optional) in _V2_KEYS.items()
+    for key in (required | optional) - set().union(*_V1_KEYS.get(name, (set(), set())))
+)
 _SECTIONS = tuple(_V2_KEYS)  # every section name, in the order the docs list them
 _TOP_KEYS = {
     _V1: ({"sources", "actors"}, {"version", "relations", "stances"}),
@@ -681,6 +686,9 @@ class _Builder:
             if key not in allowed:
                 close = difflib.get_close_matches(key, sorted(allowed), n=1)
                 hint = f"; did you mean {close[0]!r}?" if close else ""
+                if self.version == _V1 and key in _V2_ONLY_KEYS:
+                    hint = '; it is a version 2 key: put `version: "2"` at the top of the file'
+
                 self.problem(
                     key_node,
                     f"unknown key {truncate(display(key), 60)!r} in {what}{hint} "
