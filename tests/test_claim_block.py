@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from fixtures_kb import explorer_kb
 from textual.app import App, ComposeResult
 
 from tui.app import StakeholderApp
+from tui.loader import bundled_knowledge_base_path, load_knowledge_base
 from tui.widgets.claim_block import ELLIPSIS, ClaimBlock
 from tui.widgets.items import ItemRef
 
@@ -50,15 +50,24 @@ async def test_an_empty_claim_hides_the_block():
         assert not block.display
 
 
-async def test_at_80x24_the_summary_of_the_highlighted_relation_is_in_view(explorer):
-    kb = explorer_kb()
+async def test_at_80x24_who_asserts_each_bundled_claim_and_its_hedges_are_in_view(explorer):
+    """The qualifiers lead the block: a claim never reads as more certain than it is, even
+    when the pane has room for two lines only."""
+    kb = load_knowledge_base(bundled_knowledge_base_path())
     app = StakeholderApp(knowledge_base=kb)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await explorer(pilot)
-        relation = next(r for r in kb.relations if r.source == screen.actor_id)
-        screen.item = ItemRef("relation", relation.id)
-        await pilot.pause()
         block = screen.query_one(ClaimBlock)
-        first = block.lines(block.content_region.width)[0].plain
-        assert relation.summary.startswith(first.rstrip(" " + ELLIPSIS)[:20])
-        assert block.region.height <= 2
+        for relation in kb.relations:
+            screen.actor_id = relation.source
+            screen.item = ItemRef("relation", relation.id)
+            await pilot.pause()
+            shown = " ".join(line.plain for line in block.lines(block.content_region.width))
+            assert block.region.height <= 2
+            if relation.asserted_by:
+                assert kb.actor_by_id[relation.asserted_by].name in shown, relation.id
+            assert relation.confidence.value in shown, relation.id
+            for hedge in relation.hedges:
+                assert f"{hedge.cue.value}: {hedge.applies_to}" in shown, relation.id
+            if relation.verification is not None:
+                assert relation.verification.value in shown, relation.id

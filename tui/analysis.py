@@ -12,7 +12,16 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from .filters import DateWindow
-from .model import DatePrecision, KnowledgeBase, Relation, Source, precision_of, signed_number
+from .model import (
+    ClaimKind,
+    DatePrecision,
+    KnowledgeBase,
+    Relation,
+    Source,
+    Status,
+    precision_of,
+    signed_number,
+)
 
 NO_RELATION = "·"
 
@@ -29,8 +38,27 @@ class MatrixCell:
     mixed: bool = False  # both a positive and a negative relation: a net alone would hide it
 
 
-def stance_matrix(kb: KnowledgeBase, actor_ids: Sequence[str]) -> dict[tuple[str, str], MatrixCell]:
+class MatrixScope(StrEnum):
+    """Which claims the matrix counts."""
+
+    BOTH = "events and current ties"
+    TIES = "current ties"
+    EVENTS = "events"
+
+    def keeps(self, relation: Relation) -> bool:
+        if self is MatrixScope.EVENTS:
+            return relation.kind is ClaimKind.EVENT
+        is_current_tie = relation.kind is ClaimKind.TIE and relation.status is Status.CURRENT
+        return is_current_tie if self is MatrixScope.TIES else True
+
+
+def stance_matrix(
+    kb: KnowledgeBase, actor_ids: Sequence[str], scope: MatrixScope = MatrixScope.BOTH
+) -> dict[tuple[str, str], MatrixCell]:
     """Cells keyed ``(row, column)`` for every ordered pair of ``actor_ids`` with a relation.
+
+    Only acts with a valence count (``Relation.counts_as_act``), each event once per pair of
+    its acting source and another of its parties, and only the claims ``scope`` keeps.
 
     Direction matters: ``(a, b)`` holds the relations in which ``a`` acts on ``b``; a pair
     with no relation has no key. A relation of an actor with itself lands on the diagonal.
@@ -42,7 +70,7 @@ def stance_matrix(kb: KnowledgeBase, actor_ids: Sequence[str]) -> dict[tuple[str
     for row in dict.fromkeys(actor_ids):
         for relation in kb.relations_of(row):
             # An offer, a possibility, a denial or a tie with no valence is not the act.
-            if relation.source != row or not relation.counts_as_act:
+            if relation.source != row or not relation.counts_as_act or not scope.keeps(relation):
                 continue
             sign = (relation.polarity > 0) - (relation.polarity < 0)
             # One event counts once per pair of its parties (the acting source and each other).

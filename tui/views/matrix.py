@@ -8,7 +8,7 @@ from textual.binding import Binding
 from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Static
 
-from ..analysis import MIXED, MatrixCell, most_connected, net_label, stance_matrix
+from ..analysis import MIXED, MatrixCell, MatrixScope, most_connected, net_label, stance_matrix
 from ..filters import Filters
 from ..model import ACTOR_KINDS, KnowledgeBase, counted
 from ..widgets.fitting_footer import FittingFooter
@@ -61,6 +61,12 @@ class StanceMatrixScreen(AnalystView):
             "Size",
             tooltip=f"The {', '.join(map(str, SIZES))} most connected actors, in turn",
         ),
+        Binding(
+            "t",
+            "cycle_scope",
+            "Count",
+            tooltip="Count events and current ties, current ties only, or events only",
+        ),
     ]
 
     def __init__(
@@ -69,6 +75,7 @@ class StanceMatrixScreen(AnalystView):
         super().__init__(kb, filters)
         self.top_n = top_n
         self.kind: str | None = None
+        self.scope = MatrixScope.BOTH
         self.actor_ids: list[str] = []
         self.cells: dict[tuple[str, str], MatrixCell] = {}
 
@@ -97,7 +104,7 @@ class StanceMatrixScreen(AnalystView):
 
     def rebuild(self) -> None:
         self.actor_ids = most_connected(self.kb, self.top_n, self.kind)
-        self.cells = stance_matrix(self.kb, self.actor_ids)
+        self.cells = stance_matrix(self.kb, self.actor_ids, self.scope)
         table = self.query_one(MatrixTable)
         table.clear(columns=True)
         for number, actor_id in enumerate(self.actor_ids, start=1):
@@ -113,7 +120,7 @@ class StanceMatrixScreen(AnalystView):
         kind = self.kind or "all kinds"
         title = Text.assemble(("Stance matrix", "bold"))
         title.append(
-            f" · row acts on column · {kind} · {len(self.actor_ids)} most connected"
+            f" · row acts on column · {self.scope} · {kind} · {len(self.actor_ids)} most connected"
             f" (max {self.top_n})"
         )
         self.query_one("#matrix-title", Static).update(title)
@@ -188,4 +195,9 @@ class StanceMatrixScreen(AnalystView):
     def action_cycle_size(self) -> None:
         larger = [size for size in SIZES if size > self.top_n]
         self.top_n = larger[0] if larger else SIZES[0]
+        self.rebuild()
+
+    def action_cycle_scope(self) -> None:
+        scopes = list(MatrixScope)
+        self.scope = scopes[(scopes.index(self.scope) + 1) % len(scopes)]
         self.rebuild()

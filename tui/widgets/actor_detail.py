@@ -15,7 +15,7 @@ from textual.widgets import Static
 
 from ..model import KnowledgeBase
 from ..sanitize import display
-from ..wording import type_phrase
+from ..wording import modal_phrase, qualifiers
 from .items import actor_name
 from .row_cursor import SCROLL_BINDINGS
 
@@ -45,6 +45,9 @@ def describe(kb: KnowledgeBase, actor_id: str | None) -> list[Block]:
         return [("", Text("No actor highlighted.", style=MUTED))]
     detail = Text()
     detail.append(display(_cut(actor.name, FIELD_LIMIT)), style="bold")
+    if actor.name_note:
+        detail.append("\nName: ", style=MUTED)
+        detail.append(display(_cut(actor.name_note, FIELD_LIMIT)))
     detail.append("\n")
     detail.append(display(actor.kind), style="italic")
     if actor.affiliation is not None:
@@ -58,6 +61,20 @@ def describe(kb: KnowledgeBase, actor_id: str | None) -> list[Block]:
     if actor.description:
         detail.append("\n")
         detail.append(display(_cut(actor.description, FIELD_LIMIT), keep_newlines=True))
+    for membership in actor.memberships:
+        detail.append("\nPost: ", style=MUTED)
+        detail.append(display(_cut(membership.role or "member", QUOTE_LIMIT)))
+        detail.append(f" of {_cut(actor_name(kb, membership.organisation), QUOTE_LIMIT)}")
+        if membership.start or membership.end:
+            detail.append(f" ({membership.start or '…'} to {membership.end or '…'})", MUTED)
+    if actor.identifiers:
+        detail.append("\nIds: ", style=MUTED)
+        detail.append(
+            ", ".join(display(_cut(f"{s}:{i}", QUOTE_LIMIT)) for s, i in actor.identifiers)
+        )
+    if actor.notes:
+        detail.append("\nNote: ", style=MUTED)
+        detail.append(display(_cut(actor.notes, FIELD_LIMIT), keep_newlines=True))
     members = kb.members_of(actor.id)
     if members:
         detail.append("\nSpeaking for it: ", style=MUTED)
@@ -74,17 +91,28 @@ def describe(kb: KnowledgeBase, actor_id: str | None) -> list[Block]:
             said = Text(display(_cut(relation.summary, QUOTE_LIMIT)))
             said.append(
                 f" ({_cut(actor_name(kb, relation.source), QUOTE_LIMIT)} "
-                f"{type_phrase(relation.type)} "
+                f"{modal_phrase(relation.type, relation.modality)} "
                 f"{_cut(actor_name(kb, relation.target), QUOTE_LIMIT)})",
                 MUTED,
             )
             blocks.append((INDENT, said))
         if len(asserted) > MEMBERS_SHOWN:
             blocks.append((INDENT, Text(f"and {len(asserted) - MEMBERS_SHOWN:,} more", MUTED)))
+    attributes = kb.attributes_of(actor.id)
+    if attributes:
+        # Claims about it alone ("controls much of the east"), each with its qualifiers.
+        blocks += [("", Text()), ("", Text(f"About it ({len(attributes)}):", style=MUTED))]
+        for attribute in attributes:
+            about = Text(display(_cut(attribute.summary, FIELD_LIMIT)))
+            about.append(f" ({' · '.join(qualifiers(kb, attribute))})", MUTED)
+            blocks.append((INDENT, about))
     for stance in kb.stances_of(actor.id):
-        position = Text(display(_cut(stance.issue, QUOTE_LIMIT)), style="bold")
+        issue = kb.issue_by_id.get(stance.issue)
+        label = issue.label if issue is not None else stance.issue
+        position = Text(display(_cut(label, QUOTE_LIMIT)), style="bold")
         position.append(": ")
         position.append(display(_cut(stance.position, FIELD_LIMIT)))
+        position.append(f" ({' · '.join(qualifiers(kb, stance))})", MUTED)
         blocks += [("", Text()), ("◆ ", position)]
         for evidence in stance.evidence:
             source = kb.source_by_id.get(evidence.source)

@@ -10,6 +10,7 @@ from ..model import (
     Evidence,
     KnowledgeBase,
     Relation,
+    Stance,
     polarity_sign,
     signed_number,
     status_label,
@@ -43,13 +44,23 @@ def items_of(kb: KnowledgeBase, actor_id: str | None) -> list[ItemRef]:
 
 
 def evidence_of(kb: KnowledgeBase, item: ItemRef | None) -> tuple[Evidence, ...]:
+    """Every quote of a claim to step through: its evidence, then its caveats."""
+    claim = claim_of_item(kb, item)
+    return (*claim.evidence, *claim.caveats) if claim is not None else ()
+
+
+def is_caveat(kb: KnowledgeBase, item: ItemRef | None, index: int) -> bool:
+    """Whether quote ``index`` of ``evidence_of`` is a caveat rather than evidence."""
+    claim = claim_of_item(kb, item)
+    return claim is not None and index >= len(claim.evidence)
+
+
+def claim_of_item(kb: KnowledgeBase, item: ItemRef | None) -> Relation | Stance | None:
     if item is None:
-        return ()
+        return None
     if item.kind == "relation":
-        relation = kb.relation_by_id.get(item.id)
-        return relation.evidence if relation is not None else ()
-    stance = kb.stance_by_id.get(item.id)
-    return stance.evidence if stance is not None else ()
+        return kb.relation_by_id.get(item.id)
+    return kb.stance_by_id.get(item.id)
 
 
 def actor_name(kb: KnowledgeBase, actor_id: str) -> str:
@@ -104,10 +115,8 @@ def describe_item(kb: KnowledgeBase, item: ItemRef | None) -> str:
         facts.append(f"{relation.fatalities.count} killed")
     # Who asserts it, its hedges, modality and verification first: in a short pane the first
     # line is the one that stays in view, and it must never read as more certain than it is.
-    return "\n".join(
-        (
-            display(" · ".join(qualifiers(kb, relation))),
-            " · ".join(facts),
-            display(relation.summary),
-        )
-    )
+    lines = [display(" · ".join(qualifiers(kb, relation))), " · ".join(facts)]
+    lines.append(display(relation.summary))
+    if relation.notes:
+        lines.append(f"Coder's note: {display(relation.notes)}")
+    return "\n".join(lines)

@@ -88,13 +88,14 @@ def wrap_offsets(text: str, width: int) -> tuple[array, array]:
 class SourceText(ScrollView, can_focus=True):
     """Shows ``show(text, start, end)``: the text wrapped to the width, the span highlighted."""
 
-    COMPONENT_CLASSES: ClassVar[set[str]] = {"source-text--quote"}
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"source-text--quote", "source-text--caveat"}
     BINDINGS: ClassVar[list[BindingType]] = [*SCROLL_BINDINGS]
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._text = ""
         self._span = (0, 0)
+        self._span_class = "source-text--quote"
         self._raw: str | None = None  # the text last given to show(), kept to compare
         self._raw_span = (0, 0)
         self._starts, self._ends = array("q", [0]), array("q", [0])
@@ -122,7 +123,9 @@ class SourceText(ScrollView, can_focus=True):
         """The wrapped line that holds ``offset`` of ``text``."""
         return max(0, bisect_right(self._starts, offset) - 1)
 
-    def show(self, text: str, start: int, end: int) -> None:
+    def show(self, text: str, start: int, end: int, *, caveat: bool = False) -> None:
+        """Show ``text`` with ``start:end`` highlighted: as evidence, or as a caveat."""
+        self._span_class = "source-text--caveat" if caveat else "source-text--quote"
         if text is not self._raw or (start, end) != self._raw_span:
             self._raw, self._raw_span = text, (start, end)
             self._text, shown_start, shown_end = sanitized_with_span(text, start, end)
@@ -174,7 +177,7 @@ class SourceText(ScrollView, can_focus=True):
         if span_end <= start or span_start >= end:
             segments = [Segment(text[start:end], base)]
         else:
-            quote = base + self.get_component_rich_style("source-text--quote", partial=True)
+            quote = base + self.get_component_rich_style(self._span_class, partial=True)
             cut_start, cut_end = max(start, span_start), min(end, span_end)
             segments = [
                 Segment(text[start:cut_start], base),

@@ -11,7 +11,7 @@ from textual.widgets import Static
 from ..model import Evidence, KnowledgeBase
 from ..sanitize import display
 from .claim_block import ClaimBlock
-from .items import ItemRef, describe_item, evidence_of
+from .items import ItemRef, describe_item, evidence_of, is_caveat
 from .source_text import SourceText
 
 NOTHING_SELECTED = "Highlight a relation or a stance to read the source that backs it."
@@ -76,5 +76,7 @@ class SourceView(Vertical):
         source = self.kb.source_by_id[evidence.source]
         citation.display = True
         citation.update(Content(display(source.citation())))
-        self.border_subtitle = f"quote {self.evidence_index + 1} of {len(found)}"
-        text.show(source.text, evidence.start, evidence.end)
+        caveat = is_caveat(self.kb, self.item, self.evidence_index)
+        what = "caveat" if caveat else "quote"
+        self.border_subtitle = f"{what} {self.evidence_index + 1} of {len(found)}"
+        text.show(source.text, evidence.start, evidence.end, caveat=caveat)

@@ -1,0 +1,62 @@
+"""What the app shows of the v2 model: caveats apart from evidence, notes, name notes,
+offers read as offers."""
+
+from __future__ import annotations
+
+from tui.app import StakeholderApp
+from tui.loader import bundled_knowledge_base_path, load_knowledge_base
+from tui.widgets.actor_detail import ActorDetail
+from tui.widgets.items import ItemRef, describe_item
+from tui.widgets.source_text import SourceText
+from tui.widgets.source_view import SourceView
+
+
+def bundled():
+    return load_knowledge_base(bundled_knowledge_base_path())
+
+
+async def test_a_caveat_is_stepped_to_and_highlighted_apart_from_the_evidence(explorer):
+    kb = bundled()
+    meeting = kb.relation_by_id["haftar-meets-pinotti"]
+    app = StakeholderApp(knowledge_base=kb)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await explorer(pilot)
+        screen.actor_id = meeting.source
+        screen.item = ItemRef("relation", meeting.id)
+        await pilot.pause()
+        view, text = screen.query_one(SourceView), screen.query_one(SourceText)
+        assert view.border_subtitle.startswith("quote 1 of")
+        assert text._span_class == "source-text--quote"
+        screen.evidence_index = len(meeting.evidence)  # the first caveat
+        await pilot.pause()
+        assert view.border_subtitle.startswith("caveat")
+        assert text._span_class == "source-text--caveat"
+        start, end = text.span
+        assert text.text[start:end] == meeting.caveats[0].quote
+        quote_style = text.get_component_rich_style("source-text--quote", partial=True)
+        caveat_style = text.get_component_rich_style("source-text--caveat", partial=True)
+        assert quote_style != caveat_style
+
+
+async def test_the_detail_shows_name_notes_posts_and_attributes(explorer):
+    kb = bundled()
+    app = StakeholderApp(knowledge_base=kb)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await explorer(pilot)
+        screen.actor_id = "gna"
+        await pilot.pause()
+        detail = screen.query_one(ActorDetail).text
+        assert "Name: " + kb.actor_by_id["gna"].name_note in detail
+        assert "About it (" in detail
+        screen.actor_id = "roberta-pinotti"
+        await pilot.pause()
+        assert "Post: Defence Minister of Italy" in screen.query_one(ActorDetail).text
+
+
+def test_an_offer_reads_as_an_offer_and_notes_are_shown():
+    kb = bundled()
+    claim = describe_item(kb, ItemRef("relation", "essebsi-offers-mediation"))
+    assert "offers or intends to mediate" in claim and " mediates " not in claim
+    assert "an offer or intent, not an act" in claim.splitlines()[0]
+    noted = next(r for r in kb.relations if r.notes)
+    assert "Coder's note: " in describe_item(kb, ItemRef("relation", noted.id))
