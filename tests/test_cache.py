@@ -146,3 +146,17 @@ def test_open_file_leaves_the_entry_to_write(kb_path, cache_dir):
     assert cache.read_entry(kb_path) == kb
     again, nothing_to_write = cache.open_file(kb_path)
     assert again == kb and nothing_to_write is None
+
+
+def test_every_v2_field_round_trips_through_the_cache(tmp_path, monkeypatch):
+    from tui.loader import bundled_knowledge_base_path, load_knowledge_base
+
+    monkeypatch.setenv("STAKEHOLDERS_CACHE_DIR", str(tmp_path / "cache"))
+    path = bundled_knowledge_base_path()
+    fresh = load_knowledge_base(path)
+    cache.load(path)
+    cached = cache.read_entry(path)
+    assert cached is not None
+    for section in ("sources", "actors", "relations", "stances", "issues", "attributes"):
+        assert getattr(cached, section) == getattr(fresh, section), section
+    assert cached.relation_by_id["us-strikes-isis"].hedges  # nested v2 records survive

@@ -27,6 +27,8 @@ from platformdirs import user_cache_dir
 from .loader import MAX_BYTES, Progress, collector_paused, load_knowledge_base
 from .model import (
     Actor,
+    Attribute,
+    Issue,
     KnowledgeBase,
     Relation,
     Source,
@@ -36,7 +38,7 @@ from .model import (
 if TYPE_CHECKING:
     import msgspec
 
-FORMAT = 4  # bump when the model or this layout changes
+FORMAT = 5  # bump when the model or this layout changes
 
 
 def cache_directory() -> Path:
@@ -148,7 +150,7 @@ class UnsavedEntry:
         kb = self.kb
         try:
             payload = msgspec.msgpack.encode(
-                _Model(kb.sources, kb.actors, kb.relations, kb.stances)
+                _Model(kb.sources, kb.actors, kb.relations, kb.stances, kb.issues, kb.attributes)
             )
             header = {
                 "format": FORMAT,
@@ -179,9 +181,18 @@ class _Model:
     actors: tuple[Actor, ...]
     relations: tuple[Relation, ...]
     stances: tuple[Stance, ...]
+    issues: tuple[Issue, ...]
+    attributes: tuple[Attribute, ...]
 
     def parts(self) -> tuple:
-        return self.sources, self.actors, self.relations, self.stances
+        return (
+            self.sources,
+            self.actors,
+            self.relations,
+            self.stances,
+            self.issues,
+            self.attributes,
+        )
 
 
 @functools.cache
