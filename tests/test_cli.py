@@ -14,7 +14,7 @@ def test_check_ok_prints_counts(tmp_path, capsys):
     path = write_kb(tmp_path)
     assert main(["check", str(path)]) == 0
     out = capsys.readouterr().out
-    assert "OK: 2 actors, 0 relations, 0 stances, 0 quotes, 1 source" in out
+    assert "OK: 2 actors, 0 relations, 0 attributes, 0 stances, 0 quotes, 1 source" in out
 
 
 def test_check_failure_exit_1_with_places(tmp_path, capsys):

@@ -164,7 +164,8 @@ def test_empty_sources_self_relations_and_self_affiliation_are_errors(tmp_path):
     path = tmp_path / "kb.yaml"
     path.write_text('version: "2"\nsources: []\nactors: []\n', encoding="utf-8")
     assert "needs at least one source" in problems_of(path)[0][2]
-    header = V2_HEADER.replace("    kind: person\n", "    kind: person\n    affiliation: haftar\n", 1)
+    affiliated = "    kind: person\n    affiliation: haftar\n"
+    header = V2_HEADER.replace("    kind: person\n", affiliated, 1)
     body = EVENT.replace("target: italy", "target: haftar").replace(
         "participants: [minister]", "participants: [italy]"
     )

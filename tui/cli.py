@@ -21,7 +21,7 @@ from .sanitize import display
 if TYPE_CHECKING:
     from .app import StakeholderApp
 
-COMMANDS = ("check", "export")
+COMMANDS = ("check", "export", "migrate")
 
 
 def _size(text: str) -> int:
@@ -44,19 +44,18 @@ def _parser() -> argparse.ArgumentParser:
         prog="stakeholders",
         description="Explore who stands where in a conflict. With no command, open the app.",
         epilog="Commands: `stakeholders check [FILE]`, "
-        "`stakeholders export --format json [FILE] [-o OUT]`.",
+        "`stakeholders export --format json [FILE] [-o OUT]`, "
+        "`stakeholders migrate FILE` (rewrite a version 1 file as version 2).",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return parser
 
 
-def _add_common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "file",
-        nargs="?",
-        type=Path,
-        help="knowledge base YAML (default: the bundled one)",
-    )
+def _add_common(
+    parser: argparse.ArgumentParser,
+    file_help: str = "knowledge base YAML (default: the bundled one)",
+) -> None:
+    parser.add_argument("file", nargs="?", type=Path, help=file_help)
     parser.add_argument(
         "--max-size",
         type=_size,
@@ -84,9 +83,23 @@ def _parse_args(argv: list[str]) -> argparse.Namespace:
         parser.add_argument(
             "--output", "-o", type=Path, help="file to write (default: standard output)"
         )
-    _add_common(parser)
+    elif command == "migrate":
+        parser.prog = "stakeholders migrate"
+        parser.description = (
+            "Rewrite a version 1 knowledge base as version 2, in place (comments and layout "
+            "kept; the old text is kept as FILE.v1.bak)."
+        )
+        parser.add_argument(
+            "--force", action="store_true", help="replace an existing FILE.v1.bak"
+        )
+    if command == "migrate":
+        _add_common(parser, "the version 1 YAML file to migrate")
+    else:
+        _add_common(parser)
     args = parser.parse_args(rest)
     args.command = command
+    if command == "migrate" and args.file is None:
+        parser.error("which file? `stakeholders migrate FILE`")
     args.file = args.file or bundled_knowledge_base_path()
     return args
 
@@ -121,6 +134,11 @@ def _run(args: argparse.Namespace) -> int:
             _print_problems(result)
             return 1
         return app.return_code or 0
+
+    if args.command == "migrate":
+        from .migrate import migrate_file
+
+        return migrate_file(args.file, force=args.force, max_bytes=args.max_size)
 
     try:
         if args.command == "check":  # checking means a full validation, never the cache
