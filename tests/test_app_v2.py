@@ -60,3 +60,27 @@ def test_an_offer_reads_as_an_offer_and_notes_are_shown():
     assert "an offer or intent, not an act" in claim.splitlines()[0]
     noted = next(r for r in kb.relations if r.notes)
     assert "Coder's note: " in describe_item(kb, ItemRef("relation", noted.id))
+
+
+async def test_an_attribute_is_a_row_of_its_actor_and_enter_reads_its_quote(explorer):
+    kb = bundled()
+    attribute = kb.attribute_by_id["isis-expelled-from-sirte"]
+    app = StakeholderApp(knowledge_base=kb)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await explorer(pilot)
+        screen.actor_id = attribute.actor
+        await pilot.pause()
+        table = screen.query_one("RelationTable")
+        assert "attribute" in str(table.border_title)
+        screen.item = ItemRef("attribute", attribute.id)
+        await pilot.pause()
+        text = screen.query_one(SourceText)
+        start, end = text.span
+        assert text.text[start:end] == attribute.evidence[0].quote
+        claim = describe_item(kb, ItemRef("attribute", attribute.id))
+        assert "ISIS" in claim and "expelled" in claim and "in “Sirte”" in claim
+        table.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.item == ItemRef("attribute", attribute.id)
+        assert screen.focused is text

@@ -306,7 +306,7 @@ class ExplorerScreen(Screen[None]):
 
     def on_relation_table_item_selected(self, message: RelationTable.ItemSelected) -> None:
         item = message.item
-        if item.kind == "stance":
+        if item.kind != "relation":  # a stance or an attribute: no counterpart to follow
             self.action_focus_pane("source-text")
             return
         relation = self.kb.relation_by_id[item.id]

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from ..model import (
-    ClaimKind,
+    Attribute,
     Evidence,
     KnowledgeBase,
     Relation,
@@ -18,7 +18,7 @@ from ..model import (
 from ..sanitize import display
 from ..wording import modal_phrase, qualifiers
 
-ItemKind = Literal["relation", "stance"]
+ItemKind = Literal["relation", "attribute", "stance"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,27 +39,32 @@ def items_of(kb: KnowledgeBase, actor_id: str | None) -> list[ItemRef]:
     if actor_id is None:
         return []
     found = [ItemRef("relation", relation.id) for relation in kb.relations_of(actor_id)]
+    found += [ItemRef("attribute", attribute.id) for attribute in kb.attributes_of(actor_id)]
     found += [ItemRef("stance", stance.id) for stance in kb.stances_of(actor_id)]
     return found
 
 
 def evidence_of(kb: KnowledgeBase, item: ItemRef | None) -> tuple[Evidence, ...]:
     """Every quote of a claim to step through: its evidence, then its caveats."""
-    claim = claim_of_item(kb, item)
+    claim = claim_by_ref(kb, item)
     return (*claim.evidence, *claim.caveats) if claim is not None else ()
 
 
 def is_caveat(kb: KnowledgeBase, item: ItemRef | None, index: int) -> bool:
     """Whether quote ``index`` of ``evidence_of`` is a caveat rather than evidence."""
-    claim = claim_of_item(kb, item)
+    claim = claim_by_ref(kb, item)
     return claim is not None and index >= len(claim.evidence)
 
 
-def claim_of_item(kb: KnowledgeBase, item: ItemRef | None) -> Relation | Stance | None:
+def claim_by_ref(
+    kb: KnowledgeBase, item: ItemRef | None
+) -> Relation | Attribute | Stance | None:
     if item is None:
         return None
     if item.kind == "relation":
         return kb.relation_by_id.get(item.id)
+    if item.kind == "attribute":
+        return kb.attribute_by_id.get(item.id)
     return kb.stance_by_id.get(item.id)
 
 
@@ -68,7 +73,7 @@ def actor_name(kb: KnowledgeBase, actor_id: str) -> str:
     return display(actor.name) if actor is not None else display(actor_id)
 
 
-def claim_of(kb: KnowledgeBase, relation: Relation) -> str:
+def claim_of(kb: KnowledgeBase, relation: Relation | Attribute) -> str:
     """Who asserts a relation and how firmly: "US military (attributed)", or "reported"."""
     if relation.asserted_by is None:
         return relation.confidence.value
@@ -79,6 +84,12 @@ def describe_item(kb: KnowledgeBase, item: ItemRef | None) -> str:
     """The highlighted claim in full, every field on show: what the panes above abbreviate."""
     if item is None:
         return ""
+    if item.kind == "attribute":
+        attribute = kb.attribute_by_id.get(item.id)
+        if attribute is None:
+            return ""
+        lead = f"{actor_name(kb, attribute.actor)}: {display(attribute.type)}"
+        return _claim_text(kb, attribute, [lead])
     if item.kind == "stance":
         stance = kb.stance_by_id.get(item.id)
         if stance is None:
@@ -94,29 +105,32 @@ def describe_item(kb: KnowledgeBase, item: ItemRef | None) -> str:
     relation = kb.relation_by_id.get(item.id)
     if relation is None:
         return ""
-    when = relation.date or "undated"
-    if relation.date_phrase:
-        when += f" (“{display(relation.date_phrase)}”)"
     parties = f"{actor_name(kb, relation.source)} {modal_phrase(relation.type, relation.modality)} "
     parties += actor_name(kb, relation.target)
     if relation.participants:
         parties += ", with " + ", ".join(actor_name(kb, p) for p in relation.participants)
-    facts = [
-        parties,
-        f"{polarity_sign(relation.polarity)} ({signed_number(relation.polarity)})",
-        when,
-        status_label(relation),
-    ]
-    if relation.kind is ClaimKind.TIE and (relation.valid_from or relation.valid_to):
-        facts.append(f"{relation.valid_from or '…'} to {relation.valid_to or '…'}")
-    if relation.location is not None:
-        facts.append(f"in “{display(relation.location.place)}”")
-    if relation.fatalities is not None:
-        facts.append(f"{relation.fatalities.count} killed")
-    # Who asserts it, its hedges, modality and verification first: in a short pane the first
-    # line is the one that stays in view, and it must never read as more certain than it is.
-    lines = [display(" · ".join(qualifiers(kb, relation))), " · ".join(facts)]
-    lines.append(display(relation.summary))
-    if relation.notes:
-        lines.append(f"Coder's note: {display(relation.notes)}")
+    sign = f"{polarity_sign(relation.polarity)} ({signed_number(relation.polarity)})"
+    return _claim_text(kb, relation, [parties, sign])
+
+
+def _claim_text(kb: KnowledgeBase, claim: Relation | Attribute, lead: list[str]) -> str:
+    """A relation or an attribute in full: who asserts it, its hedges, modality and
+    verification first (in a short pane the first line is the one that stays in view, and
+    a claim must never read as more certain than it is), then what, when and where, the
+    summary and the coder's note."""
+    when = claim.date or "undated"
+    if claim.date_phrase:
+        when += f" (“{display(claim.date_phrase)}”)"
+    facts = [*lead, when, status_label(claim)]
+    valid_from, valid_to = getattr(claim, "valid_from", None), getattr(claim, "valid_to", None)
+    if valid_from or valid_to:
+        facts.append(f"{valid_from or '…'} to {valid_to or '…'}")
+    if claim.location is not None:
+        facts.append(f"in “{display(claim.location.place)}”")
+    if claim.fatalities is not None:
+        facts.append(f"{claim.fatalities.count} killed")
+    lines = [display(" · ".join(qualifiers(kb, claim))), " · ".join(facts)]
+    lines.append(display(claim.summary))
+    if claim.notes:
+        lines.append(f"Coder's note: {display(claim.notes)}")
     return "\n".join(lines)

@@ -70,7 +70,7 @@ class RelationTable(RowCursor, ScrollView, can_focus=True, inherit_bindings=Fals
     BINDINGS: ClassVar[list[BindingType]] = [
         # One key, two labels: the footer says what Enter does on the row under the cursor.
         Binding("enter", "select", "Follow", tooltip="Go to the other actor"),
-        Binding("enter", "read", "Quote", tooltip="Read the stance's quote in its source"),
+        Binding("enter", "read", "Quote", tooltip="Read the claim's quote in its source"),
         *cursor_bindings("row"),
         Binding("left", "scroll_columns(-1)", "Scroll left", show=False),
         Binding("right", "scroll_columns(1)", "Scroll right", show=False),
@@ -169,7 +169,7 @@ class RelationTable(RowCursor, ScrollView, can_focus=True, inherit_bindings=Fals
 
     def _repopulate(self) -> None:
         actor_id = self.actor_id
-        on_stance_before = self._on_stance(self._cursor)
+        on_stance_before = self._on_quote_only_row(self._cursor)
         self._items = items_of(self.kb, actor_id)
         self._row_of_item = {item: row for row, item in enumerate(self._items)}
         self._texts = [self._texts_of(item, actor_id) for item in self._items]
@@ -181,7 +181,7 @@ class RelationTable(RowCursor, ScrollView, can_focus=True, inherit_bindings=Fals
         self._names_cut_to = 0
         row = self._row_of_item.get(self.item) if self.item is not None else None
         self._cursor = row if row is not None else (0 if self._items else -1)
-        if self._on_stance(self._cursor) != on_stance_before:
+        if self._on_quote_only_row(self._cursor) != on_stance_before:
             self.refresh_bindings()  # Enter's label: Follow or Quote
         self._update_virtual_size()
         self.scroll_to(0, 0, animate=False, immediate=True)
@@ -195,8 +195,11 @@ class RelationTable(RowCursor, ScrollView, can_focus=True, inherit_bindings=Fals
             self.border_title = "Relations"
             return
         relations = sum(1 for item in self._items if item.kind == "relation")
-        stances = len(self._items) - relations
+        attributes = sum(1 for item in self._items if item.kind == "attribute")
+        stances = len(self._items) - relations - attributes
         counts = counted(relations, "relation")
+        if attributes:
+            counts += f", {counted(attributes, 'attribute')}"
         if stances:
             counts += f", {counted(stances, 'stance')}"
         self.border_title = Content(f"{fit(display(actor.name), 40)} · {counts}")
@@ -207,6 +210,17 @@ class RelationTable(RowCursor, ScrollView, can_focus=True, inherit_bindings=Fals
             stance = self.kb.stance_by_id[item.id]
             position = fit(display(stance.position), SUMMARY_WIDTH)
             return ["◆", "stance", display(stance.issue), "", "", "", position]
+        if item.kind == "attribute":
+            attribute = self.kb.attribute_by_id[item.id]
+            return [
+                "●",
+                display(attribute.type),
+                "",
+                display(attribute.date) if attribute.date else NO_DATE,
+                status_label(attribute),
+                fit(claim_of(self.kb, attribute), CLAIM_WIDTH),
+                fit(display(attribute.summary), SUMMARY_WIDTH),
+            ]
         relation = self.kb.relation_by_id[item.id]
         counterpart_id = relation.counterpart(actor_id or relation.source)
         counterpart = self.kb.actor_by_id.get(counterpart_id)
@@ -251,7 +265,7 @@ class RelationTable(RowCursor, ScrollView, can_focus=True, inherit_bindings=Fals
         if not 0 <= row < len(self._items) or row == self._cursor:
             return
         previous, self._cursor = self._cursor, row
-        if self._on_stance(previous) != self._on_stance(row):
+        if self._on_quote_only_row(previous) != self._on_quote_only_row(row):
             self.refresh_bindings()  # Enter's label: Follow or Quote (a footer rebuild)
         self._refresh_row(previous)
         self._refresh_row(row)
@@ -299,14 +313,15 @@ class RelationTable(RowCursor, ScrollView, can_focus=True, inherit_bindings=Fals
             target = next((start for start in reversed(starts) if start < now), 0)
         self.scroll_to(x=target, animate=False, immediate=True)
 
-    def _on_stance(self, row: int) -> bool:
-        return 0 <= row < len(self._items) and self._items[row].kind == "stance"
+    def _on_quote_only_row(self, row: int) -> bool:
+        """Whether the row is a claim with no counterpart to follow (Enter reads its quote)."""
+        return 0 <= row < len(self._items) and self._items[row].kind != "relation"
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "select":
-            return not self._on_stance(self._cursor)
+            return not self._on_quote_only_row(self._cursor)
         if action == "read":
-            return self._on_stance(self._cursor)
+            return self._on_quote_only_row(self._cursor)
         return True
 
     def action_select(self) -> None:
