@@ -6,6 +6,7 @@ import pytest
 from analyst_kb import sample_kb, synthetic_kb
 
 from tui.filters import DateWindow, Filters, StatusChoice, apply, date_span
+from tui.model import Status
 
 
 @pytest.fixture(scope="module")
@@ -287,7 +288,7 @@ def test_describe():
     assert Filters(date_to="2017-09-30").describe() == "..2017-09-30"
     assert (
         Filters(kinds={"state", "person"}, status="past", text="Haftar").describe()
-        == "kind: state,person · status: past · text: “Haftar”"
+        == "kind: state,person · past ties only · text: “Haftar”"
     )
 
 
@@ -297,3 +298,20 @@ def test_filters_are_values():
     )
     assert Filters(date_from="") == Filters()
     assert Filters(types={"backs"}).is_active
+
+
+def test_attributes_pass_the_filters_that_apply_to_them():
+    from tui.loader import bundled_knowledge_base_path, load_knowledge_base
+
+    kb = load_knowledge_base(bundled_knowledge_base_path())
+    assert kb.attributes and apply(kb, Filters(text="zzz")).attributes == ()
+    expelled = apply(kb, Filters(text="expelled from Sirte")).attributes
+    assert "isis-expelled-from-sirte" in [a.id for a in expelled]
+    assert len(expelled) < len(kb.attributes)
+    in_2016 = apply(kb, Filters(date_from="2016", date_to="2016")).attributes
+    assert [a.id for a in in_2016] == ["isis-expelled-from-sirte"]
+    assert apply(kb, Filters(types={"backs"})).attributes == ()
+    assert apply(kb, Filters(text="Haftar")).issues == kb.issues
+    # A status keeps ties only: events have none.
+    past = apply(kb, Filters(status="past"))
+    assert past.relations and all(r.status is Status.PAST for r in past.relations)

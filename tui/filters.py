@@ -22,7 +22,15 @@ from enum import StrEnum
 from functools import lru_cache
 
 from .folding import fold
-from .model import ACTOR_KINDS, RELATION_TYPES, KnowledgeBase, Relation, Stance, Status
+from .model import (
+    ACTOR_KINDS,
+    RELATION_TYPES,
+    Attribute,
+    KnowledgeBase,
+    Relation,
+    Stance,
+    Status,
+)
 
 POLARITY_MIN = -2
 POLARITY_MAX = 2
@@ -100,7 +108,8 @@ class DateWindow:
 
 
 class StatusChoice(StrEnum):
-    """Which relations to keep by their ``status``."""
+    """Which claims to keep by their ``status``: current or past keeps ties only (an event
+    has no status)."""
 
     BOTH = "both"
     CURRENT = "current"
@@ -175,7 +184,7 @@ class Filters:
         if not self.window.is_open:
             parts.append(self.window.describe())
         if self.status is not StatusChoice.BOTH:
-            parts.append(f"status: {self.status}")
+            parts.append(f"{self.status} ties only")
         if self.text:
             parts.append(f"text: “{self.text}”")
         return " · ".join(parts)
@@ -185,7 +194,9 @@ def apply(kb: KnowledgeBase, filters: Filters) -> KnowledgeBase:
     """A knowledge base holding only what passes ``filters``.
 
     Actors are kept by kind; relations by every filter, and only while both their actors are
-    kept; stances by their actor's kind and the text query; sources are unchanged. Without
+    kept; attributes by their actor's kind, the status, the date window and the text query,
+    and not at all under a type or polarity filter (they have neither); stances by their
+    actor's kind and the text query; sources and issues are unchanged. Without
     active filters the knowledge base itself is returned. ``asserted_by`` and
     ``affiliation`` may name actors that were filtered out: look them up with
     ``actor_by_id.get``.
@@ -194,26 +205,48 @@ def apply(kb: KnowledgeBase, filters: Filters) -> KnowledgeBase:
         return kb
     actors = kb.actors
     stances = kb.stances
+    attributes: Iterable[Attribute] = kb.attributes
     if filters.kinds:
         actors = tuple(actor for actor in kb.actors if actor.kind in filters.kinds)
         kept = {actor.id for actor in actors}
         stances = tuple(stance for stance in kb.stances if stance.actor in kept)
+        attributes = (attribute for attribute in attributes if attribute.actor in kept)
+    if filters.types or filters.polarity != (POLARITY_MIN, POLARITY_MAX):
+        attributes = ()
     tests = _relation_tests(kb, filters)
+    attribute_tests = _claim_tests(filters)
     if filters.text:  # the costliest test, so the last: on relations and on stances
         needle = fold(filters.text)
         named = _actors_named(kb, needle)
         stances = tuple(_stances_saying(stances, needle, named))
         tests.append(_text_test(needle, named))
+        attribute_tests.append(_attribute_text_test(needle, named))
     relations: Iterable[Relation] = kb.relations
     for test in tests:
         relations = filter(test, relations)
+    for attribute_test in attribute_tests:
+        attributes = filter(attribute_test, attributes)
     return KnowledgeBase(
         sources=kb.sources,
         actors=actors,
         relations=tuple(relations),
         stances=stances,
+        issues=kb.issues,
+        attributes=tuple(attributes),
         path=kb.path,
     )
+
+
+def _claim_tests(filters: Filters) -> list[Callable[[Relation | Attribute], bool]]:
+    """The tests relations and attributes share: status (ties only) and the date window."""
+    tests: list[Callable[[Relation | Attribute], bool]] = []
+    if filters.status is not StatusChoice.BOTH:
+        wanted = Status(filters.status.value)
+        tests.append(lambda claim: claim.status is wanted)
+    window = filters.window
+    if not window.is_open:
+        tests.append(lambda claim: window.overlaps(claim.date))
+    return tests
 
 
 def _relation_tests(kb: KnowledgeBase, filters: Filters) -> list[Callable[[Relation], bool]]:
@@ -228,19 +261,13 @@ def _relation_tests(kb: KnowledgeBase, filters: Filters) -> list[Callable[[Relat
         tests.append(
             lambda relation: relation.polarity is not None and low <= relation.polarity <= high
         )
-    if filters.status is not StatusChoice.BOTH:
-        wanted = Status(filters.status.value)
-        tests.append(lambda relation: relation.status is wanted)
     if filters.kinds:
         kinds = filters.kinds
         kind_of = {actor.id: actor.kind for actor in kb.actors}
         tests.append(
-            lambda relation: kind_of[relation.source] in kinds and kind_of[relation.target] in kinds
+            lambda relation: all(kind_of[party] in kinds for party in relation.parties)
         )
-    window = filters.window
-    if not window.is_open:
-        tests.append(lambda relation: window.overlaps(relation.date))
-    return tests
+    return [*tests, *_claim_tests(filters)]
 
 
 def _actors_named(kb: KnowledgeBase, needle: str) -> set[str]:
@@ -270,6 +297,17 @@ def _text_test(needle: str, named: set[str]) -> Callable[[Relation], bool]:
             or relation.target in named
             or needle in fold(relation.summary)
             or any(needle in fold(evidence.quote) for evidence in relation.evidence)
+        )
+
+    return matches
+
+
+def _attribute_text_test(needle: str, named: set[str]) -> Callable[[Attribute], bool]:
+    def matches(attribute: Attribute) -> bool:
+        return (
+            attribute.actor in named
+            or needle in fold(attribute.summary)
+            or any(needle in fold(evidence.quote) for evidence in attribute.evidence)
         )
 
     return matches
