@@ -348,3 +348,14 @@ def test_every_name_containing_the_query_is_found(names: list[str], query: str) 
         remaining = iter(fold(name))
         assert all(char in remaining for char in query), (name, query)
     assert_well_formed(hits)
+
+
+def test_attributes_and_their_quotes_are_found():
+    from tui.loader import bundled_knowledge_base_path, load_knowledge_base
+
+    index = SearchIndex(load_knowledge_base(bundled_knowledge_base_path()))
+    hits = index.search("expelled")
+    kinds = {(hit.kind, hit.attribute_id) for hit in hits}
+    assert ("attribute", "isis-expelled-from-sirte") in kinds
+    assert ("quote", "isis-expelled-from-sirte") in kinds
+    assert all(hit.actor_id == "isis" for hit in hits if hit.attribute_id)

@@ -72,7 +72,7 @@ async def test_typing_updates_results() -> None:
         await wait_for(pilot, lambda: screen.query_one(Input).value == "haftar")
         assert screen.hits == screen.index.search("haftar")
         texts = option_texts(screen)
-        assert texts[0].startswith("actor    Khalifa Haftar\n")
+        assert texts[0].startswith("actor     Khalifa Haftar\n")
         assert "Khalifa Haftar → Italy · visits" in texts[1]
         assert status_text(screen) == f"{len(screen.hits)} results"
         await pilot.press("backspace", "backspace", "backspace")
@@ -92,7 +92,7 @@ async def test_a_match_past_the_lines_width_is_shown_with_its_context() -> None:
         assert results.scrollable_content_region.width < len(ahead) + 20  # the test's point
         (first_line, _) = results.hit_lines(0)
         assert "peace force" in first_line.text
-        assert first_line.text.strip().startswith("actor    …")
+        assert first_line.text.strip().startswith("actor     …")
 
 
 async def test_no_results_line() -> None:

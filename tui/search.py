@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from itertools import accumulate
 
 from .folding import fold
-from .model import Actor, KnowledgeBase, Relation, Stance
+from .model import Actor, Attribute, KnowledgeBase, Relation, Stance
 
 LABEL_WIDTH = 80  # characters of a long text shown around its match
 MAX_QUERY = 256  # characters of a query that are used; nobody types more
@@ -40,7 +40,7 @@ _NAME, _ALIAS, _TEXT, _QUOTE = 4, 3, 2, 1
 class Hit:
     """One search result: what matched, where to go, and how to show it."""
 
-    kind: str  # "actor" | "relation" | "stance" | "quote"
+    kind: str  # "actor" | "relation" | "attribute" | "stance" | "quote"
     actor_id: str  # the actor to go to
     relation_id: str | None
     stance_id: str | None
@@ -49,6 +49,7 @@ class Hit:
     spans: tuple[tuple[int, int], ...]  # matched character ranges in label
     score: float  # higher is better; results are sorted by it
     context: str  # a short secondary line: what the label belongs to
+    attribute_id: str | None = None
 
 
 class _Haystack:
@@ -389,6 +390,7 @@ class _QuoteRef:
     relation: Relation | None
     stance: Stance | None
     evidence_index: int
+    attribute: Attribute | None = None
 
 
 class SearchIndex:
@@ -408,6 +410,7 @@ class SearchIndex:
         self._alias_texts = aliases
         self._aliases = _ShortMatcher(aliases)
         self._relations = _LongMatcher([relation.summary for relation in kb.relations])
+        self._attributes = _LongMatcher([attribute.summary for attribute in kb.attributes])
         self._stance_texts = [f"{stance.issue}: {stance.position}" for stance in kb.stances]
         self._stances = _LongMatcher(self._stance_texts)
         self._descriptions = _LongMatcher([actor.description for actor in kb.actors])
@@ -416,6 +419,10 @@ class SearchIndex:
         for relation in kb.relations:
             for index, evidence in enumerate(relation.evidence):
                 quote_refs.append(_QuoteRef(relation, None, index))
+                quotes.append(evidence.quote)
+        for attribute in kb.attributes:
+            for index, evidence in enumerate(attribute.evidence):
+                quote_refs.append(_QuoteRef(None, None, index, attribute))
                 quotes.append(evidence.quote)
         for stance in kb.stances:
             for index, evidence in enumerate(stance.evidence):
@@ -492,6 +499,7 @@ class SearchIndex:
 
     def _text_hits(self, words: list[str], needed: int, seen_actors: set[int]) -> list[Hit]:
         relations = self._relations.find(words, needed, _accept_all)
+        attributes = self._attributes.find(words, needed, _accept_all)
         stances = self._stances.find(words, needed, _accept_all)
         descriptions = self._descriptions.find(
             words, needed, lambda entry: entry not in seen_actors
@@ -499,6 +507,7 @@ class SearchIndex:
         hits: list[Hit] = []
         for tier in (0, 1):
             hits += [self._relation_hit(words, found) for found in relations[tier]]
+            hits += [self._attribute_hit(words, found) for found in attributes[tier]]
             hits += [self._stance_hit(words, found) for found in stances[tier]]
             hits += [self._description_hit(words, found) for found in descriptions[tier]]
         return hits[:needed]
@@ -521,6 +530,20 @@ class SearchIndex:
                         _QUOTE,
                         self._relation_context(relation),
                         relation_id=relation.id,
+                        evidence_index=ref.evidence_index,
+                    )
+                )
+            elif ref.attribute is not None:
+                attribute = ref.attribute
+                hits.append(
+                    self._make_hit(
+                        "quote",
+                        attribute.actor,
+                        text,
+                        found,
+                        _QUOTE,
+                        f"{self._actor_name(attribute.actor)} · {attribute.type}",
+                        attribute_id=attribute.id,
                         evidence_index=ref.evidence_index,
                     )
                 )
@@ -554,6 +577,19 @@ class SearchIndex:
             _TEXT,
             self._relation_context(relation),
             relation_id=relation.id,
+        )
+
+    def _attribute_hit(self, words: list[str], found: _Found) -> Hit:
+        attribute = self.kb.attributes[found.entry]
+        found.spans = self._long_spans(self._attributes, words, found)
+        return self._make_hit(
+            "attribute",
+            attribute.actor,
+            attribute.summary,
+            found,
+            _TEXT,
+            f"{self._actor_name(attribute.actor)} · {attribute.type}",
+            attribute_id=attribute.id,
         )
 
     def _stance_hit(self, words: list[str], found: _Found) -> Hit:
@@ -599,6 +635,7 @@ class SearchIndex:
         *,
         relation_id: str | None = None,
         stance_id: str | None = None,
+        attribute_id: str | None = None,
         evidence_index: int = 0,
     ) -> Hit:
         label, spans = window(text, found.spans)
@@ -607,6 +644,7 @@ class SearchIndex:
             actor_id=actor_id,
             relation_id=relation_id,
             stance_id=stance_id,
+            attribute_id=attribute_id,
             evidence_index=evidence_index,
             label=label,
             spans=tuple(_merge(list(spans))),

@@ -277,6 +277,8 @@ class ExplorerScreen(Screen[None]):
         item: ItemRef | None = None
         if hit.relation_id is not None:
             item = ItemRef("relation", hit.relation_id)
+        elif hit.attribute_id is not None:
+            item = ItemRef("attribute", hit.attribute_id)
         elif hit.stance_id is not None:
             item = ItemRef("stance", hit.stance_id)
         if item is None:

@@ -25,7 +25,7 @@ from .row_cursor import RowCursor
 if TYPE_CHECKING:
     from ..search import Hit
 
-KINDS = ("actor", "relation", "stance", "quote")
+KINDS = ("actor", "relation", "attribute", "stance", "quote")
 BADGE_WIDTH = max(len(kind) for kind in KINDS)
 MAX_CONTEXT = 160  # characters of a hit's context line; names can be absurdly long
 LINES_PER_HIT = 2
