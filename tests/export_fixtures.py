@@ -1,4 +1,5 @@
-"""Knowledge bases built in memory for the export tests: a plain one and a hostile one.
+"""Knowledge bases built in memory for the export tests: a plain one, a hostile one, and one
+with every field of schema version 2 (hostile text in the new fields).
 
 Evidence offsets are computed here from the source text, as the loader would, so every
 fixture honours ``source.text[start:end] == quote``.
@@ -8,13 +9,22 @@ from __future__ import annotations
 
 from tui.model import (
     Actor,
+    Attribute,
+    ClaimKind,
     Confidence,
     Evidence,
+    Fatalities,
+    Hedge,
+    Issue,
     KnowledgeBase,
+    Location,
+    Membership,
+    Modality,
     Relation,
     Source,
     Stance,
     Status,
+    Verification,
 )
 
 # Everything a format could choke on at once: quotes, backslash, markup, an entity, brackets,
@@ -234,3 +244,217 @@ def hostile_kb(path: str = "") -> KnowledgeBase:
 
 
 EMPTY_KB = KnowledgeBase((), (), (), ())
+
+
+V2_TEXT = (
+    "Rome - Haftar met the minister and the security chiefs in Rome on Tuesday.\n"
+    "The meeting was not immediately confirmed by officials; reporters said he stayed.\n"
+    "Drone strikes killed 17 people at an alleged camp, according to the military.\n"
+    "Essebsi offered to act as a mediator between the factions.\n"
+    "Italy has said it could lead a peace force.\n"
+    "Sarraj heads the government. Italy has reportedly dealt with militias.\n"
+    "Haftar, commander of the army, bolsters his stature.\n"
+    f"Hostile: {HOSTILE}\n"
+)
+V2_URL = "https://example.org/news?id=1&lang=en#top"
+
+
+def v2_kb(path: str = "") -> KnowledgeBase:
+    """Every version 2 field: events with participants, hedges, caveats, a toll, a place; an
+    offer; a tie with no valence; attributes; issues; stances with a stand and a modality.
+    The new free-text fields (notes, a place, an issue label, a hedge's actor) are hostile."""
+    source = Source(
+        "v2-source",
+        "Haftar in Rome",
+        "Wire",
+        "2017-09-27T10:00",
+        "Rome",
+        "v2.txt",
+        V2_TEXT,
+        url=V2_URL,
+        origin="AFP",
+        byline="A. Reporter",
+        language="en",
+        retrieved="2017-09-28",
+        reliability="B",
+        sha256="0" * 64,
+        notes=f"Source note {HOSTILE}",
+    )
+
+    def at(quote: str) -> Evidence:
+        return locate(source, quote)
+
+    actors = (
+        Actor(
+            "haftar",
+            "Khalifa Haftar",
+            "person",
+            ("Haftar",),
+            "army",
+            identifiers=(("wikidata", "Q1"),),
+            memberships=(Membership("army", "commander", "2014", None, (at("commander"),)),),
+            name_note=f"Name note {HOSTILE}",
+            notes=f"Actor note {HOSTILE}",
+        ),
+        Actor("army", "The army", "armed-force"),
+        Actor("pinotti", "Roberta Pinotti", "person"),
+        Actor("chiefs", "Security chiefs", "other"),
+        Actor("us", "United States", "state"),
+        Actor("military", "US military", "armed-force", affiliation="us"),
+        Actor("isis", "ISIS", "armed-group"),
+        Actor("essebsi", "Beji Caid Essebsi", "person"),
+        Actor("factions", "Rival factions", "other"),
+        Actor("italy", "Italy", "state"),
+        Actor("sarraj", "Fayez al-Sarraj", "person"),
+        Actor("gna", "Unity government", "government"),
+        Actor("militias", "Militias", "armed-group"),
+        Actor("reporters", f"Reporters {HOSTILE}", "media"),
+    )
+    relations = (
+        Relation(
+            "haftar-meets-pinotti",
+            "haftar",
+            "pinotti",
+            "meets",
+            1,
+            "Haftar met the minister and the security chiefs in Rome.",
+            (at("Haftar met the minister and the security chiefs in Rome on Tuesday"),),
+            date="2017-09-26",
+            date_phrase="on Tuesday",
+            status=None,
+            kind=ClaimKind.EVENT,
+            participants=("chiefs",),
+            hedges=(
+                Hedge("claim", Confidence.ATTRIBUTED, at("reporters said he stayed"), "reporters"),
+            ),
+            caveats=(at("The meeting was not immediately confirmed by officials"),),
+            verification=Verification.UNCONFIRMED,
+            location=Location("Rome", 41.9, 12.5, "geonames:3169070"),
+            reported="2017-09-27",
+            notes=f"Relation note {HOSTILE}",
+        ),
+        Relation(
+            "us-strikes-isis",
+            "us",
+            "isis",
+            "strikes",
+            -2,
+            "US drone strikes killed 17 people at an alleged camp.",
+            (at("Drone strikes killed 17 people at an alleged camp, according to the military"),),
+            date="2017-09-24",
+            status=None,
+            asserted_by="military",
+            confidence=Confidence.ATTRIBUTED,
+            kind=ClaimKind.EVENT,
+            hedges=(
+                Hedge("claim", Confidence.ATTRIBUTED, at("according to the military"), "military"),
+                Hedge("target", Confidence.ALLEGED, at("an alleged camp")),
+            ),
+            location=Location(f"camp {HOSTILE}"),
+            fatalities=Fatalities(17, at("killed 17 people")),
+        ),
+        Relation(
+            "essebsi-offers-mediation",
+            "essebsi",
+            "factions",
+            "mediates",
+            1,
+            "Essebsi offered to mediate.",
+            (at("Essebsi offered to act as a mediator between the factions"),),
+            status=None,
+            kind=ClaimKind.EVENT,
+            modality=Modality.INTENT,
+        ),
+        Relation(
+            "sarraj-leads-gna",
+            "sarraj",
+            "gna",
+            "leads",
+            None,
+            "Sarraj heads the government.",
+            (at("Sarraj heads the government"),),
+            valid_from="2016",
+            valid_to="2018-03",
+            status=Status.PAST,
+        ),
+        Relation(
+            "italy-deals-with-militias",
+            "italy",
+            "militias",
+            "deals-with",
+            1,
+            "Italy has reportedly dealt with militias.",
+            (at("Italy has reportedly dealt with militias"),),
+            date="2017",
+            confidence=Confidence.REPORTED,
+            hedges=(Hedge("claim", Confidence.REPORTED, at("reportedly")),),
+        ),
+    )
+    attributes = (
+        Attribute(
+            "haftar-bolsters-stature",
+            "haftar",
+            "bolsters-stature",
+            f"Haftar bolsters his stature {HOSTILE}",
+            (at("Haftar, commander of the army, bolsters his stature"),),
+            kind=ClaimKind.EVENT,
+            date="2017-09-26",
+            status=None,
+            caveats=(at(f"Hostile: {HOSTILE}"),),
+            verification=Verification.DISPUTED,
+            location=Location("Rome"),
+            notes=f"Attribute note {HOSTILE}",
+        ),
+        Attribute(
+            "gna-controls",
+            "gna",
+            "controls-territory",
+            "The government holds the capital.",
+            (at("the government"),),
+            location=Location(f"capital {HOSTILE}"),
+        ),
+    )
+    stances = (
+        Stance(
+            "italy-peace-force",
+            "italy",
+            "peace-force",
+            "Italy could lead a peace force.",
+            (at("Italy has said it could lead a peace force"),),
+            stand=1,
+            asserted_by="italy",
+            confidence=Confidence.ATTRIBUTED,
+            modality=Modality.HYPOTHETICAL,
+            hedges=(Hedge("claim", Confidence.ATTRIBUTED, at("has said"), "italy"),),
+            notes=f"Stance note {HOSTILE}",
+        ),
+        Stance(
+            "essebsi-mediation",
+            "essebsi",
+            "mediation",
+            "Essebsi offered to mediate.",
+            (at("offered to act as a mediator"),),
+            stand=-2,
+            date="2017-09",
+            modality=Modality.INTENT,
+            caveats=(at("between the factions"),),
+        ),
+    )
+    issues = (
+        Issue("peace-force", f"Peace force {HOSTILE}", "A peace force.", f"Issue note {HOSTILE}"),
+        Issue("mediation", "Mediation"),
+    )
+    return KnowledgeBase((source,), actors, relations, stances, issues, attributes, path=path)
+
+
+def graph_edges(kb: KnowledgeBase) -> list[tuple[str, str, str, Relation]]:
+    """The edges a graph export should hold, as (id, source, target, relation): each
+    relation's own edge, then one from its source to each further party of its event (a
+    participant that is also its source or target is already an end of its own edge)."""
+    edges = []
+    for relation in kb.relations:
+        edges.append((relation.id, relation.source, relation.target, relation))
+        for party in dict.fromkeys(relation.participants):
+            if party not in (relation.source, relation.target):
+                edges.append((f"{relation.id}#{party}", relation.source, party, relation))
+    return edges

@@ -13,7 +13,15 @@ import networkx as nx
 import pytest
 
 from tests import hostile_kb as hostile_yaml
-from tests.export_fixtures import EMPTY_KB, HOSTILE, hostile_kb, plain_kb
+from tests.export_fixtures import (
+    EMPTY_KB,
+    HOSTILE,
+    PLAIN_TEXT,
+    graph_edges,
+    hostile_kb,
+    plain_kb,
+    v2_kb,
+)
 from tests.export_parsers import parse_dot, parse_mermaid, render_markdown, xml_visible
 from tests.kb_files import write_kb
 from tui.cli import main
@@ -28,8 +36,9 @@ from tui.export import (
 )
 from tui.loader import load_knowledge_base
 from tui.model import KnowledgeBase
+from tui.wording import hedge_phrase
 
-KBS = {"plain": plain_kb(), "hostile": hostile_kb(), "empty": EMPTY_KB}
+KBS = {"plain": plain_kb(), "hostile": hostile_kb(), "v2": v2_kb(), "empty": EMPTY_KB}
 
 
 def single(kb: KnowledgeBase, fmt: str) -> str:
@@ -71,8 +80,24 @@ def test_every_export_encodes_as_utf8(fmt, name):
 
 def test_json_has_the_interchange_shape_in_order():
     data = json.loads(single(plain_kb(), "json"))
-    assert list(data) == ["sources", "actors", "relations", "stances"]
-    assert list(data["sources"][0])[:5] == ["id", "title", "publisher", "published", "text"]
+    # Keys are only ever appended: version 2's come after version 1's.
+    assert list(data) == ["sources", "actors", "relations", "stances", "attributes", "issues"]
+    assert list(data["sources"][0]) == [
+        "id",
+        "title",
+        "publisher",
+        "published",
+        "text",
+        "dateline",
+        "url",
+        "origin",
+        "byline",
+        "language",
+        "retrieved",
+        "reliability",
+        "sha256",
+        "notes",
+    ]
     assert list(data["actors"][0]) == [
         "id",
         "name",
@@ -80,6 +105,10 @@ def test_json_has_the_interchange_shape_in_order():
         "kind",
         "affiliation",
         "description",
+        "identifiers",
+        "memberships",
+        "name_note",
+        "notes",
     ]
     assert list(data["relations"][0]) == [
         "id",
@@ -95,9 +124,140 @@ def test_json_has_the_interchange_shape_in_order():
         "status",
         "asserted_by",
         "confidence",
+        "kind",
+        "participants",
+        "modality",
+        "hedges",
+        "caveats",
+        "verification",
+        "location",
+        "fatalities",
+        "reported",
+        "valid_from",
+        "valid_to",
+        "notes",
     ]
-    assert list(data["stances"][0]) == ["id", "actor", "issue", "position", "evidence"]
+    assert list(data["stances"][0]) == [
+        "id",
+        "actor",
+        "issue",
+        "position",
+        "evidence",
+        "stand",
+        "date",
+        "date_precision",
+        "date_phrase",
+        "asserted_by",
+        "confidence",
+        "modality",
+        "hedges",
+        "caveats",
+        "notes",
+    ]
     assert list(data["relations"][0]["evidence"][0]) == ["source", "quote", "start", "end"]
+
+
+def test_json_v2_shapes():
+    data = json.loads(single(v2_kb(), "json"))
+    assert list(data["attributes"][0]) == [
+        "id",
+        "actor",
+        "type",
+        "kind",
+        "summary",
+        "evidence",
+        "date",
+        "date_precision",
+        "date_phrase",
+        "status",
+        "asserted_by",
+        "confidence",
+        "modality",
+        "hedges",
+        "caveats",
+        "verification",
+        "location",
+        "fatalities",
+        "reported",
+        "notes",
+    ]
+    assert list(data["issues"][0]) == ["id", "label", "description", "notes"]
+    relations = {relation["id"]: relation for relation in data["relations"]}
+    strike = relations["us-strikes-isis"]
+    assert list(strike["hedges"][0]) == [
+        "applies_to",
+        "cue",
+        "asserted_by",
+        "source",
+        "quote",
+        "start",
+        "end",
+    ]
+    assert list(strike["location"]) == ["place", "lat", "lon", "gazetteer"]
+    assert list(strike["fatalities"]) == ["count", "source", "quote", "start", "end"]
+    assert list(data["actors"][0]["memberships"][0]) == [
+        "organisation",
+        "role",
+        "from",
+        "to",
+        "evidence",
+    ]
+
+
+def test_json_v2_values():
+    data = json.loads(single(v2_kb(), "json"))
+    source = data["sources"][0]
+    assert (source["url"], source["origin"], source["reliability"]) == (
+        "https://example.org/news?id=1&lang=en#top",
+        "AFP",
+        "B",
+    )
+    assert source["notes"] == f"Source note {HOSTILE}"
+    haftar = data["actors"][0]
+    assert haftar["identifiers"] == {"wikidata": "Q1"}
+    assert haftar["memberships"][0]["role"] == "commander"
+    assert (haftar["memberships"][0]["from"], haftar["memberships"][0]["to"]) == ("2014", None)
+    assert haftar["name_note"] == f"Name note {HOSTILE}"
+    relations = {relation["id"]: relation for relation in data["relations"]}
+    meeting = relations["haftar-meets-pinotti"]
+    assert (meeting["kind"], meeting["status"], meeting["polarity"]) == ("event", None, 1)
+    assert meeting["participants"] == ["chiefs"]
+    assert meeting["verification"] == "unconfirmed"
+    assert [caveat["quote"] for caveat in meeting["caveats"]] == [
+        "The meeting was not immediately confirmed by officials"
+    ]
+    assert meeting["location"] == {
+        "place": "Rome",
+        "lat": 41.9,
+        "lon": 12.5,
+        "gazetteer": "geonames:3169070",
+    }
+    assert meeting["notes"] == f"Relation note {HOSTILE}"
+    strike = relations["us-strikes-isis"]
+    assert [(h["applies_to"], h["cue"], h["asserted_by"]) for h in strike["hedges"]] == [
+        ("claim", "attributed", "military"),
+        ("target", "alleged", None),
+    ]
+    assert strike["fatalities"]["count"] == 17
+    assert strike["fatalities"]["quote"] == "killed 17 people"
+    assert relations["essebsi-offers-mediation"]["modality"] == "intent"
+    tie = relations["sarraj-leads-gna"]
+    assert (tie["polarity"], tie["status"], tie["kind"]) == (None, "past", "tie")
+    assert (tie["valid_from"], tie["valid_to"]) == ("2016", "2018-03")
+    stance = data["stances"][0]
+    assert (stance["stand"], stance["modality"], stance["asserted_by"]) == (
+        1,
+        "hypothetical",
+        "italy",
+    )
+    assert data["stances"][1]["date_precision"] == "month"
+    assert data["issues"][0]["label"] == f"Peace force {HOSTILE}"
+    attribute = data["attributes"][0]
+    assert (attribute["kind"], attribute["verification"], attribute["status"]) == (
+        "event",
+        "disputed",
+        None,
+    )
 
 
 def test_json_values():
@@ -128,14 +288,24 @@ def test_json_values():
     assert by_id["haftar-visits-italy"]["date_phrase"] == "on Tuesday"
 
 
-@pytest.mark.parametrize("name", ["plain", "hostile"])
+def json_quotes(data: dict) -> list[dict]:
+    """Every quote of a JSON export: evidence, hedges, caveats, tolls, memberships."""
+    quotes = []
+    for claim in data["relations"] + data["stances"] + data["attributes"]:
+        quotes += claim["evidence"] + claim["hedges"] + claim["caveats"]
+        quotes += [claim["fatalities"]] if claim.get("fatalities") else []
+    for actor in data["actors"]:
+        quotes += [e for membership in actor["memberships"] for e in membership["evidence"]]
+    return quotes
+
+
+@pytest.mark.parametrize("name", ["plain", "hostile", "v2"])
 def test_json_offsets_point_at_the_quotes(name):
     data = json.loads(single(KBS[name], "json"))
     texts = {source["id"]: source["text"] for source in data["sources"]}
-    claims = data["relations"] + data["stances"]
-    quotes = [evidence for claim in claims for evidence in claim["evidence"]]
-    assert len(quotes) == KBS[name].quote_count
-    for evidence in quotes:
+    claims = data["relations"] + data["stances"] + data["attributes"]
+    assert sum(len(claim["evidence"]) for claim in claims) == KBS[name].quote_count
+    for evidence in json_quotes(data):
         assert texts[evidence["source"]][evidence["start"] : evidence["end"]] == evidence["quote"]
 
 
@@ -158,6 +328,8 @@ def test_json_of_an_empty_kb():
         "actors": [],
         "relations": [],
         "stances": [],
+        "attributes": [],
+        "issues": [],
     }
 
 
@@ -187,16 +359,19 @@ def test_csv_rows_link_by_label(name):
     kb = KBS[name]
     elements, connections = read_tables(kb)
     assert len(elements) == len(kb.actors)
-    assert len(connections) == len(kb.relations)
     labels = [row["Label"] for row in elements]
     assert len({label.strip().casefold() for label in labels}) == len(labels)
     assert all(labels) and not any("|" in label for label in labels)
     label_of = {row["Actor ID"]: row["Label"] for row in elements}
-    for relation, row in zip(kb.relations, connections, strict=True):
-        assert (row["From"], row["To"]) == (label_of[relation.source], label_of[relation.target])
-        assert row["ID"] == relation.id
+    # One row per relation, then one per participant of its event.
+    for (edge_id, source, target, relation), row in zip(graph_edges(kb), connections, strict=True):
+        assert (row["From"], row["To"]) == (label_of[source], label_of[target])
+        assert row["ID"] == edge_id
+        assert row["Relation"] == relation.id
+        assert row["Edge role"] == ("claim" if edge_id == relation.id else "participant")
         assert row["Direction"] == "directed"
-        assert int(row["Polarity"]) == relation.polarity
+        polarity = relation.polarity
+        assert row["Polarity"] == ("" if polarity is None else str(polarity))
 
 
 def test_csv_plain_values():
@@ -210,6 +385,8 @@ def test_csv_plain_values():
         "Actor ID": "khalifa-haftar",
         "Aliases": "Haftar|Field Marshal",
         "Affiliation": "Libyan National Army",
+        "Identifiers": "",
+        "Notes": "",
     }
     opposed = connections[3]
     assert opposed["Polarity"] == "-2"  # a number, not guarded
@@ -224,6 +401,53 @@ def test_csv_plain_values():
         "News24, “Strongman Haftar bolsters stature as key Libya player”, 2017-09-27"
     )
     assert connections[1]["Date"] == "" and connections[1]["Date precision"] == ""
+    # Version 1 data reads with version 2's defaults.
+    assert (opposed["Kind"], opposed["Modality"], opposed["Verification"]) == (
+        "tie",
+        "actual",
+        "",
+    )
+    assert opposed["Hedges"] == opposed["Participants"] == opposed["Fatalities"] == ""
+
+
+def test_csv_v2_values():
+    elements, connections = read_tables(v2_kb())
+    haftar = elements[0]
+    assert (haftar["Identifiers"], haftar["Notes"]) == (
+        "wikidata:Q1",
+        f"Actor note {xml_visible(HOSTILE)}",
+    )
+    rows = {row["ID"]: row for row in connections}
+    meeting = rows["haftar-meets-pinotti"]
+    assert (meeting["Kind"], meeting["Status"], meeting["Verification"]) == (
+        "event",
+        "",
+        "unconfirmed",
+    )
+    assert meeting["Caveats"] == "The meeting was not immediately confirmed by officials"
+    assert meeting["Location"] == "Rome"
+    assert meeting["Participants"] == "Security chiefs"
+    assert meeting["Hedges"] == f"attributed: claim (Reporters {xml_visible(HOSTILE)})"
+    # The participant's own row: the same relation, from its source.
+    participant = rows["haftar-meets-pinotti#chiefs"]
+    assert (participant["From"], participant["To"]) == ("Khalifa Haftar", "Security chiefs")
+    assert (participant["Relation"], participant["Edge role"]) == (
+        "haftar-meets-pinotti",
+        "participant",
+    )
+    assert participant["Verification"] == "unconfirmed"
+    strike = rows["us-strikes-isis"]
+    assert strike["Hedges"] == "attributed: claim (US military); alleged: target"
+    assert strike["Fatalities"] == "17"
+    assert strike["Polarity"] == "-2"
+    assert rows["essebsi-offers-mediation"]["Modality"] == "intent"
+    tie = rows["sarraj-leads-gna"]
+    assert (tie["Polarity"], tie["Status"], tie["Valid from"], tie["Valid to"]) == (
+        "",
+        "past",
+        "2016",
+        "2018-03",
+    )
 
 
 def test_csv_disambiguates_shared_names():
@@ -287,28 +511,30 @@ def test_annotations_are_web_annotations(name):
     collection = json.loads(single(kb, "annotations"))
     assert collection["@context"] == "http://www.w3.org/ns/anno.jsonld"
     assert collection["type"] == "AnnotationCollection"
-    assert collection["total"] == kb.quote_count
     page = collection["first"]
     assert page["type"] == "AnnotationPage"
     items = page["items"]
-    assert len(items) == kb.quote_count
+    expected = expected_annotations(kb)
+    assert collection["total"] == len(items) == len(expected)
     assert len({item["id"] for item in items}) == len(items)
     texts = {source.id: source.text for source in kb.sources}
-    claims = [(r.summary, r.type, r.evidence) for r in kb.relations]
-    claims += [(s.position, s.issue, s.evidence) for s in kb.stances]
-    expected = [(text, tag, e) for text, tag, evidence in claims for e in evidence]
-    for item, (description, tag, evidence) in zip(items, expected, strict=True):
+    urls = {source.id: source.url for source in kb.sources}
+    for item, (motivation, description, tag, evidence) in zip(items, expected, strict=True):
         assert item["type"] == "Annotation"
         assert item["id"].startswith("tag:")
+        assert item["motivation"] == motivation
         assert item["body"][0] == {
             "type": "TextualBody",
-            "purpose": "describing",
+            "purpose": motivation,
             "format": "text/plain",
             "value": description,
         }
-        assert item["body"][1] == {"type": "TextualBody", "purpose": "tagging", "value": tag}
+        assert item["body"][-1] == {"type": "TextualBody", "purpose": "tagging", "value": tag}
         target = item["target"]
-        assert target["source"].endswith(":source/" + evidence.source)
+        if urls[evidence.source]:
+            assert target["source"] == urls[evidence.source]
+        else:
+            assert target["source"].endswith(":source/" + evidence.source)
         quote_selector, position_selector = target["selector"]
         assert quote_selector["type"] == "TextQuoteSelector"
         assert quote_selector["exact"] == evidence.quote
@@ -320,6 +546,32 @@ def test_annotations_are_web_annotations(name):
         assert text[:start].endswith(quote_selector["prefix"])
         assert text[end:].startswith(quote_selector["suffix"])
         assert quote_selector["prefix"] == text[max(0, start - 32) : start]
+
+
+def expected_annotations(kb: KnowledgeBase) -> list[tuple[str, str, str, object]]:
+    """(motivation, first body's text, tag, quote) of each annotation, in order: per claim its
+    evidence, hedges, caveats and toll; relations, attributes, stances; then memberships."""
+    expected: list[tuple[str, str, str, object]] = []
+    claims = [(r, r.summary, r.type) for r in kb.relations]
+    claims += [(a, a.summary, a.type) for a in kb.attributes]
+    claims += [(s, s.position, s.issue) for s in kb.stances]
+    for claim, description, tag in claims:
+        expected += [("describing", description, tag, e) for e in claim.evidence]
+        expected += [
+            ("assessing", hedge_phrase(kb, hedge), tag, hedge.evidence) for hedge in claim.hedges
+        ]
+        verification = getattr(claim, "verification", None)
+        said = "caveat" + (f": {verification.value}" if verification else "")
+        expected += [("assessing", said, tag, caveat) for caveat in claim.caveats]
+        toll = getattr(claim, "fatalities", None)
+        if toll is not None:
+            expected.append(("describing", f"fatalities: {toll.count}", tag, toll.evidence))
+    for actor in kb.actors:
+        for membership in actor.memberships:
+            organisation = kb.actor_by_id[membership.organisation].name
+            text = f"{actor.name}: {membership.role} of {organisation}"
+            expected += [("describing", text, "membership", e) for e in membership.evidence]
+    return expected
 
 
 def test_annotation_ids_name_their_claim():
@@ -345,6 +597,25 @@ EVENT_KEYS = [
     "source",
     "citation",
     "relation",
+    "attribute",
+    "kind",
+    "participants",
+    "participant_names",
+    "summary",
+    "date_phrase",
+    "reported",
+    "status",
+    "modality",
+    "asserted_by",
+    "asserted_by_name",
+    "confidence",
+    "hedges",
+    "verification",
+    "caveats",
+    "location",
+    "fatalities",
+    "quotes",
+    "notes",
 ]
 
 
@@ -380,7 +651,92 @@ def test_events_sorted_by_date_then_file_order():
         "source": "news24-haftar-rome",
         "citation": "News24, “Strongman Haftar bolsters stature as key Libya player”, 2017-09-27",
         "relation": "haftar-opposed-gna",
+        "attribute": None,
+        "kind": "tie",
+        "participants": [],
+        "participant_names": [],
+        "summary": "Haftar, once an ally, has opposed the GNA.",
+        "date_phrase": None,
+        "reported": None,
+        "status": "past",
+        "modality": "actual",
+        "asserted_by": "italy",
+        "asserted_by_name": "Italy",
+        "confidence": "attributed",
+        "hedges": [],
+        "verification": None,
+        "caveats": [],
+        "location": None,
+        "fatalities": None,
+        "quotes": [
+            {
+                "source": "news24-haftar-rome",
+                "quote": quote,
+                "start": start,
+                "end": start + len(quote),
+                "citation": (
+                    "News24, “Strongman Haftar bolsters stature as key Libya player”, 2017-09-27"
+                ),
+            }
+            for quote, start in (
+                ("a one-time ally of the GNA", PLAIN_TEXT.index("a one-time ally")),
+                ("has hitherto opposed it", PLAIN_TEXT.index("has hitherto")),
+            )
+        ],
+        "notes": "",
     }
+
+
+def test_events_carry_v2():
+    """Each line stands alone: modality, who asserts it, hedges, caveats, place, toll and
+    every quote with its citation; dated attributes that are events are lines too."""
+    events = read_events(v2_kb())
+    assert [(e["date"], e["relation"], e["attribute"]) for e in events] == [
+        ("2017", "italy-deals-with-militias", None),
+        ("2017-09-24", "us-strikes-isis", None),
+        ("2017-09-26", "haftar-meets-pinotti", None),
+        ("2017-09-26", None, "haftar-bolsters-stature"),
+    ]
+    by_claim = {e["relation"] or e["attribute"]: e for e in events}
+    strike = by_claim["us-strikes-isis"]
+    assert (strike["asserted_by"], strike["asserted_by_name"], strike["confidence"]) == (
+        "military",
+        "US military",
+        "attributed",
+    )
+    assert [(h["cue"], h["applies_to"], h["quote"]) for h in strike["hedges"]] == [
+        ("attributed", "claim", "according to the military"),
+        ("alleged", "target", "an alleged camp"),
+    ]
+    assert strike["fatalities"]["count"] == 17
+    assert strike["fatalities"]["citation"] == "Wire, “Haftar in Rome”, 2017-09-27"
+    assert strike["location"]["place"] == f"camp {HOSTILE}"
+    meeting = by_claim["haftar-meets-pinotti"]
+    assert (meeting["kind"], meeting["status"], meeting["verification"]) == (
+        "event",
+        None,
+        "unconfirmed",
+    )
+    assert meeting["participants"] == ["chiefs"]
+    assert meeting["participant_names"] == ["Security chiefs"]
+    assert [c["quote"] for c in meeting["caveats"]] == [
+        "The meeting was not immediately confirmed by officials"
+    ]
+    assert meeting["location"]["lat"] == 41.9
+    stature = by_claim["haftar-bolsters-stature"]
+    assert (stature["actor"], stature["actor_name"], stature["recipient"]) == (
+        "haftar",
+        "Khalifa Haftar",
+        None,
+    )
+    assert (stature["polarity"], stature["type"], stature["verification"]) == (
+        None,
+        "bolsters-stature",
+        "disputed",
+    )
+    assert stature["caveats"][0]["quote"] == f"Hostile: {HOSTILE}"
+    # The undated offer and the undated tie are no lines; an undated tie attribute neither.
+    assert "essebsi-offers-mediation" not in by_claim and "gna-controls" not in by_claim
 
 
 def test_hostile_events_stay_one_per_line():
@@ -450,8 +806,10 @@ def test_a_csv_export_that_fails_on_its_second_table_leaves_both_as_they_were(
 ):
     import tui.export
 
-    earlier = {tmp_path / "net-elements.csv": "old elements", tmp_path / "net-connections.csv":
-               "old connections"}
+    earlier = {
+        tmp_path / "net-elements.csv": "old elements",
+        tmp_path / "net-connections.csv": "old connections",
+    }
     for path, text in earlier.items():
         path.write_text(text, encoding="utf-8")
     real_write_beside = tui.export._write_beside
@@ -616,10 +974,12 @@ def test_a_loaded_hostile_knowledge_base_exports_in_every_format(tmp_path):
     assert (len(elements), len(connections)) == (len(kb.actors), len(kb.relations))
     gexf = nx.read_gexf(io.BytesIO(single(kb, "gexf").encode()), version="1.3")
     graphml = nx.read_graphml(io.BytesIO(single(kb, "graphml").encode()), edge_key_type=str)
-    assert gexf.number_of_edges() == graphml.number_of_edges() == len(kb.relations)
-    assert len(parse_dot(single(kb, "dot"))[1]) == len(kb.relations)
-    assert len(parse_mermaid(single(kb, "mermaid"))[1]) == len(kb.relations)
+    edges = len(graph_edges(kb))
+    assert gexf.number_of_edges() == graphml.number_of_edges() == edges
+    assert len(parse_dot(single(kb, "dot"))[1]) == edges
+    assert len(parse_mermaid(single(kb, "mermaid"))[1]) == edges
     assert render_markdown(single(kb, "markdown")).count("<h3>") == len(kb.actors)
-    assert json.loads(single(kb, "annotations"))["total"] == kb.quote_count
+    assert json.loads(single(kb, "annotations"))["total"] == len(expected_annotations(kb))
     dated = sum(1 for relation in kb.relations if relation.date)
+    dated += sum(1 for a in kb.attributes if a.date and a.kind.value == "event")
     assert len(single(kb, "events").splitlines()) == dated

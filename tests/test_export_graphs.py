@@ -14,7 +14,7 @@ import xml.etree.ElementTree as ET
 import networkx as nx
 import pytest
 
-from tests.export_fixtures import EMPTY_KB, HOSTILE, hostile_kb, plain_kb
+from tests.export_fixtures import EMPTY_KB, HOSTILE, graph_edges, hostile_kb, plain_kb, v2_kb
 from tests.export_parsers import (
     label_text,
     parse_dot,
@@ -24,11 +24,26 @@ from tests.export_parsers import (
     xml_visible,
 )
 from tui.export import export
-from tui.model import KnowledgeBase
+from tui.model import KnowledgeBase, Modality, Relation
 from tui.sanitize import display
+from tui.wording import hedge_phrase, modal_phrase
 
-KBS = {"plain": plain_kb(), "hostile": hostile_kb(), "empty": EMPTY_KB}
-COLOURS = {-2: "#c62828", -1: "#ef6c00", 0: "#757575", 1: "#7cb342", 2: "#2e7d32"}
+KBS = {"plain": plain_kb(), "hostile": hostile_kb(), "v2": v2_kb(), "empty": EMPTY_KB}
+# None: a tie with no valence, drawn in a neutral grey (lighter than a neutral 0).
+COLOURS = {-2: "#c62828", -1: "#ef6c00", 0: "#757575", 1: "#7cb342", 2: "#2e7d32", None: "#9e9e9e"}
+
+
+def edge_label(relation: Relation) -> str:
+    """What a DOT or Mermaid edge says: the verb with its modality (an offer never reads as
+    the act), the valence, and what the source says of confirmation."""
+    verb = relation.type
+    if relation.modality is not Modality.ACTUAL:
+        verb = modal_phrase(relation.type, relation.modality)
+    polarity = relation.polarity
+    facts = ["no valence" if polarity is None else (f"{polarity:+d}" if polarity else "0")]
+    if relation.verification is not None:
+        facts.append(relation.verification.value)
+    return f"{verb} ({', '.join(facts)})"
 
 
 def single(kb: KnowledgeBase, fmt: str) -> str:
@@ -58,21 +73,38 @@ def test_graph_round_trip(fmt, name):
     graph = read_graph(kb, fmt)
     assert graph.is_directed()
     assert sorted(graph.nodes) == sorted(actor.id for actor in kb.actors)
-    assert graph.number_of_edges() == len(kb.relations)
+    expected = graph_edges(kb)
+    assert graph.number_of_edges() == len(expected)
     edges = edges_by_id(graph)
-    assert sorted(edges) == sorted(relation.id for relation in kb.relations)
-    for relation in kb.relations:
-        source, target, data = edges[relation.id]
-        assert (source, target) == (relation.source, relation.target)
-        assert data["polarity"] == relation.polarity and type(data["polarity"]) is int
+    assert sorted(edges) == sorted(edge_id for edge_id, *_ in expected)
+    for edge_id, source, target, relation in expected:
+        found_source, found_target, data = edges[edge_id]
+        assert (found_source, found_target) == (source, target)
+        if relation.polarity is None:
+            assert "polarity" not in data  # a missing value, never a made-up 0
+        else:
+            assert data["polarity"] == relation.polarity and type(data["polarity"]) is int
         assert data["type"] == relation.type
-        assert data["status"] == str(relation.status)
-        assert data["confidence"] == str(relation.confidence)
+        assert data.get("status") == (relation.status and relation.status.value)
+        assert data["confidence"] == relation.confidence.value
         assert data.get("date") == relation.date
         assert data.get("asserted_by") == relation.asserted_by
         assert data["summary"] == xml_visible(relation.summary)
         # List values are JSON arrays, whose escapes carry every character exactly.
         assert json.loads(data["quotes"]) == [evidence.quote for evidence in relation.evidence]
+        assert json.loads(data["caveats"]) == [caveat.quote for caveat in relation.caveats]
+        assert json.loads(data["participants"]) == list(relation.participants)
+        assert (data["kind"], data["modality"]) == (relation.kind.value, relation.modality.value)
+        verification = relation.verification
+        assert data.get("verification") == (verification and verification.value)
+        hedges = "; ".join(hedge_phrase(kb, hedge) for hedge in relation.hedges)
+        assert data.get("hedges") == (xml_visible(hedges) if hedges else None)
+        location = relation.location
+        assert data.get("location") == (location and xml_visible(location.place))
+        toll = relation.fatalities
+        assert data.get("fatalities") == (toll and toll.count)
+        assert data["relation"] == relation.id
+        assert data["edge_role"] == ("claim" if edge_id == relation.id else "participant")
     name_key = "label" if fmt == "gexf" else "name"
     for actor in kb.actors:
         data = graph.nodes[actor.id]
@@ -113,11 +145,25 @@ def test_gexf_is_version_1_3():
     assert "#{:02x}{:02x}{:02x}".format(*(int(colour.get(c)) for c in "rgb")) == COLOURS[1]
 
 
+def test_gexf_colours_every_edge_by_its_relation_and_writes_no_weight():
+    kb = v2_kb()
+    ns = "{http://gexf.net/1.3}"
+    edges = ET.fromstring(single(kb, "gexf")).iter(f"{ns}edge")
+    relation_of = {edge_id: relation for edge_id, _, _, relation in graph_edges(kb)}
+    for edge in edges:
+        colour = edge.find("{http://gexf.net/1.3/viz}color")
+        found = "#{:02x}{:02x}{:02x}".format(*(int(colour.get(c)) for c in "rgb"))
+        assert found == COLOURS[relation_of[edge.get("id")].polarity]
+        # No weight: a signed polarity is no layout weight, so each keeps GEXF's default.
+        assert edge.get("weight") is None
+
+
 def test_graphml_declares_typed_keys():
     root = ET.fromstring(single(plain_kb(), "graphml"))
     ns = "{http://graphml.graphdrawing.org/xmlns}"
     types = {key.get("attr.name"): key.get("attr.type") for key in root.iter(f"{ns}key")}
-    assert types["polarity"] == "int"
+    assert types["polarity"] == types["fatalities"] == "int"
+    assert types["hedges"] == types["participants"] == types["modality"] == "string"
     assert types["summary"] == types["name"] == "string"
     assert root.find(f"{ns}graph").get("edgedefault") == "directed"
 
@@ -132,13 +178,13 @@ def test_dot_parses_with_labels_and_colours(name):
     assert list(nodes) == [actor.id for actor in kb.actors]
     for actor in kb.actors:
         assert label_text(nodes[actor.id]["label"]) == display(actor.name)
-    assert len(edges) == len(kb.relations)
-    for relation, (source, target, found) in zip(kb.relations, edges, strict=True):
-        assert (source, target, found["id"]) == (relation.source, relation.target, relation.id)
-        sign = f"{relation.polarity:+d}" if relation.polarity else "0"
-        assert label_text(found["label"]) == f"{relation.type} ({sign})"
-        assert found["color"] == COLOURS[relation.polarity]
-        assert found["style"] == ("dashed" if relation.status == "past" else "solid")
+    expected = graph_edges(kb)
+    assert len(edges) == len(expected)
+    for (edge_id, source, target, relation), found in zip(expected, edges, strict=True):
+        assert (found[0], found[1], found[2]["id"]) == (source, target, edge_id)
+        assert label_text(found[2]["label"]) == display(edge_label(relation))
+        assert found[2]["color"] == COLOURS[relation.polarity]
+        assert found[2]["style"] == ("dashed" if relation.status == "past" else "solid")
 
 
 def test_dot_escapes_quotes_and_backslashes():
@@ -176,17 +222,16 @@ def test_mermaid_parses_with_labels_and_colours(name):
     names = [display(a.name) if a.name.strip() else a.id for a in kb.actors]
     assert list(nodes.values()) == names
     node_of = dict(zip((actor.id for actor in kb.actors), nodes, strict=True))
-    assert len(edges) == len(kb.relations)
-    for index, (relation, edge) in enumerate(zip(kb.relations, edges, strict=True)):
-        assert (edge["source"], edge["target"]) == (
-            node_of[relation.source],
-            node_of[relation.target],
-        )
-        sign = f"{relation.polarity:+d}" if relation.polarity else "0"
-        assert edge["label"] == f"{relation.type} ({sign})"
+    expected = graph_edges(kb)
+    assert len(edges) == len(expected)
+    for index, ((_, source, target, relation), edge) in enumerate(
+        zip(expected, edges, strict=True)
+    ):
+        assert (edge["source"], edge["target"]) == (node_of[source], node_of[target])
+        assert edge["label"] == display(edge_label(relation))
         assert edge["arrow"] == ("-.->" if relation.status == "past" else "-->")
         assert styles[index] == COLOURS[relation.polarity]
-    assert sorted(styles) == list(range(len(kb.relations)))
+    assert sorted(styles) == list(range(len(expected)))
 
 
 def test_mermaid_ids_avoid_reserved_words():
@@ -204,7 +249,7 @@ def test_markdown_briefing_content():
     assert text.startswith("# Stakeholder briefing\n")
     rendered = render_markdown(single(plain_kb(), "markdown"))
     shown = shown_text(rendered)
-    assert "4 actors, 4 relations, 1 stance, 6 quotes from 1 source." in shown
+    assert "4 actors, 4 relations, 0 attributes, 1 stance, 6 quotes from 1 source." in shown
     assert (
         "News24, “Strongman Haftar bolsters stature as key Libya player”, 2017-09-27, Rome" in shown
     )
@@ -215,16 +260,19 @@ def test_markdown_briefing_content():
     assert "Libyan military strongman." in shown
     assert "Members: Khalifa Haftar" in shown
     assert (
-        "→ Khalifa Haftar visits Italy (+1, 2017-09-26, current, stated, in the source's own "
-        "voice): Haftar met Italy's defence minister and security chiefs in Rome." in shown
+        "→ Khalifa Haftar visits Italy (+1, 2017-09-26, current, stated): Haftar met Italy's "
+        "defence minister and security chiefs in Rome." in shown
     )
+    # Who asserts it and how, in the wording the app uses (tui.wording.qualifiers).
     assert (
-        "→ Khalifa Haftar opposes Government of National Accord (-2, 2017, past, attributed, "
-        "asserted by Italy)" in shown
+        "→ Khalifa Haftar opposes Government of National Accord (-2, 2017, past, per Italy "
+        "(attributed))" in shown
     )
     assert "← Italy backs Government of National Accord (+2, 2017-09," in shown
     assert "(0, undated, current" in shown
-    assert "migration: Europe should help stop migrants crossing the Mediterranean." in shown
+    assert (
+        "migration (stated): Europe should help stop migrants crossing the Mediterranean." in shown
+    )
     # Each quote is a blockquote with its citation.
     quote = re.search(r"<blockquote>\s*<p>met Italy's.*?</blockquote>", rendered, re.DOTALL)
     assert quote and (
@@ -268,6 +316,88 @@ def test_markdown_keeps_hostile_text_literal():
 def test_markdown_of_an_empty_kb():
     assert single(EMPTY_KB, "markdown") == (
         "# Stakeholder briefing\n\n"
-        "0 actors, 0 relations, 0 stances, 0 quotes from 0 sources.\n\n"
+        "0 actors, 0 relations, 0 attributes, 0 stances, 0 quotes from 0 sources.\n\n"
         "## Sources\n\nNo sources.\n\n## Actors\n\nNo actors.\n"
     )
+
+
+def test_markdown_briefing_v2():
+    """Modality, hedges with their cue words, caveats, toll, place, attributes, issues and
+    notes, worded as the app words them."""
+    rendered = render_markdown(single(v2_kb(), "markdown"))
+    shown = shown_text(rendered)
+    visible = display(HOSTILE)
+    assert "5 relations, 2 attributes, 2 stances, 9 quotes from 1 source." in shown
+    assert "copy from AFP · language en · reliability B · retrieved 2017-09-28" in shown
+    assert "https://example.org/news?id=1&lang=en#top" in shown
+    assert f"Peace force {visible} (id peace-force): A peace force." in shown
+    # An offer is an offer: never "mediates".
+    assert (
+        "Beji Caid Essebsi offers or intends to mediate Rival factions (+1, undated, event, "
+        in shown
+    )
+    assert "an offer or intent, not an act" in shown
+    assert "Essebsi mediates" not in shown
+    # The strike: both hedges, in the qualifiers and with the words that carry them.
+    assert (
+        "United States strikes ISIS (-2, 2017-09-24, event, per US military (attributed), "
+        "attributed: claim (US military), alleged: target, " in shown
+    )
+    assert (
+        "Hedge (alleged: target): “an alleged camp” (Wire, “Haftar in Rome”, 2017-09-27)" in shown
+    )
+    assert "Toll: 17, “killed 17 people”" in shown
+    assert "17 killed" in shown
+    # The meeting: its participant, place, verification and caveat.
+    assert (
+        "Khalifa Haftar meets Roberta Pinotti, with Security chiefs (+1, 2017-09-26, event" in shown
+    )
+    assert "unconfirmed, 1 caveat, in “Rome”" in shown
+    assert "Caveat (the claim is unconfirmed):" in shown
+    assert "The meeting was not immediately confirmed by officials" in shown
+    assert "Hedge (reported: claim): “reportedly”" in shown
+    # A tie with no valence says so; its period is given.
+    assert (
+        "Fayez al-Sarraj leads Unity government (no valence, undated, past, stated, "
+        "2016 to 2018-03)" in shown
+    )
+    # Attributes, stances with their stand, modality and the issue's label.
+    assert (
+        "Khalifa Haftar bolsters stature (2017-09-26, event, stated, disputed, 1 caveat, in “Rome”)"
+        in shown
+    )
+    assert "Unity government controls territory (undated, current, stated, in “capital " in shown
+    assert (
+        f"Peace force {visible} (stand +1, per Italy (attributed), attributed: claim (Italy), "
+        "hypothetical): Italy could lead a peace force." in shown
+    )
+    assert (
+        "Mediation (stand -2, 2017-09, stated, an offer or intent, not an act, 1 caveat)" in shown
+    )
+    # Actors: identifiers, posts, the name note, notes.
+    assert "wikidata Q1" in shown
+    assert "Posts: commander of The army (2014 to …)" in shown
+    assert f"Name: Name note {visible}" in shown
+    for note in ("Source", "Actor", "Relation", "Attribute", "Stance", "Issue"):
+        assert f"Analyst's note: {note} note {visible}" in shown
+    # Numbers stay ASCII: no typographic minus.
+    assert "\u2212" not in single(v2_kb(), "markdown")
+    # Nothing from the data became markup.
+    for tag in ("<em>", "<code>", "<pre>", "<script", "<b>", "<a ", "<ol", "<del>", "<table"):
+        assert tag not in rendered, tag
+
+
+@pytest.mark.parametrize("fmt", ["gexf", "graphml"])
+def test_a_participant_edge_id_never_takes_a_relation_id(fmt):
+    """``relation-id#participant`` cannot be a slug, but an in-memory id can be anything:
+    a taken id is numbered rather than merging two edges."""
+    kb = v2_kb()
+    meeting = kb.relation_by_id["haftar-meets-pinotti"]
+    squatter = Relation(
+        "haftar-meets-pinotti#chiefs", "italy", "gna", "backs", 1, "x", meeting.evidence
+    )
+    kb = KnowledgeBase(kb.sources, kb.actors, (*kb.relations, squatter), kb.stances)
+    edges = edges_by_id(read_graph(kb, fmt))
+    assert edges["haftar-meets-pinotti#chiefs"][:2] == ("italy", "gna")
+    assert edges["haftar-meets-pinotti#chiefs#2"][:2] == ("haftar", "chiefs")
+    assert len(edges) == len(kb.relations) + 1

@@ -11,6 +11,7 @@ import networkx as nx
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.export_fixtures import graph_edges
 from tests.export_parsers import (
     label_text,
     parse_dot,
@@ -20,42 +21,140 @@ from tests.export_parsers import (
     xml_visible,
 )
 from tui.export import FORMATS, export
-from tui.model import Actor, Evidence, KnowledgeBase, Relation, Source, Stance
+from tui.model import (
+    Actor,
+    Attribute,
+    ClaimKind,
+    Confidence,
+    Evidence,
+    Fatalities,
+    Hedge,
+    Issue,
+    KnowledgeBase,
+    Location,
+    Modality,
+    Relation,
+    Source,
+    Stance,
+    Status,
+    Verification,
+)
 from tui.sanitize import display
 
 # Every code point, lone surrogates and controls included.
 any_text = st.text(st.characters(exclude_categories=()), max_size=30)
+# The same without "N": whatever "None" an export then holds, the exporter wrote it.
+no_n_text = st.text(st.characters(exclude_categories=(), exclude_characters="N"), max_size=30)
 dates = st.sampled_from([None, "2017", "2017-09", "2017-09-26"])
 
 
 @st.composite
-def knowledge_bases(draw) -> KnowledgeBase:
-    names = draw(st.lists(any_text, min_size=1, max_size=4))
+def knowledge_bases(draw, text=any_text) -> KnowledgeBase:
+    """Version 2 throughout: ties with no valence, events with participants, every
+    modality, hedges, caveats, places, tolls, notes, attributes and issues."""
+    names = draw(st.lists(text, min_size=1, max_size=4))
     actors = tuple(
-        Actor(f"actor-{index}", name, "person", tuple(draw(st.lists(any_text, max_size=2))))
+        Actor(
+            f"actor-{index}",
+            name,
+            "person",
+            tuple(draw(st.lists(text, max_size=2))),
+            notes=draw(text),
+            name_note=draw(text),
+        )
         for index, name in enumerate(names)
     )
-    before, quote, after = draw(any_text), draw(any_text), draw(any_text)
+    before, quote, after = draw(text), draw(text), draw(text)
     source = Source(
-        "s", draw(any_text), draw(any_text), "2020-01-02", None, "s.txt", before + quote + after
+        "s",
+        draw(text),
+        draw(text),
+        "2020-01-02",
+        None,
+        "s.txt",
+        before + quote + after,
+        url=draw(st.sampled_from([None, "https://example.org/a"])),
+        notes=draw(text),
     )
     evidence = (Evidence("s", quote, len(before), len(before) + len(quote)),)
     ids = st.sampled_from([actor.id for actor in actors])
-    relations = tuple(
-        Relation(
+    cues = st.sampled_from([Confidence.ATTRIBUTED, Confidence.REPORTED, Confidence.ALLEGED])
+    hedges = st.lists(
+        st.builds(Hedge, st.sampled_from(["claim", "target"]), cues, st.just(evidence[0])),
+        max_size=2,
+    ).map(tuple)
+    verification = st.sampled_from([None, *Verification])
+    location = st.one_of(st.none(), st.builds(Location, text))
+    fatalities = st.one_of(
+        st.none(), st.builds(Fatalities, st.integers(0, 99), st.just(evidence[0]))
+    )
+
+    def relation(index: int) -> Relation:
+        kind = draw(st.sampled_from(ClaimKind))
+        source_id = draw(ids)
+        participants = draw(st.lists(ids, max_size=2, unique=True))
+        return Relation(
             f"relation-{index}",
-            draw(ids),
+            source_id,
             draw(ids),
             "other",
-            draw(st.integers(-2, 2)),
-            draw(any_text),
+            draw(st.one_of(st.none(), st.integers(-2, 2))),
+            draw(text),
             evidence,
             date=draw(dates),
+            status=None if kind is ClaimKind.EVENT else draw(st.sampled_from(Status)),
+            kind=kind,
+            participants=tuple(p for p in participants if p != source_id),
+            modality=draw(st.sampled_from(Modality)),
+            hedges=draw(hedges),
+            caveats=draw(st.lists(st.just(evidence[0]), max_size=1).map(tuple)),
+            verification=draw(verification),
+            location=draw(location),
+            fatalities=draw(fatalities),
+            notes=draw(text),
         )
-        for index in range(draw(st.integers(0, 4)))
+
+    relations = tuple(relation(index) for index in range(draw(st.integers(0, 4))))
+    attributes = tuple(
+        Attribute(
+            f"attribute-{index}",
+            draw(ids),
+            "other",
+            draw(text),
+            evidence,
+            kind=draw(st.sampled_from(ClaimKind)),
+            date=draw(dates),
+            hedges=draw(hedges),
+            location=draw(location),
+            fatalities=draw(fatalities),
+            notes=draw(text),
+        )
+        for index in range(draw(st.integers(0, 2)))
     )
-    stances = (Stance("stance", actors[0].id, draw(any_text), draw(any_text), evidence),)
-    return KnowledgeBase((source,), actors, relations, stances)
+    stances = (
+        Stance(
+            "stance",
+            actors[0].id,
+            "issue",
+            draw(text),
+            evidence,
+            stand=draw(st.one_of(st.none(), st.integers(-2, 2))),
+            modality=draw(st.sampled_from(Modality)),
+            hedges=draw(hedges),
+            notes=draw(text),
+        ),
+    )
+    issues = (Issue("issue", draw(text), draw(text), draw(text)),)
+    return KnowledgeBase((source,), actors, relations, stances, issues, attributes)
+
+
+@settings(max_examples=40, deadline=None)
+@given(kb=knowledge_bases(text=no_n_text))
+def test_no_export_writes_none(kb):
+    """A missing value is null, empty or left out: never the text "None"."""
+    for fmt in FORMATS:
+        for text in export(kb, fmt).values():
+            assert "None" not in text, fmt
 
 
 @settings(max_examples=60, deadline=None)
@@ -69,6 +168,11 @@ def test_every_format_reads_back(kb):
     data = json.loads(outputs["json"][""])
     assert [actor["name"] for actor in data["actors"]] == [actor.name for actor in kb.actors]
     assert [r["summary"] for r in data["relations"]] == [r.summary for r in kb.relations]
+    assert [r["notes"] for r in data["relations"]] == [r.notes for r in kb.relations]
+    assert [r["polarity"] for r in data["relations"]] == [r.polarity for r in kb.relations]
+    assert [a["summary"] for a in data["attributes"]] == [a.summary for a in kb.attributes]
+    places = [(r["location"] or {}).get("place") for r in data["relations"]]
+    assert places == [r.location and r.location.place for r in kb.relations]
     for claim in data["relations"] + data["stances"]:
         evidence = claim["evidence"][0]
         assert data["sources"][0]["text"][evidence["start"] : evidence["end"]] == evidence["quote"]
@@ -80,7 +184,8 @@ def test_every_format_reads_back(kb):
     assert len(labels) == len(kb.actors)
     assert len({label.strip().casefold() for label in labels}) == len(labels)
     assert all(row[0] in labels and row[1] in labels for row in connections[1:])
-    assert len(connections) == 1 + len(kb.relations)
+    edges = graph_edges(kb)
+    assert len(connections) == 1 + len(edges)
 
     for fmt, name_key in (("gexf", "label"), ("graphml", "name")):
         document = io.BytesIO(outputs[fmt][""].encode("utf-8"))
@@ -90,22 +195,22 @@ def test_every_format_reads_back(kb):
             else nx.read_graphml(document, edge_key_type=str)
         )
         assert graph.number_of_nodes() == len(kb.actors)
-        assert graph.number_of_edges() == len(kb.relations)
+        assert graph.number_of_edges() == len(edges)
         for actor in kb.actors:
             assert graph.nodes[actor.id][name_key] == xml_visible(actor.name)
             assert json.loads(graph.nodes[actor.id]["aliases"]) == list(actor.aliases)
 
-    nodes, edges = parse_dot(outputs["dot"][""])
+    nodes, dot_edges = parse_dot(outputs["dot"][""])
     assert [label_text(found["label"]) for found in nodes.values()] == [
         display(actor.name) for actor in kb.actors
     ]
-    assert len(edges) == len(kb.relations)
+    assert len(dot_edges) == len(edges)
 
     mermaid_nodes, mermaid_edges, _ = parse_mermaid(outputs["mermaid"][""])
     assert list(mermaid_nodes.values()) == [
         display(actor.name) if actor.name.strip() else actor.id for actor in kb.actors
     ]
-    assert len(mermaid_edges) == len(kb.relations)
+    assert len(mermaid_edges) == len(edges)
 
     rendered = render_markdown(outputs["markdown"][""])
     headings = re.findall(r"<h3>(.*?)</h3>", rendered, re.DOTALL)
@@ -114,12 +219,25 @@ def test_every_format_reads_back(kb):
     assert [shown_text(heading).strip() for heading in headings] == expected
 
     items = json.loads(outputs["annotations"][""])["first"]["items"]
-    assert len(items) == kb.quote_count
+    claims = (*kb.relations, *kb.attributes, *kb.stances)
+    quotes = sum(len(c.evidence) + len(c.hedges) + len(c.caveats) for c in claims)
+    quotes += sum(1 for c in claims if getattr(c, "fatalities", None) is not None)
+    assert len(items) == quotes
     for item in items:
         assert item["target"]["selector"][0]["exact"] == kb.stances[0].evidence[0].quote
+        assert item["target"]["source"] == kb.sources[0].url or item["target"]["source"].startswith(
+            "tag:"
+        )
 
     lines = outputs["events"][""].splitlines()
-    assert len(lines) == sum(1 for relation in kb.relations if relation.date)
-    assert [json.loads(line)["relation"] for line in lines] == [
-        r.id for r in sorted((r for r in kb.relations if r.date), key=lambda r: r.date)
+    dated = [r for r in kb.relations if r.date]
+    dated += [a for a in kb.attributes if a.date and a.kind is ClaimKind.EVENT]
+    assert len(lines) == len(dated)
+    events = [json.loads(line) for line in lines]
+    assert [e["relation"] or e["attribute"] for e in events] == [
+        c.id for c in sorted(dated, key=lambda c: c.date)
     ]
+    for event in events:
+        claim = next(c for c in dated if c.id == (event["relation"] or event["attribute"]))
+        assert [h["quote"] for h in event["hedges"]] == [h.evidence.quote for h in claim.hedges]
+        assert event["modality"] == claim.modality.value

@@ -8,7 +8,12 @@ its own rules, and the tests read every format back with a real parser.
 Conventions a user should know:
 
 - ``json``: the interchange shape (see ``_json``); ``source.text[start:end] == quote``,
-  offsets in Unicode code points, end exclusive. Keys are only ever appended.
+  offsets in Unicode code points, end exclusive. Keys are only ever appended. Every field
+  of the schema (docs/schema.md, version 2) is there under its schema name; a missing value
+  is ``null`` (a tie's polarity with no valence, an event's status), an absent list ``[]``,
+  absent notes ``""``. Hedges are ``{applies_to, cue, asserted_by, source, quote, start,
+  end}``, caveats are shaped like evidence, a location is ``{place, lat, lon, gazetteer}``
+  and a toll ``{count, source, quote, start, end}``.
 - ``csv``: two Kumu tables, ``-elements.csv`` and ``-connections.csv``. Kumu links
   connections to elements by Label, so labels are made unique: actors that share a name
   (ignoring case and surrounding spaces) are labelled ``Name (actor-id)``; an empty name
@@ -17,23 +22,40 @@ Conventions a user should know:
   ``ID`` column would make Kumu link by ids instead of labels; connections keep ``ID`` (the
   relation id) so that re-importing updates them. Tags are the actor's stance issues. Any
   text cell starting with ``= + - @``, a tab or a carriage return gets a leading ``'`` so
-  spreadsheets do not run it as a formula; Polarity is a number and is written as a plain
-  signed integer (``-2``), never guarded. On standard output the two tables follow each
-  other, separated by one empty line: a CSV reader sees it as the one empty record.
+  spreadsheets do not run it as a formula; Polarity and Fatalities are numbers and are
+  written as plain signed integers (``-2``), never guarded, and left empty when there is
+  none (a structural tie has no polarity). Hedges read ``attributed: claim (US military);
+  alleged: target`` (``wording.hedge_phrase``). On standard output the two tables follow
+  each other, separated by one empty line: a CSV reader sees it as the one empty record.
 - ``gexf`` (1.3) and ``graphml``: directed multigraphs, one edge per relation with the
-  relation id as edge id; list values (aliases, quotes) are JSON arrays in a string
-  attribute, exact to the character; missing values are left out.
+  relation id as edge id; list values (aliases, quotes, caveats, participants) are JSON
+  arrays in a string attribute, exact to the character; missing values are left out (a
+  tie with no valence has no polarity attribute, and is drawn in a neutral grey).
+- Participants: graph tools know no hyperedge, so in ``csv``, ``gexf``, ``graphml``,
+  ``dot`` and ``mermaid`` an event's participants get an edge each from the event's
+  source, with the id ``relation-id#participant-id`` and the relation's attributes; every
+  edge carries ``relation`` (the relation id) and ``edge_role`` (``claim`` or
+  ``participant``), so that acts can still be counted once per relation.
 - ``dot``, ``mermaid``, ``markdown``: for people. Their text goes through
   ``sanitize.display``, so control characters and bidirectional overrides show as
-  ``\\x1b`` or ``⟨RLO⟩`` instead of acting.
+  ``\\x1b`` or ``⟨RLO⟩`` instead of acting. A claim is worded as ``tui.wording`` words it
+  in the app: an offer reads "offers or intends to mediate", never "mediates"; the
+  briefing gives each claim's qualifiers, hedges with their cue words, caveats, toll and
+  the analyst's notes.
 - XML and CSV never hold characters XML 1.0 forbids (controls other than tab, newline and
   carriage return, lone surrogates, U+FFFE, U+FFFF): each is written as a visible escape
   like ``\\x1b``. JSON keeps every character, escaping what a line-based reader could split
   on.
 - ``annotations``: a W3C Web Annotation ``AnnotationCollection`` (JSON-LD), one annotation
-  per quote, ids as ``tag:`` URIs.
-- ``events``: JSON Lines, one per dated relation, sorted by date (coarser dates first:
-  ``2017`` < ``2017-09`` < ``2017-09-26``), then file order.
+  per quote, ids as ``tag:`` URIs. A quote of evidence is ``describing``; the words that
+  hedge a claim and the caveats that qualify it are ``assessing`` (they judge how certain
+  the claim is). The target's ``source`` is the source's ``url`` when it has one, else a
+  ``tag:`` URI of the source id.
+- ``events``: JSON Lines, one per dated relation (as in the timeline) and per dated
+  attribute that is an event, sorted by date (coarser dates first: ``2017`` < ``2017-09`` <
+  ``2017-09-26``), then file order (relations before attributes). Each line carries the
+  claim's modality, who asserts it and how, its hedges, verification, caveats, place, toll
+  and every quote with its citation.
 """
 
 from __future__ import annotations
@@ -48,12 +70,31 @@ import stat
 import xml.etree.ElementTree as ET
 from collections import Counter
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 from typing import TextIO
 from urllib.parse import quote as percent_encode
 
-from .model import Actor, Evidence, KnowledgeBase, Relation, Source, Stance
+from .model import (
+    Actor,
+    Attribute,
+    ClaimKind,
+    Evidence,
+    Fatalities,
+    Hedge,
+    KnowledgeBase,
+    Location,
+    Modality,
+    Relation,
+    Source,
+    Stance,
+    counted,
+    precision_of,
+    status_label,
+)
 from .sanitize import display
+from .wording import hedge_phrase, modal_phrase, qualifiers
 
 FORMATS: tuple[str, ...] = (
     "json",
@@ -91,6 +132,7 @@ _POLARITY_COLOURS = {
     1: "#7cb342",
     2: "#2e7d32",
 }
+_NO_VALENCE_COLOUR = "#9e9e9e"  # a tie with no polarity: a lighter grey than neutral 0
 
 
 def export(kb: KnowledgeBase, fmt: str) -> dict[str, str]:
@@ -231,13 +273,28 @@ def _write_beside(target: Path, text: str) -> Path:
 
 # --- shared helpers --------------------------------------------------------------------
 
+Claim = Relation | Attribute | Stance
+
 
 def _signed(polarity: int) -> str:
+    """A polarity as ASCII sign text: "+2", "0", "-1"."""
     return f"{polarity:+d}" if polarity else "0"
 
 
-def _colour(polarity: int) -> str:
+def _valence(polarity: int | None) -> str:
+    """A polarity for people: "+2", "0", "-1", or "no valence" for a tie without one."""
+    return "no valence" if polarity is None else _signed(polarity)
+
+
+def _colour(polarity: int | None) -> str:
+    if polarity is None:
+        return _NO_VALENCE_COLOUR
     return _POLARITY_COLOURS[max(-2, min(2, polarity))]
+
+
+def _value(member: StrEnum | None) -> str | None:
+    """An enum member's value; None stays None (never the text "None")."""
+    return None if member is None else member.value
 
 
 def _actor_name(kb: KnowledgeBase, actor_id: str | None) -> str | None:
@@ -253,6 +310,11 @@ def _citation(kb: KnowledgeBase, source_id: str) -> str:
     return source.citation() if source is not None else source_id
 
 
+def _hedges_text(kb: KnowledgeBase, hedges: Iterable[Hedge]) -> str:
+    """Hedges in one line: "attributed: claim (US military); alleged: target"."""
+    return "; ".join(hedge_phrase(kb, hedge) for hedge in hedges)
+
+
 def _escape_code(char: str) -> str:
     code = ord(char)
     return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
@@ -265,6 +327,42 @@ _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]
 
 def _xml_safe(text: str) -> str:
     return _XML_ILLEGAL.sub(lambda match: _escape_code(match.group()), text)
+
+
+@dataclass(frozen=True, slots=True)
+class _Edge:
+    """One edge of the graph exports: a relation's own edge (``role`` "claim", from its
+    source to its target, with the relation id) or one to an event's participant (``role``
+    "participant", from the source, with the id ``relation-id#participant-id``)."""
+
+    id: str
+    source: str
+    target: str
+    relation: Relation
+    role: str
+
+
+def _graph_edges(kb: KnowledgeBase) -> list[_Edge]:
+    """Every relation's edge, each followed by the edges to its event's participants.
+
+    Graph tools know no hyperedge: a participant that is only an attribute of an edge is
+    an unconnected node to them (no degree, no neighbourhood, no place in a layout). So an
+    event's participants get an edge each from its source (a star), and every edge says
+    which relation it belongs to (``relation``) so that the acts can still be counted once.
+    """
+    taken = {relation.id for relation in kb.relations}
+    edges: list[_Edge] = []
+    for relation in kb.relations:
+        edges.append(_Edge(relation.id, relation.source, relation.target, relation, "claim"))
+        for participant in dict.fromkeys(relation.participants):
+            if participant in (relation.source, relation.target):
+                continue  # already an end of the relation's own edge
+            edge_id, number = f"{relation.id}#{participant}", 2
+            while edge_id in taken:
+                edge_id, number = f"{relation.id}#{participant}#{number}", number + 1
+            taken.add(edge_id)
+            edges.append(_Edge(edge_id, relation.source, participant, relation, "participant"))
+    return edges
 
 
 # --- json ------------------------------------------------------------------------------
@@ -288,6 +386,47 @@ def _evidence_json(evidence: Evidence) -> dict[str, object]:
     }
 
 
+def _evidence_list(evidence: Iterable[Evidence]) -> list[dict[str, object]]:
+    return [_evidence_json(item) for item in evidence]
+
+
+def _hedge_json(hedge: Hedge) -> dict[str, object]:
+    return {
+        "applies_to": hedge.applies_to,
+        "cue": hedge.cue.value,
+        "asserted_by": hedge.asserted_by,
+        **_evidence_json(hedge.evidence),
+    }
+
+
+def _location_json(location: Location | None) -> dict[str, object] | None:
+    if location is None:
+        return None
+    return {
+        "place": location.place,
+        "lat": location.lat,
+        "lon": location.lon,
+        "gazetteer": location.gazetteer,
+    }
+
+
+def _fatalities_json(fatalities: Fatalities | None) -> dict[str, object] | None:
+    if fatalities is None:
+        return None
+    return {"count": fatalities.count, **_evidence_json(fatalities.evidence)}
+
+
+def _qualified_json(claim: Claim) -> dict[str, object]:
+    """The keys every kind of claim shares, after its own: how it is asserted and hedged."""
+    return {
+        "asserted_by": claim.asserted_by,
+        "confidence": claim.confidence.value,
+        "modality": claim.modality.value,
+        "hedges": [_hedge_json(hedge) for hedge in claim.hedges],
+        "caveats": _evidence_list(claim.caveats),
+    }
+
+
 def _relation_json(relation: Relation) -> dict[str, object]:
     precision = relation.date_precision
     return {
@@ -295,52 +434,130 @@ def _relation_json(relation: Relation) -> dict[str, object]:
         "source": relation.source,
         "target": relation.target,
         "type": relation.type,
-        "polarity": int(relation.polarity),
+        "polarity": relation.polarity,  # null: a structural tie with no valence
         "date": relation.date,
-        "date_precision": str(precision) if precision else None,
+        "date_precision": _value(precision),
         "summary": relation.summary,
-        "evidence": [_evidence_json(evidence) for evidence in relation.evidence],
+        "evidence": _evidence_list(relation.evidence),
         "date_phrase": relation.date_phrase,
-        "status": str(relation.status),
+        "status": _value(relation.status),  # null for an event
         "asserted_by": relation.asserted_by,
-        "confidence": str(relation.confidence),
+        "confidence": relation.confidence.value,
+        # Version 2, appended.
+        "kind": relation.kind.value,
+        "participants": list(relation.participants),
+        "modality": relation.modality.value,
+        "hedges": [_hedge_json(hedge) for hedge in relation.hedges],
+        "caveats": _evidence_list(relation.caveats),
+        "verification": _value(relation.verification),
+        "location": _location_json(relation.location),
+        "fatalities": _fatalities_json(relation.fatalities),
+        "reported": relation.reported,
+        "valid_from": relation.valid_from,
+        "valid_to": relation.valid_to,
+        "notes": relation.notes,
+    }
+
+
+def _attribute_json(attribute: Attribute) -> dict[str, object]:
+    return {
+        "id": attribute.id,
+        "actor": attribute.actor,
+        "type": attribute.type,
+        "kind": attribute.kind.value,
+        "summary": attribute.summary,
+        "evidence": _evidence_list(attribute.evidence),
+        "date": attribute.date,
+        "date_precision": _value(attribute.date_precision),
+        "date_phrase": attribute.date_phrase,
+        "status": _value(attribute.status),
+        **_qualified_json(attribute),
+        "verification": _value(attribute.verification),
+        "location": _location_json(attribute.location),
+        "fatalities": _fatalities_json(attribute.fatalities),
+        "reported": attribute.reported,
+        "notes": attribute.notes,
+    }
+
+
+def _stance_json(stance: Stance) -> dict[str, object]:
+    return {
+        "id": stance.id,
+        "actor": stance.actor,
+        "issue": stance.issue,
+        "position": stance.position,
+        "evidence": _evidence_list(stance.evidence),
+        # Version 2, appended.
+        "stand": stance.stand,
+        "date": stance.date,
+        "date_precision": _value(precision_of(stance.date)),
+        "date_phrase": stance.date_phrase,
+        **_qualified_json(stance),
+        "notes": stance.notes,
+    }
+
+
+def _source_json(source: Source) -> dict[str, object]:
+    return {
+        "id": source.id,
+        "title": source.title,
+        "publisher": source.publisher,
+        "published": source.published,
+        "text": source.text,
+        "dateline": source.dateline,
+        # Version 2, appended.
+        "url": source.url,
+        "origin": source.origin,
+        "byline": source.byline,
+        "language": source.language,
+        "retrieved": source.retrieved,
+        "reliability": source.reliability,
+        "sha256": source.sha256,
+        "notes": source.notes,
+    }
+
+
+def _actor_json(actor: Actor) -> dict[str, object]:
+    return {
+        "id": actor.id,
+        "name": actor.name,
+        "aliases": list(actor.aliases),
+        "kind": actor.kind,
+        "affiliation": actor.affiliation,
+        "description": actor.description,
+        # Version 2, appended.
+        "identifiers": dict(actor.identifiers),
+        "memberships": [
+            {
+                "organisation": membership.organisation,
+                "role": membership.role,
+                "from": membership.start,
+                "to": membership.end,
+                "evidence": _evidence_list(membership.evidence),
+            }
+            for membership in actor.memberships
+        ],
+        "name_note": actor.name_note,
+        "notes": actor.notes,
     }
 
 
 def _json(kb: KnowledgeBase) -> dict[str, str]:
     data = {
-        "sources": [
-            {
-                "id": source.id,
-                "title": source.title,
-                "publisher": source.publisher,
-                "published": source.published,
-                "text": source.text,
-                "dateline": source.dateline,
-            }
-            for source in kb.sources
-        ],
-        "actors": [
-            {
-                "id": actor.id,
-                "name": actor.name,
-                "aliases": list(actor.aliases),
-                "kind": actor.kind,
-                "affiliation": actor.affiliation,
-                "description": actor.description,
-            }
-            for actor in kb.actors
-        ],
+        "sources": [_source_json(source) for source in kb.sources],
+        "actors": [_actor_json(actor) for actor in kb.actors],
         "relations": [_relation_json(relation) for relation in kb.relations],
-        "stances": [
+        "stances": [_stance_json(stance) for stance in kb.stances],
+        # Version 2, appended.
+        "attributes": [_attribute_json(attribute) for attribute in kb.attributes],
+        "issues": [
             {
-                "id": stance.id,
-                "actor": stance.actor,
-                "issue": stance.issue,
-                "position": stance.position,
-                "evidence": [_evidence_json(evidence) for evidence in stance.evidence],
+                "id": issue.id,
+                "label": issue.label,
+                "description": issue.description,
+                "notes": issue.notes,
             }
-            for stance in kb.stances
+            for issue in kb.issues
         ],
     }
     return {"": _dump_json(data, indent=2) + "\n"}
@@ -348,7 +565,17 @@ def _json(kb: KnowledgeBase) -> dict[str, str]:
 
 # --- csv (Kumu) ------------------------------------------------------------------------
 
-ELEMENT_COLUMNS = ("Label", "Type", "Description", "Tags", "Actor ID", "Aliases", "Affiliation")
+ELEMENT_COLUMNS = (
+    "Label",
+    "Type",
+    "Description",
+    "Tags",
+    "Actor ID",
+    "Aliases",
+    "Affiliation",
+    "Identifiers",
+    "Notes",
+)
 CONNECTION_COLUMNS = (
     "From",
     "To",
@@ -364,6 +591,21 @@ CONNECTION_COLUMNS = (
     "Quotes",
     "Source citation",
     "ID",
+    # Version 2, appended.
+    "Kind",
+    "Modality",
+    "Verification",
+    "Hedges",
+    "Caveats",
+    "Location",
+    "Fatalities",
+    "Participants",
+    "Reported",
+    "Valid from",
+    "Valid to",
+    "Notes",
+    "Relation",
+    "Edge role",
 )
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -374,6 +616,11 @@ def _cell(text: str | None) -> str:
         return ""
     text = _xml_safe(text)
     return "'" + text if text.startswith(_FORMULA_STARTS) else text
+
+
+def _number_cell(number: int | None) -> str:
+    """A number cell: a plain signed integer, never guarded; empty when there is none."""
+    return "" if number is None else str(int(number))
 
 
 def _kumu_value(text: str) -> str:
@@ -437,28 +684,47 @@ def _csv(kb: KnowledgeBase) -> dict[str, str]:
                 _cell(actor.id),
                 _kumu_values(actor.aliases),
                 _cell(label(actor.affiliation)),
+                _kumu_values(f"{scheme}:{value}" for scheme, value in actor.identifiers),
+                _cell(actor.notes),
             )
         )
     connections = [CONNECTION_COLUMNS]
-    for relation in kb.relations:
+    for edge in _graph_edges(kb):
+        relation = edge.relation
         precision = relation.date_precision
         citations = dict.fromkeys(_citation(kb, e.source) for e in relation.evidence)
+        location = relation.location
+        fatalities = relation.fatalities
         connections.append(
             (
-                _cell(label(relation.source)),
-                _cell(label(relation.target)),
+                _cell(label(edge.source)),
+                _cell(label(edge.target)),
                 _cell(relation.type),
                 "directed",
-                str(int(relation.polarity)),  # a number: never guarded
+                _number_cell(relation.polarity),  # a number: never guarded
                 _cell(relation.date),
-                _cell(str(precision) if precision else None),
-                _cell(str(relation.status)),
+                _cell(_value(precision)),
+                _cell(_value(relation.status)),
                 _cell(label(relation.asserted_by)),
-                _cell(str(relation.confidence)),
+                _cell(relation.confidence.value),
                 _cell(relation.summary),
                 _cell("\n\n".join(evidence.quote for evidence in relation.evidence)),
                 _cell("\n".join(citations)),
+                _cell(edge.id),
+                _cell(relation.kind.value),
+                _cell(relation.modality.value),
+                _cell(_value(relation.verification)),
+                _cell(_hedges_text(kb, relation.hedges)),
+                _cell("\n\n".join(caveat.quote for caveat in relation.caveats)),
+                _cell(location.place if location is not None else None),
+                _number_cell(fatalities.count if fatalities is not None else None),
+                _kumu_values(label(p) or p for p in relation.participants),
+                _cell(relation.reported),
+                _cell(relation.valid_from),
+                _cell(relation.valid_to),
+                _cell(relation.notes),
                 _cell(relation.id),
+                _cell(edge.role),
             )
         )
     return dict(zip(CSV_SUFFIXES, (_csv_text(elements), _csv_text(connections)), strict=True))
@@ -472,32 +738,62 @@ def _list_value(values: Iterable[str]) -> str:
     return _dump_json(list(values))
 
 
-def _node_values(actor: Actor) -> dict[str, str | None]:
+def _node_values(actor: Actor) -> dict[str, str | int | None]:
     return {
         "kind": actor.kind,
         "affiliation": actor.affiliation,
         "description": actor.description,
         "aliases": _list_value(actor.aliases),
+        "identifiers": _dump_json(dict(actor.identifiers)) if actor.identifiers else None,
+        "name_note": actor.name_note or None,
+        "notes": actor.notes or None,
     }
 
 
-def _edge_values(relation: Relation) -> dict[str, str | int | None]:
+def _edge_values(kb: KnowledgeBase, edge: _Edge) -> dict[str, str | int | None]:
+    """An edge's attributes; None is a missing value, which is left out (so a tie with no
+    valence has no polarity, never a made-up 0)."""
+    relation = edge.relation
     precision = relation.date_precision
+    location = relation.location
+    fatalities = relation.fatalities
     return {
         "type": relation.type,
-        "polarity": int(relation.polarity),
+        "polarity": relation.polarity,
         "date": relation.date,
-        "date_precision": str(precision) if precision else None,
+        "date_precision": _value(precision),
         "date_phrase": relation.date_phrase,
-        "status": str(relation.status),
+        "status": _value(relation.status),
         "asserted_by": relation.asserted_by,
-        "confidence": str(relation.confidence),
+        "confidence": relation.confidence.value,
         "summary": relation.summary,
         "quotes": _list_value(evidence.quote for evidence in relation.evidence),
+        "kind": relation.kind.value,
+        "modality": relation.modality.value,
+        "verification": _value(relation.verification),
+        "hedges": _hedges_text(kb, relation.hedges) or None,
+        "caveats": _list_value(caveat.quote for caveat in relation.caveats),
+        "location": location.place if location is not None else None,
+        "fatalities": fatalities.count if fatalities is not None else None,
+        "participants": _list_value(relation.participants),
+        "reported": relation.reported,
+        "valid_from": relation.valid_from,
+        "valid_to": relation.valid_to,
+        "notes": relation.notes or None,
+        "relation": relation.id,
+        "edge_role": edge.role,
     }
 
 
-_NODE_ATTRIBUTES = ("kind", "affiliation", "description", "aliases")
+_NODE_ATTRIBUTES = (
+    "kind",
+    "affiliation",
+    "description",
+    "aliases",
+    "identifiers",
+    "name_note",
+    "notes",
+)
 _EDGE_ATTRIBUTES = (
     "type",
     "polarity",
@@ -509,8 +805,22 @@ _EDGE_ATTRIBUTES = (
     "confidence",
     "summary",
     "quotes",
+    "kind",
+    "modality",
+    "verification",
+    "hedges",
+    "caveats",
+    "location",
+    "fatalities",
+    "participants",
+    "reported",
+    "valid_from",
+    "valid_to",
+    "notes",
+    "relation",
+    "edge_role",
 )
-_INTEGER_ATTRIBUTES = {"polarity"}
+_INTEGER_ATTRIBUTES = {"polarity", "fatalities"}
 
 
 def _xml_document(root: ET.Element) -> str:
@@ -556,17 +866,20 @@ def _gexf(kb: KnowledgeBase) -> dict[str, str]:
         node = ET.SubElement(nodes, "node", id=_xml_safe(actor.id), label=_xml_safe(actor.name))
         add_values(node, _node_values(actor))
     edges = ET.SubElement(graph, "edges")
-    for relation in kb.relations:
+    # No `weight` is written: a polarity is signed and layouts want weights above zero, so
+    # every edge keeps GEXF's default weight (1), the same whatever its valence.
+    for found in _graph_edges(kb):
+        relation = found.relation
         edge = ET.SubElement(
             edges,
             "edge",
-            id=_xml_safe(relation.id),
-            source=_xml_safe(relation.source),
-            target=_xml_safe(relation.target),
+            id=_xml_safe(found.id),
+            source=_xml_safe(found.source),
+            target=_xml_safe(found.target),
             label=_xml_safe(relation.type),
             kind=_xml_safe(relation.type),  # Gephi keeps parallel edges of different kinds
         )
-        add_values(edge, _edge_values(relation))
+        add_values(edge, _edge_values(kb, found))
         colour = _colour(relation.polarity)
         ET.SubElement(
             edge,
@@ -607,15 +920,15 @@ def _graphml(kb: KnowledgeBase) -> dict[str, str]:
     for actor in kb.actors:
         node = ET.SubElement(graph, "node", id=_xml_safe(actor.id))
         add_values(node, "node", {"name": actor.name, **_node_values(actor)})
-    for relation in kb.relations:
+    for found in _graph_edges(kb):
         edge = ET.SubElement(
             graph,
             "edge",
-            id=_xml_safe(relation.id),
-            source=_xml_safe(relation.source),
-            target=_xml_safe(relation.target),
+            id=_xml_safe(found.id),
+            source=_xml_safe(found.source),
+            target=_xml_safe(found.target),
         )
-        add_values(edge, "edge", _edge_values(relation))
+        add_values(edge, "edge", _edge_values(kb, found))
     return {"": _xml_document(root)}
 
 
@@ -623,7 +936,15 @@ def _graphml(kb: KnowledgeBase) -> dict[str, str]:
 
 
 def _edge_label(relation: Relation) -> str:
-    return f"{relation.type} ({_signed(relation.polarity)})"
+    """ "backs (+2)", "offers or intends to mediate (+1)", "meets (+1, unconfirmed)",
+    "leads (no valence)": an offer never reads as the act."""
+    verb = relation.type
+    if relation.modality is not Modality.ACTUAL:
+        verb = modal_phrase(relation.type, relation.modality)
+    facts = [_valence(relation.polarity)]
+    if relation.verification is not None:
+        facts.append(relation.verification.value)
+    return f"{verb} ({', '.join(facts)})"
 
 
 def _dot_string(text: str) -> str:
@@ -641,12 +962,13 @@ def _dot(kb: KnowledgeBase) -> dict[str, str]:
     ]
     for actor in kb.actors:
         lines.append(f"  {_dot_string(actor.id)} [label={_dot_string(actor.name)}];")
-    for relation in kb.relations:
+    for edge in _graph_edges(kb):
+        relation = edge.relation
         colour = _colour(relation.polarity)
         style = "dashed" if relation.status == "past" else "solid"
         lines.append(
-            f"  {_dot_string(relation.source)} -> {_dot_string(relation.target)} ["
-            f"id={_dot_string(relation.id)}, label={_dot_string(_edge_label(relation))}, "
+            f"  {_dot_string(edge.source)} -> {_dot_string(edge.target)} ["
+            f"id={_dot_string(edge.id)}, label={_dot_string(_edge_label(relation))}, "
             f'color="{colour}", fontcolor="{colour}", style={style}];'
         )
     lines.append("}")
@@ -685,18 +1007,20 @@ def _mermaid_ids(actor_ids: Iterable[str]) -> dict[str, str]:
 
 
 def _mermaid(kb: KnowledgeBase) -> dict[str, str]:
-    endpoints = (end for relation in kb.relations for end in (relation.source, relation.target))
+    edges = _graph_edges(kb)
+    endpoints = (end for edge in edges for end in (edge.source, edge.target))
     node_ids = _mermaid_ids(dict.fromkeys([*(actor.id for actor in kb.actors), *endpoints]))
     lines = ["flowchart LR"]
     for actor in kb.actors:
         name = actor.name if actor.name.strip() else actor.id  # Mermaid rejects [""]
         lines.append(f"  {node_ids[actor.id]}[{_mermaid_label(name)}]")
     links_by_colour: dict[str, list[str]] = {}
-    for index, relation in enumerate(kb.relations):
+    for index, edge in enumerate(edges):
+        relation = edge.relation
         arrow = "-.->" if relation.status == "past" else "-->"
         lines.append(
-            f"  {node_ids[relation.source]} {arrow}|{_mermaid_label(_edge_label(relation))}| "
-            f"{node_ids[relation.target]}"
+            f"  {node_ids[edge.source]} {arrow}|{_mermaid_label(_edge_label(relation))}| "
+            f"{node_ids[edge.target]}"
         )
         links_by_colour.setdefault(_colour(relation.polarity), []).append(str(index))
     for colour, indexes in links_by_colour.items():
@@ -749,30 +1073,88 @@ def _md_quotes(kb: KnowledgeBase, evidence: Iterable[Evidence]) -> list[str]:
     return lines
 
 
+def _md_paragraph(lead: str, text: str) -> list[str]:
+    """A paragraph of a list item: ``lead`` (Markdown already), then data text."""
+    body = _md(text, block=True).split("\n")
+    return ["", f"  {lead} {body[0]}".rstrip(), *(f"  {line}".rstrip() for line in body[1:])]
+
+
+def _md_inline_quote(kb: KnowledgeBase, evidence: Evidence) -> str:
+    return f"“{_md(evidence.quote)}” {_md_citation(kb, evidence.source)}"
+
+
+def _md_claim_details(kb: KnowledgeBase, claim: Claim) -> list[str]:
+    """What follows a claim's quotes: its hedges with their cue words, its caveats, its
+    toll, and the analyst's note."""
+    lines: list[str] = []
+    for hedge in claim.hedges:
+        lines += [
+            "",
+            f"  Hedge ({_md(hedge_phrase(kb, hedge))}): {_md_inline_quote(kb, hedge.evidence)}",
+        ]
+    if claim.caveats:
+        word = "Caveat" if len(claim.caveats) == 1 else "Caveats"
+        verification = getattr(claim, "verification", None)
+        said = f" (the claim is {verification.value})" if verification is not None else ""
+        lines += ["", f"  {word}{said}:", *_md_quotes(kb, claim.caveats)]
+    fatalities = getattr(claim, "fatalities", None)
+    if fatalities is not None:
+        lines += ["", f"  Toll: {fatalities.count}, {_md_inline_quote(kb, fatalities.evidence)}"]
+    if claim.notes:
+        lines += _md_paragraph("Analyst's note:", claim.notes)
+    return lines
+
+
+def _md_facts(kb: KnowledgeBase, claim: Relation | Attribute) -> list[str]:
+    """A claim's facts for its head line: date, status, then its qualifiers in the shared
+    wording (who asserts it, hedges, modality, verification), place and toll."""
+    facts = [
+        _md(claim.date) if claim.date else "undated",
+        _md(status_label(claim)),
+        *(_md(qualifier) for qualifier in qualifiers(kb, claim)),
+    ]
+    if isinstance(claim, Relation) and (claim.valid_from or claim.valid_to):
+        facts.append(f"{_md(claim.valid_from or '…')} to {_md(claim.valid_to or '…')}")
+    if claim.location is not None:
+        facts.append(f"in “{_md(claim.location.place)}”")
+    if claim.fatalities is not None:
+        facts.append(f"{claim.fatalities.count} killed")
+    return facts
+
+
 def _md_relation(kb: KnowledgeBase, actor: Actor, relation: Relation) -> list[str]:
     arrow = "→" if relation.source == actor.id else "←"
     source_name = _md(_actor_name(kb, relation.source) or "")
     target_name = _md(_actor_name(kb, relation.target) or "")
-    if relation.asserted_by is None:
-        voice = "in the source's own voice"
-    else:
-        voice = f"asserted by {_md(_actor_name(kb, relation.asserted_by) or '')}"
-    facts = [
-        _signed(relation.polarity),
-        _md(relation.date) if relation.date else "undated",
-        _md(str(relation.status)),
-        _md(str(relation.confidence)),
-        voice,
-    ]
-    head = f"- {arrow} {source_name} **{_md(relation.type)}** {target_name} ({', '.join(facts)})"
+    verb = _md(modal_phrase(relation.type, relation.modality))
+    head = f"- {arrow} {source_name} **{verb}** {target_name}"
+    if relation.participants:
+        names = (_md(_actor_name(kb, party) or "") for party in relation.participants)
+        head += ", with " + ", ".join(names)
+    head += f" ({', '.join([_valence(relation.polarity), *_md_facts(kb, relation)])})"
     if relation.summary:
         head += f": {_md(relation.summary)}"
-    return [head, *_md_quotes(kb, relation.evidence), ""]
+    return [head, *_md_quotes(kb, relation.evidence), *_md_claim_details(kb, relation), ""]
+
+
+def _md_attribute(kb: KnowledgeBase, attribute: Attribute) -> list[str]:
+    name = _md(_actor_name(kb, attribute.actor) or "")
+    verb = _md(modal_phrase(attribute.type, attribute.modality))
+    head = f"- {name} **{verb}** ({', '.join(_md_facts(kb, attribute))})"
+    if attribute.summary:
+        head += f": {_md(attribute.summary)}"
+    return [head, *_md_quotes(kb, attribute.evidence), *_md_claim_details(kb, attribute), ""]
 
 
 def _md_stance(kb: KnowledgeBase, stance: Stance) -> list[str]:
-    head = f"- **{_md(stance.issue)}**: {_md(stance.position)}"
-    return [head, *_md_quotes(kb, stance.evidence), ""]
+    issue = kb.issue_by_id.get(stance.issue)
+    facts = [] if stance.stand is None else [f"stand {_signed(stance.stand)}"]
+    if stance.date:
+        facts.append(_md(stance.date))
+    facts += [_md(qualifier) for qualifier in qualifiers(kb, stance)]
+    label = issue.label if issue is not None else stance.issue
+    head = f"- **{_md(label)}** ({', '.join(facts)}): {_md(stance.position)}"
+    return [head, *_md_quotes(kb, stance.evidence), *_md_claim_details(kb, stance), ""]
 
 
 def _md_actor(kb: KnowledgeBase, actor: Actor) -> list[str]:
@@ -781,13 +1163,35 @@ def _md_actor(kb: KnowledgeBase, actor: Actor) -> list[str]:
         facts.append(f"affiliated with {_md(_actor_name(kb, actor.affiliation) or '')}")
     if actor.aliases:
         facts.append("also called " + ", ".join(_md(alias) for alias in actor.aliases))
+    if actor.identifiers:
+        facts.append(
+            ", ".join(f"{_md(scheme)} {_md(value)}" for scheme, value in actor.identifiers)
+        )
     heading = _md(actor.name) if actor.name.strip() else _md(actor.id)
     lines = [f"### {heading}", "", " · ".join(facts), ""]
     if actor.description:
         lines += [_md(actor.description, block=True), ""]
+    if actor.name_note:
+        lines += [f"Name: {_md(actor.name_note)}", ""]
+    if actor.memberships:
+        posts = []
+        for membership in actor.memberships:
+            post = _md(membership.role or "member")
+            post += f" of {_md(_actor_name(kb, membership.organisation) or '')}"
+            if membership.start or membership.end:
+                post += f" ({_md(membership.start or '…')} to {_md(membership.end or '…')})"
+            posts.append(post)
+        lines += ["Posts: " + "; ".join(posts), ""]
     members = kb.members_of(actor.id)
     if members:
         lines += ["Members: " + ", ".join(_md(member.name) for member in members), ""]
+    if actor.notes:
+        lines += [f"Analyst's note: {_md(actor.notes)}", ""]
+    attributes = kb.attributes_of(actor.id)
+    if attributes:
+        lines += ["#### Attributes", ""]
+        for attribute in attributes:
+            lines += _md_attribute(kb, attribute)
     stances = kb.stances_of(actor.id)
     if stances:
         lines += ["#### Stances", ""]
@@ -801,28 +1205,62 @@ def _md_actor(kb: KnowledgeBase, actor: Actor) -> list[str]:
     return lines
 
 
-def _markdown(kb: KnowledgeBase) -> dict[str, str]:
-    def count(number: int, noun: str) -> str:
-        return f"{number} {noun}{'' if number == 1 else 's'}"
+def _md_source(source: Source) -> list[str]:
+    where = f", {_md(source.dateline)}" if source.dateline else ""
+    line = (
+        f"- {_md(source.publisher)}, “{_md(source.title)}”, "
+        f"{_md(source.published_date)}{where} (id {_md(source.id)})"
+    )
+    facts = []
+    if source.byline:
+        facts.append(f"by {_md(source.byline)}")
+    if source.origin:
+        facts.append(f"copy from {_md(source.origin)}")
+    if source.language:
+        facts.append(f"language {_md(source.language)}")
+    if source.reliability:
+        facts.append(f"reliability {_md(source.reliability)}")
+    if source.retrieved:
+        facts.append(f"retrieved {_md(source.retrieved)}")
+    if source.url:
+        facts.append(_md(source.url))
+    if facts:
+        line += " · " + " · ".join(facts)
+    lines = [line]
+    if source.notes:
+        lines += _md_paragraph("Analyst's note:", source.notes)
+        lines.append("")
+    return lines
 
+
+def _markdown(kb: KnowledgeBase) -> dict[str, str]:
     lines = [
         "# Stakeholder briefing",
         "",
-        f"{count(len(kb.actors), 'actor')}, {count(len(kb.relations), 'relation')}, "
-        f"{count(len(kb.stances), 'stance')}, {count(kb.quote_count, 'quote')} "
-        f"from {count(len(kb.sources), 'source')}.",
+        f"{counted(len(kb.actors), 'actor')}, {counted(len(kb.relations), 'relation')}, "
+        f"{counted(len(kb.attributes), 'attribute')}, {counted(len(kb.stances), 'stance')}, "
+        f"{counted(kb.quote_count, 'quote')} from {counted(len(kb.sources), 'source')}.",
         "",
         "## Sources",
         "",
     ]
     for source in kb.sources:
-        where = f", {_md(source.dateline)}" if source.dateline else ""
-        lines.append(
-            f"- {_md(source.publisher)}, “{_md(source.title)}”, "
-            f"{_md(source.published_date)}{where} (id {_md(source.id)})"
-        )
+        lines += _md_source(source)
     if not kb.sources:
         lines.append("No sources.")
+    while lines[-1] == "":
+        lines.pop()
+    if kb.issues:
+        lines += ["", "## Issues", ""]
+        for issue in kb.issues:
+            line = f"- **{_md(issue.label)}** (id {_md(issue.id)})"
+            if issue.description:
+                line += f": {_md(issue.description)}"
+            lines.append(line)
+            if issue.notes:
+                lines += [*_md_paragraph("Analyst's note:", issue.notes), ""]
+    while lines[-1] == "":
+        lines.pop()
     lines += ["", "## Actors", ""]
     for actor in kb.actors:
         lines += _md_actor(kb, actor)
@@ -843,12 +1281,16 @@ def _tag_uri(*parts: str) -> str:
     return _TAG_PREFIX + "/".join(percent_encode(part, safe="") for part in parts)
 
 
+def _text_body(purpose: str, value: str) -> dict[str, str]:
+    return {"type": "TextualBody", "purpose": purpose, "format": "text/plain", "value": value}
+
+
 def _annotation(
     kb: KnowledgeBase,
-    claim: tuple[str, str],
-    number: int,
+    annotation_id: str,
     evidence: Evidence,
-    description: str,
+    motivation: str,
+    bodies: list[dict[str, str]],
     tag: str,
 ) -> dict[str, object]:
     quote_selector: dict[str, object] = {"type": "TextQuoteSelector", "exact": evidence.quote}
@@ -862,37 +1304,74 @@ def _annotation(
         "start": evidence.start,
         "end": evidence.end,
     }
+    # The published page when its address is known, so that annotation tools can anchor
+    # the quote on it (the quote selector first: offsets count the stored text's characters).
+    target_source = source.url if source is not None and source.url else None
     return {
-        "id": _tag_uri(*claim, "evidence", str(number)),
+        "id": annotation_id,
         "type": "Annotation",
-        "motivation": "describing",
-        "body": [
-            {
-                "type": "TextualBody",
-                "purpose": "describing",
-                "format": "text/plain",
-                "value": description,
-            },
-            {"type": "TextualBody", "purpose": "tagging", "value": tag},
-        ],
+        "motivation": motivation,
+        "body": [*bodies, {"type": "TextualBody", "purpose": "tagging", "value": tag}],
         "target": {
             "type": "SpecificResource",
-            "source": _tag_uri("source", evidence.source),
+            "source": target_source or _tag_uri("source", evidence.source),
             "selector": [quote_selector, position_selector],
         },
     }
 
 
+def _claim_annotations(
+    kb: KnowledgeBase, claim: Claim, section: str, description: str, tag: str
+) -> list[dict[str, object]]:
+    """A claim's quotes as annotations: its evidence ("describing"), then the words that
+    hedge it and the caveats that qualify it ("assessing": they judge the claim's
+    certainty), then the quote of its toll ("describing")."""
+    items = []
+    for number, evidence in enumerate(claim.evidence, start=1):
+        annotation_id = _tag_uri(section, claim.id, "evidence", str(number))
+        bodies = [_text_body("describing", description)]
+        items.append(_annotation(kb, annotation_id, evidence, "describing", bodies, tag))
+    for number, hedge in enumerate(claim.hedges, start=1):
+        annotation_id = _tag_uri(section, claim.id, "hedge", str(number))
+        bodies = [
+            _text_body("assessing", hedge_phrase(kb, hedge)),
+            _text_body("describing", description),
+        ]
+        items.append(_annotation(kb, annotation_id, hedge.evidence, "assessing", bodies, tag))
+    verification = getattr(claim, "verification", None)
+    for number, caveat in enumerate(claim.caveats, start=1):
+        annotation_id = _tag_uri(section, claim.id, "caveat", str(number))
+        assessment = "caveat" + (f": {verification.value}" if verification is not None else "")
+        bodies = [_text_body("assessing", assessment), _text_body("describing", description)]
+        items.append(_annotation(kb, annotation_id, caveat, "assessing", bodies, tag))
+    fatalities = getattr(claim, "fatalities", None)
+    if fatalities is not None:
+        annotation_id = _tag_uri(section, claim.id, "fatalities")
+        bodies = [_text_body("describing", f"fatalities: {fatalities.count}")]
+        items.append(_annotation(kb, annotation_id, fatalities.evidence, "describing", bodies, tag))
+    return items
+
+
 def _annotations(kb: KnowledgeBase) -> dict[str, str]:
     items = []
     for relation in kb.relations:
-        for number, evidence in enumerate(relation.evidence, start=1):
-            claim = ("relation", relation.id)
-            items.append(_annotation(kb, claim, number, evidence, relation.summary, relation.type))
+        items += _claim_annotations(kb, relation, "relation", relation.summary, relation.type)
+    for attribute in kb.attributes:
+        items += _claim_annotations(kb, attribute, "attribute", attribute.summary, attribute.type)
     for stance in kb.stances:
-        for number, evidence in enumerate(stance.evidence, start=1):
-            claim = ("stance", stance.id)
-            items.append(_annotation(kb, claim, number, evidence, stance.position, stance.issue))
+        items += _claim_annotations(kb, stance, "stance", stance.position, stance.issue)
+    for actor in kb.actors:
+        for index, membership in enumerate(actor.memberships, start=1):
+            post = membership.role or "member"
+            description = f"{post} of {_actor_name(kb, membership.organisation)}"
+            for number, evidence in enumerate(membership.evidence, start=1):
+                annotation_id = _tag_uri(
+                    "actor", actor.id, "membership", str(index), "evidence", str(number)
+                )
+                bodies = [_text_body("describing", f"{actor.name}: {description}")]
+                items.append(
+                    _annotation(kb, annotation_id, evidence, "describing", bodies, "membership")
+                )
     collection = {
         "@context": "http://www.w3.org/ns/anno.jsonld",
         "id": _tag_uri("annotations"),
@@ -912,28 +1391,66 @@ def _annotations(kb: KnowledgeBase) -> dict[str, str]:
 # --- events ----------------------------------------------------------------------------
 
 
+def _cited(kb: KnowledgeBase, evidence: Evidence) -> dict[str, object]:
+    return {**_evidence_json(evidence), "citation": _citation(kb, evidence.source)}
+
+
+def _event(kb: KnowledgeBase, claim: Relation | Attribute) -> dict[str, object]:
+    first = claim.evidence[0] if claim.evidence else None
+    precision = claim.date_precision
+    relation = claim if isinstance(claim, Relation) else None
+    attribute = claim if isinstance(claim, Attribute) else None
+    participants = relation.participants if relation is not None else ()
+    hedges = [
+        {**_hedge_json(hedge), "asserted_by_name": _actor_name(kb, hedge.asserted_by)}
+        for hedge in claim.hedges
+    ]
+    fatalities = _fatalities_json(claim.fatalities)
+    if fatalities is not None:
+        fatalities["citation"] = _citation(kb, claim.fatalities.evidence.source)
+    return {
+        "date": claim.date,
+        "date_precision": _value(precision),
+        "actor": relation.source if relation is not None else claim.actor,
+        "actor_name": _actor_name(kb, relation.source if relation is not None else claim.actor),
+        "recipient": relation.target if relation is not None else None,
+        "recipient_name": _actor_name(kb, relation.target) if relation is not None else None,
+        "type": claim.type,
+        "polarity": relation.polarity if relation is not None else None,
+        "quote": first.quote if first else None,
+        "source": first.source if first else None,
+        "citation": _citation(kb, first.source) if first else None,
+        "relation": relation.id if relation is not None else None,
+        # Version 2, appended.
+        "attribute": attribute.id if attribute is not None else None,
+        "kind": claim.kind.value,
+        "participants": list(participants),
+        "participant_names": [_actor_name(kb, party) for party in participants],
+        "summary": claim.summary,
+        "date_phrase": claim.date_phrase,
+        "reported": claim.reported,
+        "status": _value(claim.status),
+        "modality": claim.modality.value,
+        "asserted_by": claim.asserted_by,
+        "asserted_by_name": _actor_name(kb, claim.asserted_by),
+        "confidence": claim.confidence.value,
+        "hedges": hedges,
+        "verification": _value(claim.verification),
+        "caveats": [_cited(kb, caveat) for caveat in claim.caveats],
+        "location": _location_json(claim.location),
+        "fatalities": fatalities,
+        "quotes": [_cited(kb, evidence) for evidence in claim.evidence],
+        "notes": claim.notes,
+    }
+
+
 def _events(kb: KnowledgeBase) -> dict[str, str]:
-    dated = sorted((r for r in kb.relations if r.date), key=lambda relation: relation.date or "")
-    lines = []
-    for relation in dated:
-        first = relation.evidence[0] if relation.evidence else None
-        precision = relation.date_precision
-        event = {
-            "date": relation.date,
-            "date_precision": str(precision) if precision else None,
-            "actor": relation.source,
-            "actor_name": _actor_name(kb, relation.source),
-            "recipient": relation.target,
-            "recipient_name": _actor_name(kb, relation.target),
-            "type": relation.type,
-            "polarity": int(relation.polarity),
-            "quote": first.quote if first else None,
-            "source": first.source if first else None,
-            "citation": _citation(kb, first.source) if first else None,
-            "relation": relation.id,
-        }
-        lines.append(_dump_json(event) + "\n")
-    return {"": "".join(lines)}
+    """Every dated relation (as the timeline shows them), then every dated attribute that is
+    an event, in date order; the sort is stable, so equal dates keep that order."""
+    claims: list[Relation | Attribute] = [r for r in kb.relations if r.date]
+    claims += [a for a in kb.attributes if a.date and a.kind is ClaimKind.EVENT]
+    dated = sorted(claims, key=lambda claim: claim.date or "")
+    return {"": "".join(_dump_json(_event(kb, claim)) + "\n" for claim in dated)}
 
 
 _BUILDERS: dict[str, Callable[[KnowledgeBase], dict[str, str]]] = {
