@@ -1,8 +1,10 @@
-"""Deterministic synthetic knowledge bases in the project's own YAML format.
+"""Deterministic synthetic knowledge bases in the project's own YAML format (version 2).
 
 Every quote is a sentence of a generated source text, so the loader verifies all of them
-exactly as it would an analyst's file. As in an analyst's file, a few actors take part in
-far more relations than the rest (HUBS of them, 1,000 relations each at 10k).
+exactly as it would an analyst's file. A share of the claims carries the v2 fields an
+analyst's does (hedges, caveats, a location, a modality), so that their checks are timed.
+As in an analyst's file, a few actors take part in far more relations than the rest (HUBS
+of them, 1,000 relations each at 10k).
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-from tui.model import ACTOR_KINDS, RELATION_TYPES
+from tui.model import ACTOR_KINDS, EVENT_TYPES, RELATION_TYPES, UNVALENCED_TYPES
 
 WORDS = (
     "ceasefire talks militia port oil border council envoy convoy harbour accord "
@@ -43,7 +45,7 @@ def generate(folder: Path, actors: int, relations: int, *, seed: int = 7) -> Pat
         sentences[source_index].append(sentence)
         return f"src-{source_index}", sentence
 
-    lines = ['version: "1"', "sources:"]
+    lines = ['version: "2"', "sources:"]
     for index in range(source_count):
         lines += [
             f"  - id: src-{index}",
@@ -64,10 +66,16 @@ def generate(folder: Path, actors: int, relations: int, *, seed: int = 7) -> Pat
         ]
         if index and index % 5 == 0:
             lines.append(f"    affiliation: actor-{index - 1}")
+    issues = sorted(set(WORDS))
+    lines.append("issues:")
+    for issue in issues:
+        lines += [f"  - id: {issue}", f"    label: {issue.title()}"]
     lines.append("relations:")
     for index in range(relations):
         source = (index // 10) % HUBS if index % 10 == 0 else rng.randrange(actors)
         target = rng.randrange(actors)
+        if target == source:  # a relation is between two actors
+            target = (target + 1) % actors
         kind = RELATION_TYPES[index % len(RELATION_TYPES)]
         source_id, quote = quote_for(index, names[source], kind, names[target])
         lines += [
@@ -75,9 +83,36 @@ def generate(folder: Path, actors: int, relations: int, *, seed: int = 7) -> Pat
             f"    source: actor-{source}",
             f"    target: actor-{target}",
             f"    type: {kind}",
-            f"    polarity: {rng.randint(-2, 2)}",
+            f"    kind: {'event' if kind in EVENT_TYPES else 'tie'}",
+        ]
+        polarity = rng.randint(-2, 2)
+        if kind not in UNVALENCED_TYPES or index % 2:
+            lines.append(f"    polarity: {polarity}")
+        lines += [
             f'    date: "20{rng.randint(10, 20)}-{rng.randint(1, 12):02d}"',
             f"    summary: {_yaml_text(f'{names[source]} {kind} {names[target]}.')}",
+        ]
+        if index % 7 == 0:
+            lines += [
+                "    confidence: attributed",
+                "    hedges:",
+                "      - applies_to: claim",
+                "        cue: attributed",
+                f"        source: {source_id}",
+                f"        quote: {_yaml_text(quote)}",
+            ]
+        if index % 11 == 0:
+            lines += [
+                "    verification: unconfirmed",
+                "    caveats:",
+                f"      - source: {source_id}",
+                f"        quote: {_yaml_text(quote)}",
+            ]
+        if index % 13 == 0:
+            lines.append(f"    location: {{place: {_yaml_text(names[target])}}}")
+        if index % 17 == 0:
+            lines.append("    modality: intent")
+        lines += [
             "    evidence:",
             f"      - source: {source_id}",
             f"        quote: {_yaml_text(quote)}",

@@ -1242,12 +1242,12 @@ class _Builder:
                 )
                 self.broken = True
         self.check_order(fields, "valid_from", valid_from, "valid_to", valid_to, relation_id)
-        if source is not None and source == target:
+        if source is not None and source == target and self.version == _V2:
+            # (Version 1 allowed it, and its files keep loading.)
             self.problem(
                 fields["target"],
                 "a relation needs two different actors; for a claim about one actor, "
-                "use `attributes`" if self.version == _V2 else
-                "a relation needs two different actors",
+                "use `attributes`",
                 relation_id,
             )
             self.broken = True
