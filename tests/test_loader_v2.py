@@ -263,3 +263,10 @@ def test_the_bundled_matrix_counts_the_rome_meeting_once_and_keeps_the_august_th
     assert ("italy", "gna") in ties and ("italy", "gna") not in events
     assert all(kb.relation_by_id[i].status is Status.CURRENT
                for cell in ties.values() for i in cell.relation_ids)
+
+
+@pytest.mark.parametrize("digits", ["9" * 4400, "-" + "9" * 4400])
+def test_a_number_of_thousands_of_digits_is_out_of_range_not_a_crash(tmp_path, digits):
+    body = EVENT.replace("polarity: 1", f"polarity: {digits}")
+    ((_, _, message),) = problems_of(v2_kb(tmp_path, body))
+    assert "`polarity` must be from -2 to 2" in message and len(message) < 120

@@ -746,10 +746,13 @@ class _Builder:
         value = self.text(node, item_id, field)
         if not _INTEGER.match(value.strip()):
             raise self.invalid(node, f"`{field}` must be a whole number, not {value!r}", item_id)
-        number = int(value)
+        # A number of thousands of digits is out of any range, and int() would refuse it.
+        digits = value.strip()
+        number = int(digits) if len(digits) <= 18 else (-1 if digits[0] == "-" else 1) * 10**18
         if number < low or (high is not None and number > high):
             bounds = f"from {low} to {high}" if high is not None else f"{low} or more"
-            raise self.invalid(node, f"`{field}` must be {bounds}, not {number}", item_id)
+            shown = truncate(display(value.strip()), 20)
+            raise self.invalid(node, f"`{field}` must be {bounds}, not {shown}", item_id)
         return number
 
     def optional(self, fields: dict[str, _Node], key: str, read, *args):
