@@ -118,7 +118,7 @@ def read_entry(path: Path) -> KnowledgeBase | None:
         model = _decoder().decode(payload)
     except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError):
         return None  # missing, unreadable, corrupt or stale: load from the file instead
-    return KnowledgeBase(*model.parts(), path=str(path))
+    return model.knowledge_base(str(path))
 
 
 @dataclass(frozen=True)
@@ -184,14 +184,15 @@ class _Model:
     issues: tuple[Issue, ...]
     attributes: tuple[Attribute, ...]
 
-    def parts(self) -> tuple:
-        return (
+    def knowledge_base(self, path: str) -> KnowledgeBase:
+        return KnowledgeBase(
             self.sources,
             self.actors,
             self.relations,
             self.stances,
-            self.issues,
-            self.attributes,
+            path,
+            issues=self.issues,
+            attributes=self.attributes,
         )
 
 

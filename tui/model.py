@@ -6,7 +6,7 @@ after validating a file; the UI and the exporters only read them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass
 from enum import StrEnum
 from functools import cached_property
 
@@ -362,9 +362,10 @@ class KnowledgeBase:
     actors: tuple[Actor, ...]
     relations: tuple[Relation, ...]
     stances: tuple[Stance, ...]
+    path: str = ""  # the file it was loaded from, for display
+    _: KW_ONLY
     issues: tuple[Issue, ...] = ()
     attributes: tuple[Attribute, ...] = ()
-    path: str = ""  # the file it was loaded from, for display
 
     @cached_property
     def issue_by_id(self) -> dict[str, Issue]:
