@@ -166,7 +166,7 @@ async def test_the_filter_bar_describes_the_filters_literally():
         bar.set_filters(Filters(kinds={"state", "person"}, status="past", text="x" * 100))
         await pilot.pause()
         line = screen_text(pilot.app).splitlines()[0]
-        assert line.startswith(" Filters: kind: state,person · status: past · text: “xxx")
+        assert line.startswith(" Filters: kind: state,person · past ties only · text: “xxx")
         assert line.rstrip().endswith("…")
 
 

@@ -261,8 +261,8 @@ needs_bundled = pytest.mark.skipif(
 @needs_bundled
 @pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
 async def test_the_walkthrough_over_the_bundled_file_shows_the_third_relation(explorer, size):
-    """``n`` in the app on the bundled file; Haftar under its first actor, Italy, has three
-    relations with Italy: the third, ``← threatens −−``, used to be cut off unannounced."""
+    """``n`` in the app on the bundled file; the unity government under its first actor,
+    Italy, has three relations with Italy: the third used to be cut off unannounced."""
     async with StakeholderApp(bundled_knowledge_base_path()).run_test(size=size) as pilot:
         await explorer(pilot)
         await pilot.press("n")
@@ -275,19 +275,20 @@ async def test_the_walkthrough_over_the_bundled_file_shows_the_third_relation(ex
             await pilot.press("down")
             node = tree.cursor_node
             if node is not None and node.data is not None:
-                if node.data.actor_id == "khalifa-haftar":
+                if node.data.actor_id == "gna":
                     break
-        await settle(pilot, lambda: "Khalifa Haftar (person) · related" in screen_text(pilot.app))
+        named = "Government of National Unity (government) · related"
+        await settle(pilot, lambda: named in screen_text(pilot.app))
         wanted = [
-            "← visits +: Haftar came to Rome",
-            "← visits +: Reporters outside",
-            "← threatens −−: Haftar made threats",
+            "→ backs ++: Italy has hitherto",
+            "→ invests-in ++: Italy has invested",
+            "→ other −: Italy has grown frustrated",
         ]
         if size == (120, 40):  # room for all three
             assert all(item in screen_text(pilot.app) for item in wanted)
         assert await read_all_of_the_detail(pilot, wanted) == set(wanted)
         await pilot.press("home")
-        heading = "Khalifa Haftar (person) · related to Italy · 3 relations"
+        heading = "Government of National Unity (government) · related to Italy · 3 relations"
         await settle(pilot, lambda: heading in screen_text(pilot.app))
 
 
