@@ -84,3 +84,15 @@ async def test_an_attribute_is_a_row_of_its_actor_and_enter_reads_its_quote(expl
         await pilot.pause()
         assert screen.item == ItemRef("attribute", attribute.id)
         assert screen.focused is text
+
+
+def test_an_offer_is_marked_in_every_view_that_names_a_type():
+    from tui.analysis import neighbourhood
+    from tui.views.render import relation_headline
+
+    kb = bundled()
+    offer = kb.relation_by_id["essebsi-offers-mediation"]
+    assert "mediates (intent)" in relation_headline(kb, offer).plain
+    tree = neighbourhood(kb, offer.source, 1)
+    (edge,) = [e for n in tree.neighbours for e in n.edges if e.relation_id == offer.id]
+    assert edge.type == "mediates (intent)"

@@ -22,6 +22,7 @@ from .model import (
     precision_of,
     signed_number,
 )
+from .wording import type_label
 
 NO_RELATION = "·"
 
@@ -161,7 +162,9 @@ def _grouped_edges(
         if other == centre or other == excluded:
             continue
         direction = Direction.OUT if relation.source == centre else Direction.IN
-        edge = Edge(relation.id, relation.type, relation.polarity, direction)
+        # An offer, a possibility or a denial is marked: never read as the act.
+        label = type_label(relation.type, relation.modality)
+        edge = Edge(relation.id, label, relation.polarity, direction)
         groups.setdefault(other, []).append(edge)
     return groups
 

@@ -82,3 +82,17 @@ def qualifiers(kb: KnowledgeBase, claim) -> list[str]:
     if claim.caveats:
         found.append(f"{len(claim.caveats)} caveat{'s' * (len(claim.caveats) != 1)}")
     return found
+
+
+_MODALITY_MARKS = {
+    Modality.INTENT: "intent",
+    Modality.HYPOTHETICAL: "could",
+    Modality.NEGATED: "not",
+}
+
+
+def type_label(relation_type: str, modality: Modality) -> str:
+    """A relation type for a column or an edge, marked unless it is an act:
+    "mediates (intent)", "leads (could)", "backs (not)"."""
+    mark = _MODALITY_MARKS.get(modality)
+    return f"{relation_type} ({mark})" if mark else relation_type

@@ -13,6 +13,7 @@ from ..filters import Filters
 from ..model import ACTOR_KINDS, KnowledgeBase, counted
 from ..widgets.fitting_footer import FittingFooter
 from ..widgets.row_cursor import LETTER_CURSOR_BINDINGS
+from ..wording import type_label
 from .base import AnalystView
 from .filter_bar import FilterBar
 from .relations_screen import RelationsScreen
@@ -164,7 +165,7 @@ class StanceMatrixScreen(AnalystView):
                 relation = self.kb.relation_by_id[relation_id]
                 if index:
                     line.append(", ")
-                line.append(f"{relation.type} ")
+                line.append(f"{type_label(relation.type, relation.modality)} ")
                 line.append_text(polarity_text(relation.polarity))
         info.update(line)
 

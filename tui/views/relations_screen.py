@@ -15,6 +15,7 @@ from ..model import KnowledgeBase, status_label
 from ..sanitize import display
 from ..widgets.fitting_footer import FittingFooter
 from ..widgets.row_cursor import LETTER_CURSOR_BINDINGS
+from ..wording import type_label
 from .quote_screen import QuoteScreen
 from .render import polarity_text
 
@@ -59,7 +60,7 @@ class RelationsScreen(ModalScreen[None]):
         for relation_id in self.relation_ids:
             relation = self.kb.relation_by_id[relation_id]
             table.add_row(
-                Text(relation.type),
+                Text(type_label(relation.type, relation.modality)),
                 polarity_text(relation.polarity, justify="center"),
                 Text(display(relation.date) if relation.date else "—"),
                 Text(status_label(relation)),

@@ -11,6 +11,7 @@ from rich.text import Text
 from ..analysis import NO_RELATION
 from ..model import Evidence, KnowledgeBase, Relation, Source, polarity_sign, status_label
 from ..sanitize import display
+from ..wording import type_label
 
 _POLARITY_STYLES = {2: "bold green", 1: "green", 0: "yellow", -1: "red", -2: "bold red"}
 QUOTE_STYLE = "bold reverse"
@@ -66,7 +67,7 @@ def relation_headline(kb: KnowledgeBase, relation: Relation) -> Text:
     """``Source → type sign → Target``, then its details."""
     line = Text()
     line.append(actor_name(kb, relation.source), style="bold")
-    line.append(f" → {relation.type} ")
+    line.append(f" → {type_label(relation.type, relation.modality)} ")
     line.append_text(polarity_text(relation.polarity))
     line.append(" → ")
     line.append(actor_name(kb, relation.target), style="bold")

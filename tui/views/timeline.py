@@ -13,6 +13,7 @@ from ..filters import DateWindow, Filters
 from ..model import KnowledgeBase, counted
 from ..sanitize import display
 from ..widgets.fitting_footer import FittingFooter
+from ..wording import type_label
 from .base import AnalystView
 from .date_window_screen import DateWindowScreen
 from .filter_bar import FilterBar
@@ -98,7 +99,7 @@ class TimelineScreen(AnalystView):
             detail.update(text)
             return
         text = actor_label(self.kb, relation.source)
-        text.append(f" → {relation.type} ")
+        text.append(f" → {type_label(relation.type, relation.modality)} ")
         text.append_text(polarity_text(relation.polarity))
         text.append(" → ")
         text.append_text(actor_label(self.kb, relation.target))

@@ -20,6 +20,7 @@ from ..analysis import TimelineEntry
 from ..model import KnowledgeBase, Status
 from ..sanitize import display
 from ..widgets.row_cursor import RowCursor, cursor_bindings
+from ..wording import type_label
 from .render import MUTED_STYLE, actor_name, polarity_text
 
 DATE_WIDTH = 10
@@ -90,7 +91,8 @@ class TimelineList(RowCursor, ScrollView, can_focus=True):
             sign = Text(" " * SIGN_WIDTH)
         else:
             who = Text(
-                f"{actor_name(self.kb, relation.source)} → {relation.type} → "
+                f"{actor_name(self.kb, relation.source)} → "
+                f"{type_label(relation.type, relation.modality)} → "
                 f"{actor_name(self.kb, relation.target)}"
             )
             what = Text(display(relation.summary))

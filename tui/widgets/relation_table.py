@@ -26,6 +26,7 @@ from textual.strip import Strip
 
 from ..model import KnowledgeBase, Relation, counted, polarity_sign, status_label
 from ..sanitize import display
+from ..wording import type_label
 from .actor_list import fit
 from .items import ItemRef, claim_of, items_of
 from .row_cursor import RowCursor, cursor_bindings
@@ -228,7 +229,7 @@ class RelationTable(RowCursor, ScrollView, can_focus=True, inherit_bindings=Fals
         arrow = direction_arrow(relation, actor_id or relation.source)
         return [
             f"{arrow} {polarity_sign(relation.polarity)}",
-            display(relation.type),
+            display(type_label(relation.type, relation.modality)),
             display(name),
             display(relation.date) if relation.date else NO_DATE,
             status_label(relation),
