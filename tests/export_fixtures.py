@@ -444,7 +444,9 @@ def v2_kb(path: str = "") -> KnowledgeBase:
         Issue("peace-force", f"Peace force {HOSTILE}", "A peace force.", f"Issue note {HOSTILE}"),
         Issue("mediation", "Mediation"),
     )
-    return KnowledgeBase((source,), actors, relations, stances, issues, attributes, path=path)
+    return KnowledgeBase(
+        (source,), actors, relations, stances, path, issues=issues, attributes=attributes
+    )
 
 
 def graph_edges(kb: KnowledgeBase) -> list[tuple[str, str, str, Relation]]:

@@ -145,7 +145,9 @@ def knowledge_bases(draw, text=any_text) -> KnowledgeBase:
         ),
     )
     issues = (Issue("issue", draw(text), draw(text), draw(text)),)
-    return KnowledgeBase((source,), actors, relations, stances, issues, attributes)
+    return KnowledgeBase(
+        (source,), actors, relations, stances, issues=issues, attributes=attributes
+    )
 
 
 @settings(max_examples=40, deadline=None)
