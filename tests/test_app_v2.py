@@ -96,3 +96,18 @@ def test_an_offer_is_marked_in_every_view_that_names_a_type():
     tree = neighbourhood(kb, offer.source, 1)
     (edge,) = [e for n in tree.neighbours for e in n.edges if e.relation_id == offer.id]
     assert edge.type == "mediates (intent)"
+
+
+def test_the_neighbourhood_links_an_event_s_source_to_each_of_its_parties_once():
+    from tui.analysis import neighbourhood
+
+    kb = bundled()
+    around_haftar = neighbourhood(kb, "khalifa-haftar", 1)
+    meeting = {
+        n.actor_id
+        for n in around_haftar.neighbours
+        if any(e.relation_id == "haftar-meets-pinotti" for e in n.edges)
+    }
+    assert meeting == {"roberta-pinotti", "italian-security-chiefs"}
+    around_chiefs = neighbourhood(kb, "italian-security-chiefs", 1)
+    assert [n.actor_id for n in around_chiefs.neighbours] == ["khalifa-haftar"]

@@ -158,14 +158,19 @@ def _grouped_edges(
 ) -> dict[str, list[Edge]]:
     groups: dict[str, list[Edge]] = {}
     for relation in relations:
-        other = relation.counterpart(centre)
-        if other == centre or other == excluded:
-            continue
+        # The source of an event is linked to each other party of it (its target and its
+        # participants), a party to its source: one event, once per pair, as in the matrix.
+        if relation.source == centre:
+            others: Iterable[str] = (relation.target, *relation.participants)
+        else:
+            others = (relation.source,)
         direction = Direction.OUT if relation.source == centre else Direction.IN
         # An offer, a possibility or a denial is marked: never read as the act.
         label = type_label(relation.type, relation.modality)
         edge = Edge(relation.id, label, relation.polarity, direction)
-        groups.setdefault(other, []).append(edge)
+        for other in dict.fromkeys(others):
+            if other != centre and other != excluded:
+                groups.setdefault(other, []).append(edge)
     return groups
 
 
