@@ -111,3 +111,18 @@ def test_the_neighbourhood_links_an_event_s_source_to_each_of_its_parties_once()
     assert meeting == {"roberta-pinotti", "italian-security-chiefs"}
     around_chiefs = neighbourhood(kb, "italian-security-chiefs", 1)
     assert [n.actor_id for n in around_chiefs.neighbours] == ["khalifa-haftar"]
+
+
+def test_the_timeline_and_the_quote_screen_say_every_qualifier_of_a_claim():
+    from tui.views.render import relation_details
+
+    kb = bundled()
+    strike = relation_details(kb, kb.relation_by_id["us-strikes-isis"]).plain
+    for words in ("2017-09-24", "“on Sunday”", "per US military (attributed)", "alleged: target",
+                  "in “south of the city of Sirte”", "17 killed"):
+        assert words in strike
+    meeting = relation_details(kb, kb.relation_by_id["haftar-meets-pinotti"]).plain
+    for words in ("unconfirmed", "1 caveat", "with Italian security chiefs", "in “Rome”"):
+        assert words in meeting
+    offer = relation_details(kb, kb.relation_by_id["essebsi-offers-mediation"]).plain
+    assert "an offer or intent, not an act" in offer

@@ -304,7 +304,7 @@ def test_dot_and_mermaid_say_an_offer_is_an_offer(outputs):
 def test_markdown_strike_keeps_both_hedges(briefing):
     head = (
         "United States strikes Islamic State (ISIS) (-2, 2017-09-24, event, per US military "
-        "(attributed), attributed: claim (US military), alleged: target, in “south of the city "
+        "(attributed), alleged: target, in “south of the city "
         "of Sirte”, 17 killed): US drone strikes"
     )
     assert briefing.count(head) == 2  # under each of its two actors

@@ -263,6 +263,9 @@ def test_the_bundled_matrix_counts_the_rome_meeting_once_and_keeps_the_august_th
     assert ("italy", "gna") in ties and ("italy", "gna") not in events
     assert all(kb.relation_by_id[i].status is Status.CURRENT
                for cell in ties.values() for i in cell.relation_ids)
+    # Both scopes together are events and current ties: a past tie is never counted.
+    assert ("khalifa-haftar", "moammar-gaddafi") not in cells
+    assert set(cells) == set(events) | set(ties)
 
 
 @pytest.mark.parametrize("digits", ["9" * 4400, "-" + "9" * 4400])

@@ -53,7 +53,13 @@ async def test_the_neighbourhood_of_the_most_connected_actor(bundled):
         await settle(pilot, lambda: isinstance(pilot.app.screen, NeighbourhoodScreen))
         tree = pilot.app.screen.query_one(Tree)
         await settle(pilot, lambda: bool(tree.root.children))
-        neighbours = {r.counterpart(hub) for r in bundled.relations_of(hub) if r.source != r.target}
+        # The source of an event is linked to each of its other parties; a party to its source.
+        neighbours = {
+            other
+            for r in bundled.relations_of(hub)
+            for other in (r.parties[1:] if r.source == hub else (r.source,))
+            if other != hub
+        }
         assert len(tree.root.children) == len(neighbours)
 
 

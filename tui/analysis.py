@@ -47,10 +47,13 @@ class MatrixScope(StrEnum):
     EVENTS = "events"
 
     def keeps(self, relation: Relation) -> bool:
-        if self is MatrixScope.EVENTS:
-            return relation.kind is ClaimKind.EVENT
+        is_event = relation.kind is ClaimKind.EVENT
         is_current_tie = relation.kind is ClaimKind.TIE and relation.status is Status.CURRENT
-        return is_current_tie if self is MatrixScope.TIES else True
+        if self is MatrixScope.EVENTS:
+            return is_event
+        if self is MatrixScope.TIES:
+            return is_current_tie
+        return is_event or is_current_tie  # a past tie is history, not a stance today
 
 
 def stance_matrix(

@@ -73,7 +73,7 @@ def qualifiers(kb: KnowledgeBase, claim) -> list[str]:
     """What qualifies a claim, in the order a reader needs it: who asserts it and how
     firmly, its hedges, its modality, what the source says of confirmation."""
     found = [asserted(kb, claim.asserted_by, claim.confidence)]
-    found += [hedge_phrase(kb, hedge) for hedge in claim.hedges]
+    found += [hedge_phrase(kb, hedge) for hedge in claim.hedges if not _restates(claim, hedge)]
     if claim.modality is not Modality.ACTUAL:
         found.append(MODALITY_WORDS[claim.modality])
     verification = getattr(claim, "verification", None)
@@ -82,6 +82,16 @@ def qualifiers(kb: KnowledgeBase, claim) -> list[str]:
     if claim.caveats:
         found.append(f"{len(claim.caveats)} caveat{'s' * (len(claim.caveats) != 1)}")
     return found
+
+
+def _restates(claim, hedge: Hedge) -> bool:
+    """Whether a hedge only repeats the claim's own confidence ("per US military
+    (attributed)" already says "attributed: claim (US military)"); its quote still shows."""
+    return (
+        hedge.applies_to == "claim"
+        and hedge.cue is claim.confidence
+        and hedge.asserted_by in (None, claim.asserted_by)
+    )
 
 
 _MODALITY_MARKS = {

@@ -11,7 +11,7 @@ from rich.text import Text
 from ..analysis import NO_RELATION
 from ..model import Evidence, KnowledgeBase, Relation, Source, polarity_sign, status_label
 from ..sanitize import display
-from ..wording import type_label
+from ..wording import qualifiers, type_label
 
 _POLARITY_STYLES = {2: "bold green", 1: "green", 0: "yellow", -1: "red", -2: "bold red"}
 QUOTE_STYLE = "bold reverse"
@@ -52,14 +52,21 @@ def actor_label(kb: KnowledgeBase, actor_id: str) -> Text:
 
 
 def relation_details(kb: KnowledgeBase, relation: Relation) -> Text:
-    """Date (and the words it came from), status, confidence and who asserts the claim."""
+    """Date (and the words it came from), status, then the qualifiers the claim block
+    shows (who asserts it, its hedges, modality, verification, caveats), the other
+    parties, the place and the toll."""
     details = [display(relation.date)] if relation.date else ["undated"]
     if relation.date_phrase:
         details.append(f"“{display(relation.date_phrase)}”")
     details.append(status_label(relation))
-    details.append(relation.confidence.value)
-    if relation.asserted_by:
-        details.append(f"according to {actor_name(kb, relation.asserted_by)}")
+    details += [display(qualifier) for qualifier in qualifiers(kb, relation)]
+    if relation.participants:
+        others = ", ".join(actor_name(kb, actor_id) for actor_id in relation.participants)
+        details.append(f"with {others}")
+    if relation.location is not None:
+        details.append(f"in “{display(relation.location.place)}”")
+    if relation.fatalities is not None:
+        details.append(f"{relation.fatalities.count} killed")
     return Text(" · ".join(details), style=MUTED_STYLE)
 
 
