@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import random
 
+from fixtures_kb import as_v1
+
 from tui.model import (
     ACTOR_KINDS,
     RELATION_TYPES,
@@ -91,7 +93,7 @@ def sample_kb() -> KnowledgeBase:
 
     def rel(rid, source, target, type_, polarity, summary, quotes, **extra) -> Relation:
         found = tuple(_evidence(src, quote) for src, quote in quotes)
-        return Relation(rid, source, target, type_, polarity, summary, found, **extra)
+        return Relation(rid, source, target, type_, polarity, summary, found, **as_v1(type_, extra))
 
     relations = (
         rel(

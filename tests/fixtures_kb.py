@@ -10,7 +10,9 @@ whose quote is made of markup, an action link and an escape character.
 from __future__ import annotations
 
 from tui.model import (
+    EVENT_TYPES,
     Actor,
+    ClaimKind,
     Confidence,
     Evidence,
     KnowledgeBase,
@@ -19,6 +21,15 @@ from tui.model import (
     Stance,
     Status,
 )
+
+
+def as_v1(type_: str, extra: dict) -> dict:
+    """A relation's fields as a version 1 file gives them: an event type makes an event,
+    and an event has no status (the loader reads v1 files this way)."""
+    if "kind" in extra or type_ not in EVENT_TYPES:
+        return extra
+    return {**extra, "kind": ClaimKind.EVENT, "status": None}
+
 
 ARTICLE = (
     "Strongman Haftar bolsters stature as key Libya player\n"
@@ -116,7 +127,7 @@ def _build(article: Source, extra_sources: tuple[Source, ...]) -> KnowledgeBase:
 
     def relation(rid, source, target, type_, polarity, summary, quotes, **extra) -> Relation:
         found = tuple(_evidence(article, quote) for quote in quotes)
-        return Relation(rid, source, target, type_, polarity, summary, found, **extra)
+        return Relation(rid, source, target, type_, polarity, summary, found, **as_v1(type_, extra))
 
     relations = [
         relation(

@@ -6,7 +6,7 @@ import pytest
 from analyst_kb import sample_kb, synthetic_kb
 
 from tui.filters import DateWindow, Filters, StatusChoice, apply, date_span
-from tui.model import Status
+from tui.model import ClaimKind, Status
 
 
 @pytest.fixture(scope="module")
@@ -151,13 +151,13 @@ def test_a_window_excludes_undated_relations_only_while_it_is_set(kb):
 
 
 def test_status(kb):
-    assert relation_ids(kb, Filters(status=StatusChoice.PAST)) == {
-        "haftar-threatens-italy",
-        "russia-backs-haftar",
-    }
+    # A status keeps ties only: the August threat is an event, so it has none.
+    assert relation_ids(kb, Filters(status=StatusChoice.PAST)) == {"russia-backs-haftar"}
     current = relation_ids(kb, Filters(status="current"))
-    assert len(current) == len(kb.relations) - 2
-    assert "russia-backs-haftar" not in current
+    assert current == {
+        r.id for r in kb.relations if r.kind is ClaimKind.TIE and r.status is Status.CURRENT
+    }
+    assert "russia-backs-haftar" not in current and "haftar-visits-italy" not in current
 
 
 @pytest.mark.parametrize(
@@ -220,9 +220,11 @@ def test_filters_combine_as_and(kb):
         kinds={"person", "state"},
         date_from="2017-08",
         date_to="2017-09",
-        status="current",
     )
-    assert relation_ids(kb, filters) == {"haftar-visits-italy"}
+    assert relation_ids(kb, filters) == {"haftar-visits-italy", "haftar-threatens-italy"}
+    assert relation_ids(kb, Filters(**{**vars(filters), "polarity": (-1, 1)})) == {
+        "haftar-visits-italy"
+    }
     assert relation_ids(kb, Filters(types={"backs"}, text="russian")) == {"russia-backs-haftar"}
     assert relation_ids(kb, Filters(types={"hosts"}, status="past")) == set()
 

@@ -7,7 +7,9 @@ from analyst_kb import sample_kb, synthetic_kb
 from textual.widgets import Input
 from views_host import SIZE_IDS, SIZES, HostApp, pressing, screen_text, settle
 
+from tests.kb_files import HEADER, write_kb
 from tui.filters import DateWindow, Filters, apply
+from tui.loader import load_knowledge_base
 from tui.views import DateWindowScreen, QuoteScreen, TimelineScreen
 from tui.views.timeline_list import TimelineList
 
@@ -52,7 +54,7 @@ async def test_rows_are_in_date_order_at_their_precision_with_publications():
         assert shown[6] == f"2017-07-26    {'◆ published: Wire':<38} Rivals meet near Paris"
         assert shown[7] == (
             f"2017-08    −− {'Khalifa Haftar → threatens → Italy':<38} "
-            "Haftar threatened to bomb Italian ships. (past)"
+            "Haftar threatened to bomb Italian ships."
         )
         # narrower: the "who" column shrinks and is cut with an ellipsis
         assert rows(screen, width=60)[7].startswith("2017-08    −− Khalifa Haftar → thre… Haftar")
@@ -89,7 +91,7 @@ async def test_the_selected_entry_shows_its_actors_and_quote_below():
         await pilot.pause()
         text = screen_text(pilot.app)
         assert "Khalifa Haftar (person) → threatens −− → Italy (state)" in text
-        assert "2017-08 · “Last month” · past · stated" in text
+        assert "2017-08 · “Last month” · event · stated" in text
         assert "Last month Haftar threatened to bomb Italian ships" in text
         await pilot.press("up")
         await pilot.pause()
@@ -225,3 +227,53 @@ def test_snapshot_timeline(snap_compare, size):
 @pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
 def test_snapshot_window_dialog(snap_compare, size):
     assert snap_compare(timeline_app(), terminal_size=size, run_before=pressing("w", *"2017-07"))
+
+
+DATED_RELATION = """\
+relations:
+  - id: haftar-meets-italy
+    source: haftar
+    target: italy
+    type: meets
+    polarity: 1
+    date: "2017-09-26"
+    summary: Haftar met Italy's defence minister.
+    evidence:
+      - source: s1
+        quote: "met Italy's defence minister"
+"""
+
+
+@pytest.mark.parametrize("published", ["2017-09-27T10:00", "2017-09-27T10:00:00", "2017-09-27"])
+async def test_a_source_published_at_a_time_of_day_shows_and_takes_a_date_window(
+    tmp_path, published
+):
+    header = HEADER.replace('published: "2017-09-27T10:00"', f'published: "{published}"')
+    kb = load_knowledge_base(write_kb(tmp_path, DATED_RELATION, header=header))
+    assert kb.sources[0].published == published
+    async with timeline_app(kb).run_test(size=(80, 24)) as pilot:
+        screen = await opened(pilot)
+        assert dates(screen) == ["2017-09-26", "2017-09-27"]
+        await pilot.press("w")
+        await settle(pilot, lambda: isinstance(pilot.app.screen, DateWindowScreen))
+        await pilot.press(*"2017-09-27", "tab", *"2017-09", "enter")
+        await settle(pilot, lambda: pilot.app.screen is screen)
+        assert screen.window == DateWindow("2017-09-27", "2017-09")
+        assert dates(screen) == ["2017-09-27"]  # the publication; the meeting was the day before
+        assert "window: 2017-09-27..2017-09" in screen_text(pilot.app)
+
+
+@pytest.mark.parametrize("typed", ["2017W393", "20170927", "2017-09-27T10:00"])
+async def test_the_window_dialog_refuses_week_basic_and_timed_dates_with_a_message(typed):
+    async with timeline_app().run_test(size=(80, 24)) as pilot:
+        screen = await opened(pilot)
+        await pilot.press("w")
+        await settle(pilot, lambda: isinstance(pilot.app.screen, DateWindowScreen))
+        dialog = pilot.app.screen
+        await pilot.press(*typed, "enter")
+        await pilot.pause()
+        assert pilot.app.screen is dialog
+        assert f"not a date: '{typed}' (use YYYY, YYYY-MM or YYYY-MM-DD)" in screen_text(pilot.app)
+        await pilot.press("escape")
+        await settle(pilot, lambda: pilot.app.screen is screen)
+        assert screen.window.is_open
