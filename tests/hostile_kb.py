@@ -28,6 +28,11 @@ CASES: dict[str, str] = {
     "c1-csi": "c1\x9b31mred",
     "rlo": "abc\u202edcba",
     "zero-width": "zero\u200bwidth",
+    # Drawn as nothing, yet Rich and a terminal disagree on their width (U+3164: Rich 0,
+    # terminal 2; U+FFA0: 0 and 1; a ZWJ between letters: Rich skips the next letter).
+    "hangul-filler": "blank\u3164name",
+    "halfwidth-fillers": "half\uffa0width\u115f\u1160fill",
+    "stray-joiner": "join\u200dme\u034fcgj",
     "cjk": "汉字" * 60,
     "emoji": "👨\u200d👩\u200d👧🔥" * 40,
 }

@@ -23,7 +23,9 @@ from .folding import fold
 from .model import Actor, Attribute, KnowledgeBase, Relation, Stance
 
 LABEL_WIDTH = 80  # characters of a long text shown around its match
-MAX_QUERY = 256  # characters of a query that are used; nobody types more
+# Characters of a query that are used, and that the search box takes: nobody types more,
+# and a longer paste is cut. Every scan then costs at most this much more per entry.
+MAX_QUERY_LENGTH = 200
 MAX_FUZZY_QUERY = 32  # longer queries are matched as substrings only
 _MAX_ANCHORED = 32  # longer words are not looked for at word starts (see _not_after)
 _CANDIDATE_FACTOR = 4  # candidates gathered per name tier, as a multiple of the slots left
@@ -274,13 +276,17 @@ class _ShortMatcher:
         while position != -1 and len(batch) < cap:
             entry = haystack.entry_at(position)
             start, end = haystack.starts[entry], haystack.ends[entry]
-            if entry not in taken:
+            # Containment first, in C; the word starts only for an entry that is taken.
+            if (
+                entry not in taken
+                and all(text.find(word, start, end) != -1 for word in words)
+                and accept(entry)
+            ):
+                taken.add(entry)
                 name = text[start:end]
                 offsets = [(_word_occurrence(name, word), len(word)) for word in words]
-                if all(offset != -1 for offset, _ in offsets) and accept(entry):
-                    taken.add(entry)
-                    spans = _merge([(offset, offset + length) for offset, length in offsets])
-                    batch.append(_Found(entry, 4, len(name) / 1000, spans))
+                spans = _merge([(offset, offset + length) for offset, length in offsets])
+                batch.append(_Found(entry, 4, len(name) / 1000, spans))
             position = text.find(scan, end + 1)
         batch.sort(key=lambda f: f.penalty)
         found.extend(batch)
@@ -298,18 +304,22 @@ class _ShortMatcher:
         # The first character must start a word: on short queries, matches scattered through
         # the middle of names are noise. The literal first character lets the engine skip
         # ahead; possessive negated classes take the leftmost rest without backtracking.
-        pattern = re.compile(
-            _not_after("\\w", chars[0])
-            + "".join(f"[^\\n{re.escape(c)}]*+{re.escape(c)}" for c in chars[1:])
-        )
+        first = re.compile(_not_after("\\w", chars[0]))
+        rest = re.compile("".join(f"[^\\n{re.escape(c)}]*+{re.escape(c)}" for c in chars[1:]))
         batch: list[_Found] = []
         position = 0
         while len(batch) < cap:
-            match = pattern.search(text, position)
+            match = first.search(text, position)
             if match is None:
                 break
             entry = haystack.entry_at(match.start())
             position = haystack.ends[entry] + 1  # one match per entry
+            # The rest is looked for after the entry's first word start only: what follows a
+            # later start is a suffix of that, so holds the rest only if this does. (One
+            # pattern would try every start, each scan running to the entry's end: quadratic
+            # in the length of a name like "a a a a …".)
+            if rest.match(text, match.end()) is None:
+                continue
             if entry in taken or not accept(entry):
                 continue
             taken.add(entry)
@@ -350,7 +360,7 @@ class _LongMatcher:
             entry = haystack.entry_at(match.start())
             start, end = haystack.starts[entry], haystack.ends[entry]
             position = end + 1  # one hit per entry: skip the rest of it
-            if others and not all(word in text[start:end] for word in others):
+            if others and not all(text.find(word, start, end) != -1 for word in others):
                 continue
             if not accept(entry):
                 continue
@@ -377,8 +387,9 @@ class _LongMatcher:
 
 
 def _query_words(query: str) -> list[str]:
-    """The distinct folded words of a query, cut to ``MAX_QUERY`` characters."""
-    return list(dict.fromkeys(fold(query[:MAX_QUERY]).split()))
+    """The distinct folded words of a query, cut to ``MAX_QUERY_LENGTH`` characters (first,
+    so a megabyte query costs no more than a short one)."""
+    return list(dict.fromkeys(fold(query[:MAX_QUERY_LENGTH]).split()))
 
 
 def _accept_all(entry: int) -> bool:

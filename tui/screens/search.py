@@ -14,6 +14,7 @@ from textual.widgets import Input, Static
 
 from ..model import counted
 from ..sanitize import display, truncate
+from ..widgets.capped_input import CappedInput
 from ..widgets.search_results import SearchResults
 
 if TYPE_CHECKING:  # the index is built (and its module imported) on the first search
@@ -41,7 +42,10 @@ class SearchScreen(ModalScreen["Hit | None"]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="search-dialog"):
-            yield Input(placeholder="Search actors, relations, stances, quotes", id="search-input")
+            # Capped at the query length search uses (MAX_QUERY_LENGTH), a paste cut to fit.
+            yield CappedInput(
+                placeholder="Search actors, relations, stances, quotes", id="search-input"
+            )
             yield Static(id="search-status")
             # The input keeps the focus; the list follows the arrow keys from there.
             yield SearchResults(id="search-results")

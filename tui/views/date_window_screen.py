@@ -10,6 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from ..filters import DateWindow
+from ..widgets.capped_input import CappedInput
 
 DATE_PLACEHOLDER = "YYYY[-MM[-DD]]"
 
@@ -29,14 +30,14 @@ class DateWindowScreen(ModalScreen[DateWindow | None]):
             yield Static(Text("Date window", style="bold"))
             with Horizontal(classes="window-row"):
                 yield Label("from")
-                yield Input(
+                yield CappedInput(
                     self.window.start or "",
                     placeholder=DATE_PLACEHOLDER,
                     compact=True,
                     id="window-from",
                 )
                 yield Label("to")
-                yield Input(
+                yield CappedInput(
                     self.window.end or "",
                     placeholder=DATE_PLACEHOLDER,
                     compact=True,

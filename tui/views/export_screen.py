@@ -17,6 +17,11 @@ from ..export import EXTENSIONS, FORMATS, WriteError, check_export_paths, write_
 from ..filters import Filters
 from ..model import KnowledgeBase
 from ..sanitize import display
+from ..widgets.capped_input import CappedInput
+
+# Characters the file input takes: PATH_MAX on Linux, so any path the system can open fits,
+# while a runaway paste stays too short to slow the input's redraw.
+MAX_PATH_LENGTH = 4096
 
 
 def default_path(fmt: str) -> str:
@@ -65,7 +70,12 @@ class ExportScreen(ModalScreen[list[Path] | None]):
                 )
             with Horizontal(classes="export-row"):
                 yield Label("File", classes="export-label")
-                yield Input(default_path(self.format), compact=True, id="export-path")
+                yield CappedInput(
+                    default_path(self.format),
+                    max_length=MAX_PATH_LENGTH,
+                    compact=True,
+                    id="export-path",
+                )
             yield Static(id="export-error")
             with Horizontal(id="export-buttons"):
                 yield Button("Write", variant="primary", compact=True, id="export-write")

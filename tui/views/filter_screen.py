@@ -19,6 +19,7 @@ from textual.widgets import (
 
 from ..filters import POLARITY_MAX, POLARITY_MIN, Filters, StatusChoice
 from ..model import ACTOR_KINDS, RELATION_TYPES, signed_number
+from ..widgets.capped_input import CappedInput
 from ..widgets.fitting_footer import FittingFooter
 from ..widgets.toggles import MarkedRadioButton, MarkedSelectionList
 from .date_window_screen import DATE_PLACEHOLDER
@@ -87,18 +88,18 @@ class FilterScreen(ModalScreen[Filters]):
                         )
             with Horizontal(classes="filter-row"):
                 yield Label("Dates", classes="filter-label")
-                yield Input(
+                yield CappedInput(
                     filters.date_from or "", placeholder=DATE_PLACEHOLDER, compact=True,
                     id="filter-date-from",
                 )
                 yield Label("to", classes="filter-to")
-                yield Input(
+                yield CappedInput(
                     filters.date_to or "", placeholder=DATE_PLACEHOLDER, compact=True,
                     id="filter-date-to",
                 )
             with Horizontal(classes="filter-row"):
                 yield Label("Text", classes="filter-label")
-                yield Input(
+                yield CappedInput(
                     filters.text,
                     placeholder="names, aliases, summaries, stances, quotes",
                     compact=True,
