@@ -70,7 +70,7 @@ async def test_highlighting_an_actor_fills_relations_and_detail(explorer):
             "threatens",
             "Italy",
             "2017-08",
-            "past",
+            "event",
             "Italy (attributed)",
             "Haftar threatened Italian ships.",
         ]

@@ -273,7 +273,7 @@ async def test_the_window_dialog_refuses_week_basic_and_timed_dates_with_a_messa
         await pilot.press(*typed, "enter")
         await pilot.pause()
         assert pilot.app.screen is dialog
-        assert f"not a date: '{typed}' (use YYYY, YYYY-MM or YYYY-MM-DD)" in screen_text(pilot.app)
+        assert f"not a date: '{typed}'" in screen_text(pilot.app)
         await pilot.press("escape")
         await settle(pilot, lambda: pilot.app.screen is screen)
         assert screen.window.is_open
