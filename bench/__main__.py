@@ -20,6 +20,7 @@ import json
 import math
 import os
 import platform
+import re
 import shutil
 import statistics
 import subprocess
@@ -33,7 +34,7 @@ import textual
 import yaml
 
 from tui import cache
-from tui.loader import bundled_knowledge_base_path
+from tui.loader import LoadError, bundled_knowledge_base_path, load_knowledge_base
 
 from .generate import generate
 from .interact import CURSOR_MOVES, QUERIES
@@ -389,6 +390,59 @@ def measure_memory(name: str, path: Path, warm: Path, scratch: Scratch) -> list[
 # --- report -----------------------------------------------------------------------------
 
 
+def _load_time(path: Path) -> tuple[float, int]:
+    """Seconds to load ``path`` (no cache) and report every problem; how many there were."""
+    started = perf_counter()
+    try:
+        load_knowledge_base(path)
+        count = 0
+    except LoadError as error:
+        error.report()
+        count = len(error.problems)
+    return perf_counter() - started, count
+
+
+def measure_error_reports(name: str, path: Path) -> list[Row]:
+    """Reporting problems is linear in their number: the same file with every relation
+    naming an unknown actor, and with every quote missing from its source, against the
+    valid file, interleaved. (Each used to be quadratic: a did-you-mean over every known
+    id for each unknown one; the whole source loosened again for each failing quote.)"""
+    text = path.read_text(encoding="utf-8")
+    broken = {
+        "every relation's source an unknown actor id": re.sub(
+            r"(?m)^    source: actor-", "    source: ghost-", text
+        ),
+        "every quote missing from its source": text.replace('quote: "', 'quote: "not '),
+    }
+    files = {}
+    for what, body in broken.items():
+        files[what] = path.with_name(f"broken-{len(files)}.yaml")
+        files[what].write_text(body, encoding="utf-8")
+    reference: list[float] = []
+    times: dict[str, list[float]] = {what: [] for what in broken}
+    counts: dict[str, int] = {}
+    try:
+        for _ in range(RUNS):
+            reference.append(_load_time(path)[0])
+            for what, broken_path in files.items():
+                seconds, counts[what] = _load_time(broken_path)
+                times[what].append(seconds)
+    finally:
+        for broken_path in files.values():
+            broken_path.unlink(missing_ok=True)
+    return [
+        Row(
+            f"check {name} KB with {what} ({counts[what]:,} problems reported)",
+            median(times[what]),
+            "s",
+            median(reference),
+            "the valid file",
+            Target("ratio", 1.5),
+        )
+        for what in broken
+    ]
+
+
 def machine() -> str:
     model = "unknown CPU"
     try:
@@ -470,6 +524,8 @@ def main(argv: list[str] | None = None) -> int:
             if name == MAIN or name in HUGE:
                 print(f"loading {name} in the app", flush=True)
                 rows += measure_loading(name, path, scratch)
+        print("error reports on 1k", flush=True)
+        rows += measure_error_reports("1k", paths["1k"])
         print(f"memory on {MAIN}", flush=True)
         rows += measure_memory(MAIN, paths[MAIN], warm[MAIN], scratch)
     finally:

@@ -12,7 +12,7 @@ from textual.widgets import ProgressBar, Static
 from tui import app as app_module
 from tui import cache
 from tui.app import StakeholderApp, _Load
-from tui.loader import MAX_BYTES, LoadError
+from tui.loader import MAX_BYTES, MAX_TOTAL_BYTES, LoadError
 from tui.screens.loading import LoadingScreen
 
 
@@ -84,7 +84,7 @@ class HeldLoad:
 
 def test_a_load_waited_for_leaves_its_cache_entry_to_the_app(tmp_path):
     path = write_kb(tmp_path, ONE_RELATION)
-    load = _Load(path, MAX_BYTES, lambda: None, waited_for=True)
+    load = _Load(path, (MAX_BYTES, MAX_TOTAL_BYTES), lambda: None, waited_for=True)
     load.start()
     assert load.wait(10)
     kb, entry = load.outcome
@@ -96,7 +96,7 @@ def test_a_load_waited_for_leaves_its_cache_entry_to_the_app(tmp_path):
 def test_a_load_no_longer_waited_for_writes_its_own_cache_entry(tmp_path, monkeypatch):
     held = HeldLoad(monkeypatch, (0, 1, "reading"))
     path = write_kb(tmp_path, ONE_RELATION)
-    load = _Load(path, MAX_BYTES, lambda: None, waited_for=True)
+    load = _Load(path, (MAX_BYTES, MAX_TOTAL_BYTES), lambda: None, waited_for=True)
     load.start()
     assert not load.wait(0)
     held.release.set()
@@ -109,7 +109,7 @@ def test_a_load_no_longer_waited_for_writes_its_own_cache_entry(tmp_path, monkey
 def test_a_load_not_waited_for_writes_its_own_cache_entry(tmp_path):
     path = write_kb(tmp_path, ONE_RELATION)
     finished = threading.Event()
-    load = _Load(path, MAX_BYTES, finished.set, waited_for=False)
+    load = _Load(path, (MAX_BYTES, MAX_TOTAL_BYTES), finished.set, waited_for=False)
     load.start()
     assert finished.wait(10) and load.finished.is_set()
     kb, entry = load.outcome

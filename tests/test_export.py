@@ -812,14 +812,14 @@ def test_a_csv_export_that_fails_on_its_second_table_leaves_both_as_they_were(
     }
     for path, text in earlier.items():
         path.write_text(text, encoding="utf-8")
-    real_write_beside = tui.export._write_beside
+    real_write_beside = tui.export.write_beside
 
-    def full_disk_on_the_second(target, text):
+    def full_disk_on_the_second(target, data):
         if target.name.endswith("-connections.csv"):
             raise OSError(errno.ENOSPC, "No space left on device")
-        return real_write_beside(target, text)
+        return real_write_beside(target, data)
 
-    monkeypatch.setattr(tui.export, "_write_beside", full_disk_on_the_second)
+    monkeypatch.setattr(tui.export, "write_beside", full_disk_on_the_second)
     with pytest.raises(WriteError, match="net-connections.csv: No space left on device"):
         write_export(plain_kb(), "csv", tmp_path / "net.csv", io.StringIO())
     # Not a new elements table beside an old connections table: the pair as it was.

@@ -20,7 +20,7 @@ from . import (
     views,  # each view's modules load on first use (see views/__init__.py)
 )
 from .filters import Filters, apply
-from .loader import MAX_BYTES, LoadError, collector_paused
+from .loader import MAX_BYTES, MAX_TOTAL_BYTES, LoadError, collector_paused
 from .model import KnowledgeBase
 from .screens.explorer import ExplorerScreen
 
@@ -51,10 +51,10 @@ def _size_of(path: Path | None) -> float:
 
 
 class _Load:
-    """``_Load(path, max_bytes, on_finish, waited_for=...).start()`` opens a knowledge base
-    in a thread of its own. The UI thread reads its latest ``progress`` and, once
-    ``finished`` is set (and ``on_finish()`` called, from the load's thread), its
-    ``outcome``: the model and its cache entry still to write, or the error it raised.
+    """``_Load(path, (max_bytes, max_total_bytes), on_finish, waited_for=...).start()``
+    opens a knowledge base in a thread of its own. The UI thread reads its latest
+    ``progress`` and, once ``finished`` is set (and ``on_finish()`` called, from the load's
+    thread), its ``outcome``: the model and its cache entry still to write, or the error it raised.
 
     A load the app waits for (``waited_for``, then ``wait``) leaves the cache entry to the
     app, to write after the first frame. Otherwise, or once the app has stopped waiting,
@@ -64,10 +64,15 @@ class _Load:
     """
 
     def __init__(
-        self, path: Path, max_bytes: int, on_finish: Callable[[], object], *, waited_for: bool
+        self,
+        path: Path,
+        limits: tuple[int, int],
+        on_finish: Callable[[], object],
+        *,
+        waited_for: bool,
     ) -> None:
         self.path = path
-        self.max_bytes = max_bytes
+        self.max_bytes, self.max_total_bytes = limits
         self.on_finish = on_finish  # called from the load's thread, once finished
         self.progress: tuple[int, int, str] = (0, 1, "starting")
         self.outcome: tuple[KnowledgeBase, cache.UnsavedEntry | None] | Exception | None = None
@@ -89,7 +94,12 @@ class _Load:
 
     def _run(self) -> None:
         try:
-            kb, entry = cache.open_file(self.path, progress=self._report, max_bytes=self.max_bytes)
+            kb, entry = cache.open_file(
+                self.path,
+                progress=self._report,
+                max_bytes=self.max_bytes,
+                max_total_bytes=self.max_total_bytes,
+            )
             with self._lock:
                 if self._waited_for:
                     self._finish((kb, entry))
@@ -149,12 +159,14 @@ class StakeholderApp(App[LoadError | None]):
         *,
         knowledge_base: KnowledgeBase | None = None,
         max_bytes: int = MAX_BYTES,
+        max_total_bytes: int = MAX_TOTAL_BYTES,
     ) -> None:
         if path is None and knowledge_base is None:
             raise ValueError("give a path to load or a knowledge base")
         super().__init__()
         self.path = path
         self.max_bytes = max_bytes
+        self.max_total_bytes = max_total_bytes
         self.full_knowledge_base = knowledge_base
         self.knowledge_base = knowledge_base  # what the views show: the filters applied
         self.filters = Filters()
@@ -219,7 +231,7 @@ class StakeholderApp(App[LoadError | None]):
         if self.path is not None:
             self._load = _Load(
                 self.path,
-                self.max_bytes,
+                (self.max_bytes, self.max_total_bytes),
                 lambda: self.post_message(self.LoadFinished()),
                 waited_for=waited_for,
             )
@@ -282,6 +294,13 @@ class StakeholderApp(App[LoadError | None]):
     def action_export(self) -> None:
         if self.knowledge_base is not None:  # the dialog reports what it wrote
             self.push_screen(views.ExportScreen(self.knowledge_base, self.filters))
+
+    def action_command_palette(self) -> None:
+        """Textual's palette, its query capped as every text input of the app is."""
+        from .widgets.command_palette import CappedCommandPalette
+
+        if self.use_command_palette and not CappedCommandPalette.is_open(self):
+            self.push_screen(CappedCommandPalette(id="--command-palette"))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "command_palette" and isinstance(self.screen, ModalScreen):

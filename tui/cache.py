@@ -16,15 +16,23 @@ from __future__ import annotations
 
 import functools
 import os
-import tempfile
 import zlib
 from dataclasses import dataclass
+from operator import add, attrgetter, eq, le, sub
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from platformdirs import user_cache_dir
 
-from .loader import MAX_BYTES, Progress, collector_paused, load_knowledge_base
+from .files import current_stamp, inside, open_regular, replace, write_beside
+from .loader import (
+    MAX_BYTES,
+    MAX_TOTAL_BYTES,
+    Progress,
+    Reading,
+    collector_paused,
+    load_knowledge_base,
+)
 from .model import (
     Actor,
     Attribute,
@@ -38,7 +46,7 @@ from .model import (
 if TYPE_CHECKING:
     import msgspec
 
-FORMAT = 5  # bump when the model or this layout changes
+FORMAT = 6  # bump when the model or this layout changes
 
 
 def cache_directory() -> Path:
@@ -58,19 +66,17 @@ def entry_path(path: Path) -> Path:
     return cache_directory() / f"{key}.entry"
 
 
-def _stamp(path: Path) -> list[int]:
-    status = path.stat()
-    return [status.st_size, status.st_mtime_ns]
-
-
 def load(
     path: str | os.PathLike[str],
     *,
     progress: Progress | None = None,
     max_bytes: int = MAX_BYTES,
+    max_total_bytes: int = MAX_TOTAL_BYTES,
 ) -> KnowledgeBase:
     """Load a knowledge base, from the cache when it is still valid. Raises ``LoadError``."""
-    kb, unsaved = open_file(path, progress=progress, max_bytes=max_bytes)
+    kb, unsaved = open_file(
+        path, progress=progress, max_bytes=max_bytes, max_total_bytes=max_total_bytes
+    )
     if unsaved is not None:
         unsaved.write()
     return kb
@@ -81,50 +87,142 @@ def open_file(
     *,
     progress: Progress | None = None,
     max_bytes: int = MAX_BYTES,
+    max_total_bytes: int = MAX_TOTAL_BYTES,
 ) -> tuple[KnowledgeBase, UnsavedEntry | None]:
     """``load``, less the writing: the model, and the entry still to write after a miss
     (None on a hit). Raises ``LoadError``."""
     path = Path(path)
     with collector_paused():
-        cached = read_entry(path)
+        cached = read_entry(path, max_bytes=max_bytes, max_total_bytes=max_total_bytes)
     if cached is not None:
         return cached, None
-    try:
-        before = _stamp(path)
-    except OSError:
-        before = None  # the loader reports it
-    kb = load_knowledge_base(path, progress=progress, max_bytes=max_bytes)
-    return kb, UnsavedEntry.after_load(path, kb, before)
+    reading = Reading(max_bytes, max_total_bytes)
+    kb = load_knowledge_base(path, progress=progress, reading=reading)
+    return kb, UnsavedEntry.after_load(path, kb, reading)
 
 
-def read_entry(path: Path) -> KnowledgeBase | None:
-    """The cached model of ``path`` if it is present and still valid, else None."""
+def _entry_bytes(target: Path, limit: int) -> bytes:
+    """The bytes of a cache entry, if it is a regular file of at most ``limit`` bytes
+    (never a FIFO, a device or a link to one). Raises ``OSError`` or ``ValueError``."""
+    descriptor, status = open_regular(target, follow_symlinks=False)
+    with open(descriptor, "rb") as stream:
+        if status.st_size > limit:
+            raise ValueError("the entry is larger than anything the caps allow")
+        return stream.read(limit + 1)
+
+
+def read_entry(
+    path: Path, *, max_bytes: int = MAX_BYTES, max_total_bytes: int = MAX_TOTAL_BYTES
+) -> KnowledgeBase | None:
+    """The cached model of ``path`` if it is present and still valid, else None.
+
+    Valid: every file it was read from has the stamp it had then, within today's caps,
+    its checksum matches, and the model is consistent (``_consistent``)."""
     try:
-        raw = entry_path(path).read_bytes()
+        raw = _entry_bytes(entry_path(path), _entry_limit(max_bytes, max_total_bytes))
         import msgspec  # an entry exists: worth the import
 
         header_line, _, payload = raw.partition(b"\n")
         header = msgspec.json.decode(header_line)
         if header.get("format") != FORMAT or header.get("path") != str(path.resolve()):
             return None
-        if header.get("stamp") != _stamp(path):
+        stamp = current_stamp(path)
+        if list(stamp) != header.get("stamp") or stamp[0] > max_bytes:
             return None
         folder = path.parent
-        for relative, stamp in header.get("sources", []):
-            if _stamp(folder / relative) != stamp:
+        total = 0
+        for relative, recorded in header.get("sources", []):
+            place = inside(folder, relative)
+            if place is None:
                 return None
+            stamp = current_stamp(place)
+            if list(stamp) != recorded or stamp[0] > max_bytes:
+                return None
+            total += stamp[0]
+        if total > max_total_bytes:
+            return None
         if checksum(payload) != header.get("checksum"):
             return None
         model = _decoder().decode(payload)
     except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError):
         return None  # missing, unreadable, corrupt or stale: load from the file instead
-    return model.knowledge_base(str(path))
+    kb = model.knowledge_base(str(path))
+    return kb if _consistent(kb) else None
+
+
+def _entry_limit(max_bytes: int, max_total_bytes: int) -> int:
+    # The model holds the YAML's content and the source texts, each at most a few times
+    # its size once encoded: anything larger was not written here.
+    return 4 * (max_bytes + max_total_bytes)
+
+
+def _consistent(kb: KnowledgeBase) -> bool:
+    """Whether a decoded model could have come from the loader: every reference names an
+    item it holds, and every quote is exactly the source text at its offsets. (Written as
+    flat passes: it runs on every reopen, over every quote.)"""
+    texts = {source.id: source.text for source in kb.sources}
+    actors = kb.actor_by_id
+    if len(actors) != len(kb.actors) or len(texts) != len(kb.sources):
+        return False
+    claims = (*kb.relations, *kb.attributes, *kb.stances)
+    hedges = [hedge for claim in claims for hedge in claim.hedges]
+    posts = [post for actor in kb.actors for post in actor.memberships]
+    # Sets built by C-level passes (map over attrgetter): the ids every item names.
+    named = set(map(attrgetter("source"), kb.relations))
+    named.update(map(attrgetter("target"), kb.relations))
+    named.update(party for relation in kb.relations for party in relation.participants)
+    named.update(map(attrgetter("actor"), kb.attributes))
+    named.update(map(attrgetter("actor"), kb.stances))
+    named.update(map(attrgetter("asserted_by"), claims))
+    named.update(map(attrgetter("asserted_by"), hedges))
+    named.update(map(attrgetter("affiliation"), kb.actors))
+    named.update(map(attrgetter("organisation"), posts))
+    named.discard(None)
+    if not named.issubset(actors):
+        return False
+    issues = {issue.id for issue in kb.issues}
+    if issues and not all(stance.issue in issues for stance in kb.stances):
+        return False
+    quotes = [
+        *(evidence for claim in claims for evidence in claim.evidence),
+        *(evidence for claim in claims for evidence in claim.caveats),
+        *(hedge.evidence for hedge in hedges),
+        *(claim.fatalities.evidence for claim in claims if getattr(claim, "fatalities", None)),
+        *(evidence for post in posts for evidence in post.evidence),
+    ]
+    return _quotes_at_their_offsets(texts, quotes)
+
+
+def _quotes_at_their_offsets(texts: dict[str, str], quotes: list) -> bool:
+    """Whether each quote is its source's text at its offsets, checked in C-level passes
+    (map) over all the texts joined: a Python loop per quote would cost a reopen 0.1 s."""
+    if not quotes:
+        return True
+    sources = list(map(attrgetter("source"), quotes))
+    if not set(sources).issubset(texts):
+        return False
+    starts = list(map(attrgetter("start"), quotes))
+    ends = list(map(attrgetter("end"), quotes))
+    words = list(map(attrgetter("quote"), quotes))
+    lengths = {source_id: len(text) for source_id, text in texts.items()}
+    bases, at = {}, 0
+    for source_id, length in lengths.items():
+        bases[source_id] = at
+        at += length
+    joined = "".join(texts.values())
+    return (
+        min(starts) >= 0
+        and all(map(eq, map(len, words), map(sub, ends, starts)))
+        and all(map(le, ends, map(lengths.__getitem__, sources)))
+        and all(map(joined.startswith, words, map(add, map(bases.__getitem__, sources), starts)))
+    )
 
 
 @dataclass(frozen=True)
 class UnsavedEntry:
-    """A freshly loaded model and the stamps of the files it was read from, taken when
-    they were read: a file changed since is never recorded as matching it."""
+    """A freshly loaded model and the stamps of the files it was read from, taken from
+    each opened file before it was read: a file changed since (or while it was read) is
+    never recorded as matching it."""
 
     path: Path
     kb: KnowledgeBase
@@ -132,16 +230,18 @@ class UnsavedEntry:
     sources: list[list]
 
     @classmethod
-    def after_load(
-        cls, path: Path, kb: KnowledgeBase, before: list[int] | None
-    ) -> UnsavedEntry | None:
-        try:
-            if before is None or _stamp(path) != before:
-                return None  # the file changed while it was read
-            sources = [[s.path, _stamp(path.parent / s.path)] for s in kb.sources]
-        except OSError:
-            return None
-        return cls(path, kb, before, sources)
+    def after_load(cls, path: Path, kb: KnowledgeBase, reading: Reading) -> UnsavedEntry | None:
+        stamp = reading.stamps.get(path.resolve())
+        if stamp is None:
+            return None  # the file changed while it was read
+        sources = []
+        for source in kb.sources:
+            place = inside(path.parent, source.path)
+            recorded = reading.stamps.get(place) if place is not None else None
+            if recorded is None:
+                return None
+            sources.append([source.path, list(recorded)])
+        return cls(path, kb, list(stamp), sources)
 
     def write(self) -> None:
         """Store the model; a cache that cannot be written is skipped, never an error."""
@@ -161,14 +261,8 @@ class UnsavedEntry:
             }
             target = entry_path(self.path)
             target.parent.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
-            try:
-                with os.fdopen(handle, "wb") as stream:
-                    stream.write(msgspec.json.encode(header) + b"\n" + payload)
-                os.replace(temporary, target)
-            except BaseException:
-                Path(temporary).unlink(missing_ok=True)
-                raise
+            temporary = write_beside(target, msgspec.json.encode(header) + b"\n" + payload)
+            replace(temporary, target)
         except (OSError, ValueError, msgspec.EncodeError):
             pass
 

@@ -8,8 +8,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import __version__, cache
+from .files import remove_temporaries_on_termination
 from .loader import (
     MAX_BYTES,
+    MAX_TOTAL_BYTES,
     LoadError,
     bundled_knowledge_base_path,
     collector_paused,
@@ -63,6 +65,14 @@ def _add_common(
         metavar="BYTES",
         help=f"refuse files larger than this (default {MAX_BYTES // 1024**2}M)",
     )
+    parser.add_argument(
+        "--max-total",
+        type=_size,
+        default=MAX_TOTAL_BYTES,
+        metavar="BYTES",
+        help="refuse to read more than this in all, the file and its sources together "
+        f"(default {MAX_TOTAL_BYTES // 1024**3}G)",
+    )
 
 
 def _parse_args(argv: list[str]) -> argparse.Namespace:
@@ -110,25 +120,28 @@ def _print_problems(error: LoadError) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parse_args(sys.argv[1:] if argv is None else argv)
+    remove_temporaries_on_termination()
     try:
         return _run(args)
     except KeyboardInterrupt:
         return 130
 
 
-def explorer_app(path: Path, max_bytes: int = MAX_BYTES) -> StakeholderApp:
+def explorer_app(
+    path: Path, max_bytes: int = MAX_BYTES, max_total_bytes: int = MAX_TOTAL_BYTES
+) -> StakeholderApp:
     """The explorer on ``path``, as `stakeholders [FILE]` opens it (the bench starts it
     here too)."""
     # Importing Textual makes a few hundred thousand objects that live as long as the app:
     # collecting on the way walks them again and again (about 10 ms of the start-up).
     with collector_paused():
         from .app import StakeholderApp
-    return StakeholderApp(path, max_bytes=max_bytes)
+    return StakeholderApp(path, max_bytes=max_bytes, max_total_bytes=max_total_bytes)
 
 
 def _run(args: argparse.Namespace) -> int:
     if args.command == "open":
-        app = explorer_app(args.file, max_bytes=args.max_size)
+        app = explorer_app(args.file, args.max_size, args.max_total)
         result = app.run()
         if isinstance(result, LoadError):
             _print_problems(result)
@@ -138,13 +151,17 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "migrate":
         from .migrate import migrate_file
 
-        return migrate_file(args.file, force=args.force, max_bytes=args.max_size)
+        return migrate_file(
+            args.file, force=args.force, max_bytes=args.max_size, max_total_bytes=args.max_total
+        )
 
     try:
         if args.command == "check":  # checking means a full validation, never the cache
-            kb = load_knowledge_base(args.file, max_bytes=args.max_size)
+            kb = load_knowledge_base(
+                args.file, max_bytes=args.max_size, max_total_bytes=args.max_total
+            )
         else:
-            kb = cache.load(args.file, max_bytes=args.max_size)
+            kb = cache.load(args.file, max_bytes=args.max_size, max_total_bytes=args.max_total)
     except LoadError as error:
         _print_problems(error)
         return 1

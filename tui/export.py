@@ -65,7 +65,6 @@ import io
 import json
 import os
 import re
-import secrets
 import stat
 import xml.etree.ElementTree as ET
 from collections import Counter
@@ -76,6 +75,7 @@ from pathlib import Path
 from typing import TextIO
 from urllib.parse import quote as percent_encode
 
+from .files import discard, inside, replace, write_beside
 from .model import (
     Actor,
     Attribute,
@@ -164,7 +164,7 @@ def write_export(kb: KnowledgeBase, fmt: str, out: Path | None, stdout: TextIO) 
     before anything is written. A file that cannot be written raises ``WriteError``.
     """
     files = export(kb, fmt)
-    if out is None:
+    if out is None or str(out) == "-":
         stdout.write("\r\n".join(files.values()))
         stdout.flush()
         return []
@@ -175,17 +175,18 @@ def write_export(kb: KnowledgeBase, fmt: str, out: Path | None, stdout: TextIO) 
     try:
         for suffix, target in targets.items():
             try:
-                written.append((_write_beside(target, files[suffix]), target))
+                data = files[suffix].encode("utf-8")
+                written.append((write_beside(target, data), target))
             except OSError as error:
                 raise WriteError(f"Could not write {target}: {_reason(error)}.") from error
         for temporary, target in written:
             try:
-                os.replace(temporary, target)
+                replace(temporary, target)
             except OSError as error:
                 raise WriteError(f"Could not write {target}: {_reason(error)}.") from error
     finally:
         for temporary, _target in written:
-            temporary.unlink(missing_ok=True)  # none left once renamed
+            discard(temporary)  # none left once renamed
     return list(targets.values())
 
 
@@ -224,8 +225,21 @@ def check_export_paths(kb: KnowledgeBase, fmt: str, out: Path) -> list[Path]:
             raise WriteError(f"Could not write {target}: {_reason(error)}.") from error
         if not is_folder:
             raise WriteError(f"{folder} is not a folder: choose another path.")
-        if target.is_dir():
+        try:
+            mode = target.lstat().st_mode
+        except FileNotFoundError:
+            continue
+        except OSError as error:
+            raise WriteError(f"Could not write {target}: {_reason(error)}.") from error
+        if stat.S_ISDIR(mode):
             raise WriteError(f"{target} is a folder: give the name of a file to write.")
+        if not stat.S_ISREG(mode):
+            # Renaming over it would turn a device, a FIFO or a link into a plain file.
+            what = "a symbolic link" if stat.S_ISLNK(mode) else "not a regular file"
+            raise WriteError(
+                f"{target} is {what}: an export only replaces a regular file; "
+                "choose another path, or -o - for standard output."
+            )
     return targets
 
 
@@ -236,10 +250,12 @@ def _output_path(out: Path, suffix: str) -> Path:
 
 
 def _protected_paths(kb: KnowledgeBase) -> list[Path]:
+    """The knowledge base and its source texts, each where the loader read it from."""
     if not kb.path:
         return []
     kb_file = Path(kb.path)
-    return [kb_file] + [kb_file.parent / source.path for source in kb.sources]
+    places = (inside(kb_file.parent, source.path) for source in kb.sources)
+    return [kb_file, *(place for place in places if place is not None)]
 
 
 def _same_file(first: Path, second: Path) -> bool:
@@ -253,22 +269,6 @@ def _same_file(first: Path, second: Path) -> bool:
 
 def _reason(error: OSError) -> str:
     return error.strerror or str(error)
-
-
-def _write_beside(target: Path, text: str) -> Path:
-    """``text`` in a new temporary file beside ``target``, synced to disk; its path."""
-    temporary = target.with_name(f".{target.name}.{secrets.token_hex(6)}.tmp")
-    # os.open honours the umask, so the file gets the same mode a plain write would give it.
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    try:
-        with open(descriptor, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-    return temporary
 
 
 # --- shared helpers --------------------------------------------------------------------

@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import datetime
 import difflib
+import functools
 import gc
 import os
 import re
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
+from .files import Stamp, inside, open_regular, stamp_of
 from .model import (
     ACTOR_KINDS,
     EVENT_TYPES,
@@ -52,6 +54,10 @@ if TYPE_CHECKING:
 MAX_BYTES = 200 * 1024 * 1024
 """Files larger than this are refused before parsing (YAML and source texts alike)."""
 
+MAX_TOTAL_BYTES = 1024 * 1024 * 1024
+"""All the source texts of one knowledge base together may not be larger than this; a text
+that several sources name is read (and counted) once."""
+
 Progress = Callable[[int, int, str], None]
 """Called as ``progress(done, total, stage)`` while loading, from the loading thread."""
 
@@ -60,7 +66,29 @@ READ_CHUNK_BYTES = 4 * 1024 * 1024
 
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 _INTEGER = re.compile(r"[+-]?[0-9]+\Z")
+MAX_DIGITS = 18
+"""The most digits a whole number may have (leading zeros aside): no count in a knowledge base
+comes near it, and anything longer is refused before it is converted."""
 _DATE = re.compile(r"[0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?\Z")
+_TIMESTAMP = re.compile(
+    r"([0-9]{4}-[0-9]{2}-[0-9]{2})(?:T([0-9]{2}):([0-9]{2})(?::([0-9]{2}))?)?\Z"
+)
+"""A publication date: ``YYYY-MM-DD``, or with the time of day ``YYYY-MM-DDTHH:MM[:SS]``."""
+_ZONED = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:[.,][0-9]+)?)?"
+    r"(?:Z|[+-][0-9]{2}(?::?[0-9]{2})?)?\Z"
+)
+"""A publication date-time with a time zone or a fraction of a second (refused, with a hint)."""
+_DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)\Z")
+
+SUGGESTION_BUDGET = 50_000
+"""How many known ids, in all, one load may compare unknown ids with to suggest a close one
+("did you mean ...?"). Each comparison is costly; a file with thousands of unknown ids gets
+suggestions for the first of them, and reporting stays linear in the number of problems."""
+LOOSE_CACHE_CHARS = 256 * 1024 * 1024
+"""How much loosened source text (see `_not_found`) one load keeps, in characters."""
+SUGGESTED_LENGTH = 100
+"""A word longer than this (a key, a value, an id) gets no suggestion: no id is that long."""
 
 _STR = "tag:yaml.org,2002:str"
 _SEQ = "tag:yaml.org,2002:seq"
@@ -76,9 +104,11 @@ class Problem:
     item_id: str | None = None
 
     def __str__(self) -> str:
-        where = f"{self.path}:{self.line}:{self.column}"
+        # Paths, ids and messages carry text from the files: every part is made safe here,
+        # where every report passes, so that no name can act on the terminal.
+        where = f"{display(self.path)}:{self.line}:{self.column}"
         item = f" [{display(self.item_id)}]" if self.item_id else ""
-        return f"{where}:{item} {self.message}"
+        return f"{where}:{item} {display(self.message)}"
 
 
 class LoadError(Exception):
@@ -144,23 +174,43 @@ def bundled_knowledge_base_path() -> Path:
     return Path(__file__).resolve().parent.parent / "data" / "actors.yaml"
 
 
+class Reading:
+    """What one load may read, and what it read: the caps in bytes, and each file read
+    (its path as the system resolves it) with its stamp taken from the opened file before
+    reading, or None when it changed while it was read (``files.stamp_of``)."""
+
+    def __init__(self, max_bytes: int = MAX_BYTES, max_total_bytes: int = MAX_TOTAL_BYTES):
+        self.max_bytes = max_bytes
+        self.total_left = max_total_bytes
+        self.max_total_bytes = max_total_bytes
+        self.stamps: dict[Path, Stamp | None] = {}
+        # The source texts read, by place: their bytes, and their text or why it is not one.
+        self.texts: dict[Path, tuple[bytes | bytearray, str | LoadError]] = {}
+
+
 def load_knowledge_base(
     path: str | os.PathLike[str],
     *,
     progress: Progress | None = None,
     max_bytes: int = MAX_BYTES,
+    max_total_bytes: int = MAX_TOTAL_BYTES,
+    reading: Reading | None = None,
 ) -> KnowledgeBase:
-    """Read, parse and verify a knowledge base. Raises ``LoadError`` and nothing else."""
+    """Read, parse and verify a knowledge base. Raises ``LoadError`` and nothing else.
+
+    ``reading`` (made from the two caps when not given) records the files read."""
     report: Progress = progress or (lambda done, total, stage: None)
     path = Path(path)
     shown = str(path)
+    reading = reading or Reading(max_bytes, max_total_bytes)
     with collector_paused():
         try:
             report(0, 1, "reading")
-            text = _read_text(
-                path, shown, max_bytes, lambda done, total: report(done, total, "reading")
+            data = _read_bytes(
+                path, shown, reading, lambda done, total: report(done, total, "reading")
             )
-            builder = _Builder(path, shown, max_bytes, report, lines=text.count("\n") + 1)
+            text = _decode(data, shown)
+            builder = _Builder(path, shown, reading, report, lines=text.count("\n") + 1)
             return builder.build(*_parse(text, shown, builder))
         except LoadError:
             raise
@@ -196,35 +246,51 @@ BytesRead = Callable[[int, int], None]
 
 
 def _read_bytes(
-    path: Path, shown: str, max_bytes: int, on_read: BytesRead | None = None
+    path: Path,
+    shown: str,
+    reading: Reading,
+    on_read: BytesRead | None = None,
+    *,
+    source: bool = False,
 ) -> bytes | bytearray:
+    """The bytes of ``path``, opened first and then checked to be a regular file, within
+    ``reading``'s caps (a source text also within what is left of the total); its stamp
+    is recorded in ``reading``. A source is never read through a link in its last place
+    (its path was resolved already: a link there now is a swap)."""
+    limit = reading.max_bytes
+    if source:
+        limit = min(limit, reading.total_left)
     try:
-        size = path.stat().st_size
-        if not path.is_file():
-            raise LoadError([Problem(shown, 1, 1, "not a regular file")])
-        if size <= max_bytes:
-            with path.open("rb") as stream:
-                # Sized to the file: read(max_bytes + 1) would reserve the whole cap first.
+        descriptor, status = open_regular(path, follow_symlinks=not source)
+        with open(descriptor, "rb") as stream:
+            size = status.st_size
+            if size <= limit:
+                # Sized to the file: read(limit + 1) would reserve the whole cap first.
                 data = _read_sized(stream, size + 1, on_read)
                 if len(data) > size:  # it grew since: read on, up to the cap
-                    data += stream.read(max_bytes + 1 - len(data))
-            size = len(data)
-        if size > max_bytes:
-            raise LoadError(
-                [
-                    Problem(
-                        shown,
-                        1,
-                        1,
-                        f"file is {size:,} bytes, over the {max_bytes:,}-byte cap; "
-                        "split it or raise the cap with --max-size",
-                    )
-                ]
-            )
-        return data
+                    data += stream.read(limit + 1 - len(data))
+                size = len(data)
+            after = os.fstat(stream.fileno())
     except OSError as error:
-        reason = error.strerror or str(error)
+        reason = display(error.strerror or str(error))
         raise LoadError([Problem(shown, 1, 1, f"cannot read the file: {reason}")]) from None
+    if size > limit:
+        if size > reading.max_bytes:
+            message = (
+                f"file is {size:,} bytes, over the {reading.max_bytes:,}-byte cap; "
+                "split it or raise the cap with --max-size"
+            )
+        else:
+            message = (
+                f"file is {size:,} bytes: the source texts together would be over the "
+                f"{reading.max_total_bytes:,}-byte budget; raise it with --max-total"
+            )
+        raise LoadError([Problem(shown, 1, 1, message)])
+    before = stamp_of(status)
+    reading.stamps[path.resolve()] = before if stamp_of(after) == before else None
+    if source:
+        reading.total_left -= size
+    return data
 
 
 def _decode(data: bytes | bytearray, shown: str) -> str:
@@ -277,10 +343,6 @@ def _read_sized(stream: BinaryIO, limit: int, on_read: BytesRead | None) -> byte
             on_read(min(done, total), total)
     del buffer[done:]  # it shrank since
     return buffer
-
-
-def _read_text(path: Path, shown: str, max_bytes: int, on_read: BytesRead | None = None) -> str:
-    return _decode(_read_bytes(path, shown, max_bytes, on_read), shown)
 
 
 def _parse(text: str, shown: str, builder: _Builder) -> tuple[_Node, set[str]]:
@@ -489,6 +551,16 @@ def _peek_id(node: _Node) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=1024)
+def _closest(word: str, allowed: tuple[str, ...]) -> str | None:
+    """The allowed word closest to ``word`` (a misspelt key or value), if one is close: the
+    same misspelling in every item of a file is looked up once."""
+    if len(word) > SUGGESTED_LENGTH:
+        return None
+    close = difflib.get_close_matches(word, allowed, n=1)
+    return close[0] if close else None
+
+
 class _Invalid(Exception):
     """A field could not be read; its problem is already recorded."""
 
@@ -606,10 +678,10 @@ class _Builder:
     refers to other sections is finished as it comes once those are read, and is kept for
     the end otherwise."""
 
-    def __init__(self, path: Path, shown: str, max_bytes: int, report: Progress, lines: int):
+    def __init__(self, path: Path, shown: str, reading: Reading, report: Progress, lines: int):
         self.path = path
         self.shown = shown
-        self.max_bytes = max_bytes
+        self.reading = reading
         self.report = report
         self.lines = lines
         self.version = _V1  # until the file says otherwise
@@ -623,6 +695,10 @@ class _Builder:
         self.values: dict[str, list] = {name: [] for name in _SECTIONS}
         self.waiting: dict[str, list] = {name: [] for name in _SECTIONS}
         self.closed: set[str] = set()
+        self.suggestion_budget = SUGGESTION_BUDGET  # see `unknown`
+        self.hints: dict[tuple[str, str, int], str] = {}  # (what, id, known) -> its hint
+        self.loose_text: dict[int, str] = {}  # id of a source text -> it loosened (`loosened`)
+        self.loose_chars = 0
         self.finishers = {
             "sources": self.read_source,
             "issues": self.read_issue,
@@ -684,8 +760,8 @@ class _Builder:
                 )
                 continue
             if key not in allowed:
-                close = difflib.get_close_matches(key, sorted(allowed), n=1)
-                hint = f"; did you mean {close[0]!r}?" if close else ""
+                close = _closest(key, tuple(sorted(allowed)))
+                hint = f"; did you mean {close!r}?" if close else ""
                 if self.version == _V1 and key in _V2_ONLY_KEYS:
                     hint = '; it is a version 2 key: put `version: "2"` at the top of the file'
 
@@ -732,8 +808,8 @@ class _Builder:
     def choice(self, node: _Node, item_id: str | None, field: str, allowed) -> str:
         value = self.text(node, item_id, field)
         if value not in allowed:
-            close = difflib.get_close_matches(value, list(allowed), n=1)
-            hint = f"did you mean {close[0]!r}? " if close else ""
+            close = _closest(value, tuple(allowed))
+            hint = f"did you mean {close!r}? " if close else ""
             raise self.invalid(
                 node,
                 f"`{field}` {truncate(display(value), 40)!r} is not one of the known values; "
@@ -744,15 +820,30 @@ class _Builder:
 
     def integer(self, node, item_id, field: str, low: int, high: int | None) -> int:
         value = self.text(node, item_id, field)
-        if not _INTEGER.match(value.strip()):
-            raise self.invalid(node, f"`{field}` must be a whole number, not {value!r}", item_id)
-        # A number of thousands of digits is out of any range, and int() would refuse it.
-        digits = value.strip()
-        number = int(digits) if len(digits) <= 18 else (-1 if digits[0] == "-" else 1) * 10**18
+        written = value.strip()
+        if not _INTEGER.match(written):
+            raise self.invalid(
+                node,
+                f"`{field}` must be a whole number, not {truncate(display(value), 40)!r}",
+                item_id,
+            )
+        # Digits are counted before anything is converted: a number of thousands of digits
+        # is out of any range (and int() would refuse it with a traceback).
+        sign = -1 if written[0] == "-" else 1
+        digits = written.lstrip("+-").lstrip("0")
+        too_long = len(digits) > MAX_DIGITS
+        number = sign * (10**MAX_DIGITS if too_long else int(digits or "0"))
+        shown = truncate(display(written), 20)
         if number < low or (high is not None and number > high):
             bounds = f"from {low} to {high}" if high is not None else f"{low} or more"
-            shown = truncate(display(value.strip()), 20)
             raise self.invalid(node, f"`{field}` must be {bounds}, not {shown}", item_id)
+        if too_long:
+            raise self.invalid(
+                node,
+                f"`{field}` {shown} has {len(digits):,} digits; write a whole number of at "
+                f"most {MAX_DIGITS} digits",
+                item_id,
+            )
         return number
 
     def optional(self, fields: dict[str, _Node], key: str, read, *args):
@@ -942,16 +1033,35 @@ class _Builder:
         )
 
     def timestamp(self, node: _Node, item_id, field: str) -> str:
+        """``YYYY-MM-DD`` or ``YYYY-MM-DDTHH:MM[:SS]`` and nothing else: no week or ordinal
+        dates, no basic format (``20170927``), no time zone or fractions of a second, which
+        Python's ``fromisoformat`` would all take."""
         value = self.text(node, item_id, field)
-        try:
-            datetime.datetime.fromisoformat(value)
-        except ValueError:
+        shown = truncate(display(value), 40)
+        match = _TIMESTAMP.match(value)
+        if match is None:
+            hint = ""
+            if _TIMESTAMP.match(value.replace(" ", "T", 1)):
+                hint = "; put a T between the date and the time"
+            elif _ZONED.match(value):
+                hint = "; leave out the time zone and any fraction of a second"
             raise self.invalid(
                 node,
-                f"`{field}` {truncate(display(value), 40)!r} is not an ISO date or "
-                "date-time (e.g. 2017-09-27 or 2017-09-27T10:00)",
+                f"`{field}` {shown!r} is not a date: write it as YYYY-MM-DD, or with the time "
+                f"of day as YYYY-MM-DDTHH:MM[:SS] (e.g. 2017-09-27 or 2017-09-27T10:00){hint}",
                 item_id,
+            )
+        day, hour, minute, second = match.groups()
+        try:
+            datetime.date.fromisoformat(day)
+        except ValueError:
+            raise self.invalid(
+                node, f"`{field}` {shown!r} is not a calendar date (no such month or day)", item_id
             ) from None
+        if hour is not None and (int(hour) > 23 or int(minute) > 59 or int(second or 0) > 59):
+            raise self.invalid(
+                node, f"`{field}` {shown!r} is not a time of day (00:00 to 23:59:59)", item_id
+            )
         return value
 
     def sha256(self, node: _Node, item_id, field: str) -> str:
@@ -967,21 +1077,33 @@ class _Builder:
     def read_source_text(
         self, node: _Node, relative: str, source_id: str, sha256: str | None
     ) -> str | None:
-        normal = os.path.normpath(relative)
-        if Path(relative).is_absolute() or normal == ".." or normal.startswith(".." + os.sep):
+        place = inside(self.path.parent, relative)
+        if place is None:
             self.problem(
                 node,
                 f"source path {display(relative)!r} must stay inside the knowledge base's "
-                "folder; copy the text next to the YAML file",
+                "folder, symbolic links followed; copy the text next to the YAML file",
                 source_id,
             )
             return None
-        full = self.path.parent / normal
+        shown = str(self.path.parent / relative)
         stage = f"reading {relative}"
         try:
-            data = _read_bytes(
-                full, str(full), self.max_bytes, lambda done, total: self.report(done, total, stage)
-            )
+            read = self.reading.texts.get(place)
+            if read is None:  # a text that several sources name is read and decoded once
+                data = _read_bytes(
+                    place,
+                    shown,
+                    self.reading,
+                    lambda done, total: self.report(done, total, stage),
+                    source=True,
+                )
+                try:
+                    read = (data, _decode(data, shown))
+                except LoadError as error:
+                    read = (data, error)
+                self.reading.texts[place] = read
+            data, text = read
             if sha256 is not None:
                 import hashlib  # only for a pinned source
 
@@ -989,12 +1111,14 @@ class _Builder:
                 if found != sha256:
                     self.problem(
                         node,
-                        f"source text {display(str(full))} does not match its `sha256` (it is "
+                        f"source text {display(shown)} does not match its `sha256` (it is "
                         f"{found}): the text changed since the quotes were written; restore "
                         "it, or check every quote and update the pin",
                         source_id,
                     )
-            return _decode(data, str(full))
+            if isinstance(text, LoadError):
+                raise text
+            return text
         except LoadError as error:
             for inner in error.problems:
                 if (inner.line, inner.column) != (1, 1):
@@ -1010,7 +1134,7 @@ class _Builder:
                     )
                 else:
                     self.problem(
-                        node, f"source text {display(str(full))}: {inner.message}", source_id
+                        node, f"source text {display(shown)}: {inner.message}", source_id
                     )
             return None
 
@@ -1119,10 +1243,26 @@ class _Builder:
                             organisation, "actor", membership.organisation, actor_ids, actor.id
                         )
 
-    def unknown(self, node, what: str, value: str, known: Iterable[str], item_id) -> None:
-        close = difflib.get_close_matches(value, sorted(known), n=1)
-        hint = f"; did you mean {close[0]!r}?" if close else f"; add it to the {what}s section"
-        self.problem(node, f"unknown {what} {value!r}{hint}", item_id)
+    def unknown(self, node, what: str, value: str, known: Collection[str], item_id) -> None:
+        """Report an unknown id, with the closest known one when there is one. An id repeated
+        gets the hint found the first time; looking for one costs a comparison with each
+        known id, taken from a budget for the whole load, so that reporting stays linear in
+        the number of problems however many ids are unknown."""
+        key = (what, value, len(known))
+        hint = self.hints.get(key)
+        if hint is None:
+            if len(value) > SUGGESTED_LENGTH or len(known) > self.suggestion_budget:
+                hint = f"; check the spelling, or add it to the {what}s section"
+            else:
+                self.suggestion_budget -= len(known)
+                close = difflib.get_close_matches(value, sorted(known), n=1)
+                hint = (
+                    f"; did you mean {truncate(display(close[0]), 60)!r}?"
+                    if close
+                    else f"; add it to the {what}s section"
+                )
+            self.hints[key] = hint
+        self.problem(node, f"unknown {what} {truncate(display(value), 60)!r}{hint}", item_id)
 
     def reference(self, node: _Node, item_id, field: str, section: str) -> str:
         """An id that must be declared in ``section`` (an item that was written but is
@@ -1405,10 +1545,10 @@ class _Builder:
 
     def coordinate(self, node: _Node, item_id, field: str, limit: int) -> float:
         value = self.text(node, item_id, field)
-        try:
-            number = float(value) if len(value) < 40 else None
-        except ValueError:
-            number = None
+        written = value.strip()
+        # Plain decimal digits only, and not too many of them: float() would also take
+        # `1e400`, `nan`, `inf`, `1_0` and digits of other scripts.
+        number = float(written) if len(written) < 40 and _DECIMAL.match(written) else None
         if number is None or not -limit <= number <= limit:
             raise self.invalid(
                 node,
@@ -1461,6 +1601,22 @@ class _Builder:
         found = [self._guard(self.evidence, item, item_id) for item in items]
         return None if None in found else tuple(found)
 
+    def loosened(self, source_id: str) -> str:
+        """A source's text as `_not_found` compares it, made the first time a quote is not
+        found in it and kept (loosening a long text again for each failing quote made the
+        report quadratic). Texts that several sources share are loosened once; the least
+        recently used are dropped past LOOSE_CACHE_CHARS."""
+        text = self.source_text[source_id]
+        key = id(text)  # the texts live in `source_text` for the whole load
+        loose = self.loose_text.pop(key, None)
+        if loose is None:
+            loose = _loosen(text)
+            self.loose_chars += len(loose)
+        self.loose_text[key] = loose  # last: the most recently used
+        while self.loose_chars > LOOSE_CACHE_CHARS and len(self.loose_text) > 1:
+            self.loose_chars -= len(self.loose_text.pop(next(iter(self.loose_text))))
+        return loose
+
     def evidence(self, node: _Node, item_id: str) -> Evidence:
         return self.located(self.mapping(node, _EVIDENCE_KEYS, item_id, "a quote"), item_id)
 
@@ -1492,7 +1648,9 @@ class _Builder:
         text = self.source_text[source_id]
         start = text.find(quote)
         if start < 0:
-            raise self.invalid(fields["quote"], _not_found(quote, text, source_id), item_id)
+            raise self.invalid(
+                fields["quote"], _not_found(quote, self.loosened, source_id), item_id
+            )
         if occurrence is None:
             if text.find(quote, start + 1) >= 0:
                 raise self.invalid(
@@ -1525,11 +1683,13 @@ def _loosen(text: str) -> str:
     return " ".join(text.translate(_LOOSE).casefold().split())
 
 
-def _not_found(quote: str, text: str, source_id: str) -> str:
+def _not_found(quote: str, loosened: Callable[[str], str], source_id: str) -> str:
+    """Why ``quote`` is not in the source: ``loosened(source_id)`` is the source's text
+    loosened (`_loosen`), made once per source however many quotes fail in it."""
     shown = truncate(display(quote), 60)
     message = f"quote {shown!r} is not in source {source_id!r}"
     loose = _loosen(quote)
-    if loose and loose in _loosen(text):
+    if loose and loose in loosened(source_id):
         return message + (
             " word for word; it differs only in case, spacing or quote marks: "
             "copy the exact words from the source"

@@ -27,13 +27,13 @@ import os
 import re
 import stat
 import sys
-import tempfile
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
-from .loader import MAX_BYTES, LoadError, Problem, load_knowledge_base
+from .files import discard, replace, write_beside
+from .loader import MAX_BYTES, MAX_TOTAL_BYTES, LoadError, Problem, load_knowledge_base
 from .model import EVENT_TYPES, Issue, KnowledgeBase
 from .sanitize import display, truncate
 
@@ -474,34 +474,6 @@ def _decode(data: bytes) -> tuple[bytes, str, str]:
     return b"", "utf-8", data.decode("utf-8")
 
 
-def _fsync_dir(folder: Path) -> None:
-    try:
-        handle = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(handle)
-    except OSError:
-        pass
-    finally:
-        os.close(handle)
-
-
-def _write_temp(folder: Path, name: str, data: bytes, mode: int) -> Path:
-    """A new file of ``data`` in ``folder``, on disk (fsync) and with ``mode``."""
-    handle, temp = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".migrating")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temp, mode)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-    return Path(temp)
-
-
 def _identity(path: Path) -> tuple[int, int, int] | None:
     try:
         found = path.stat()
@@ -520,10 +492,10 @@ def _unchanged(path: Path, data: bytes) -> bool:
 def _keep_backup(path: Path, backup: Path, data: bytes, mode: int, force: bool) -> None:
     """``data`` (the old text) as ``backup``, written whole or not at all; never over an
     existing one unless ``force``."""
-    temp = _write_temp(path.parent, backup.name, data, mode)
+    temp = write_beside(backup, data, mode=mode)
     try:
         if force:
-            os.replace(temp, backup)
+            replace(temp, backup)
             return
         try:
             os.link(temp, backup)  # fails if it exists, where replace would overwrite
@@ -532,9 +504,9 @@ def _keep_backup(path: Path, backup: Path, data: bytes, mode: int, force: bool) 
         except OSError:  # a file system without hard links
             if backup.exists():
                 raise FileExistsError(backup) from None
-            os.replace(temp, backup)
+            replace(temp, backup)
     finally:
-        temp.unlink(missing_ok=True)
+        discard(temp)
 
 
 class _Out:
@@ -555,6 +527,7 @@ def migrate_file(
     *,
     force: bool = False,
     max_bytes: int = MAX_BYTES,
+    max_total_bytes: int = MAX_TOTAL_BYTES,
     out: TextIO | None = None,
     err: TextIO | None = None,
 ) -> int:
@@ -568,7 +541,9 @@ def migrate_file(
 
     try:
         before = _identity(path)
-        old_kb = load_knowledge_base(path, max_bytes=max_bytes)
+        old_kb = load_knowledge_base(
+            path, max_bytes=max_bytes, max_total_bytes=max_total_bytes
+        )
         data = path.read_bytes()
         if _identity(path) != before:
             return io.fail(shown, "it changed on disk while it was being read; run again")
@@ -596,14 +571,18 @@ def migrate_file(
     new_data = bom + plan.text.encode(encoding)
     try:
         mode = stat.S_IMODE(path.stat().st_mode)
-        temp = _write_temp(path.parent, path.name, new_data, mode)
+        temp = write_beside(path, new_data, mode=mode)
     except OSError as error:
         return io.fail(shown, f"cannot write next to it: {display(error.strerror or str(error))}")
     try:
         # Checked by the loader's own rules, from the same folder (the source paths are
         # relative to it), before anything is replaced.
         try:
-            new_kb = load_knowledge_base(temp, max_bytes=max(max_bytes, len(new_data)))
+            new_kb = load_knowledge_base(
+                temp,
+                max_bytes=max(max_bytes, len(new_data)),
+                max_total_bytes=max_total_bytes + len(new_data),
+            )
         except LoadError as error:
             print(error.report().replace(str(temp), f"{path} (migrated)"), file=io.err)
             return io.fail(shown, "the migrated text does not check clean (a bug; please report)")
@@ -627,12 +606,11 @@ def migrate_file(
                 backup.unlink(missing_ok=True)
             return io.fail(shown, "it changed on disk while it was being migrated; run again")
         try:
-            os.replace(temp, path)
+            replace(temp, path)
         except OSError as error:
             return io.fail(shown, f"cannot replace it: {display(error.strerror or str(error))}")
-        _fsync_dir(path.parent)
     finally:
-        temp.unlink(missing_ok=True)
+        discard(temp)
 
     _summary(io, shown, display(str(backup)), plan)
     return 0
