@@ -1,9 +1,12 @@
-"""The `stakeholders` command: open the explorer, check a file, or export it."""
+"""The `stakeholders` command: open the explorer, check, export, migrate or search a file,
+or show one of its items."""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,7 +26,30 @@ from .sanitize import display
 if TYPE_CHECKING:
     from .app import StakeholderApp
 
-COMMANDS = ("check", "export", "migrate")
+COMMANDS = ("check", "export", "migrate", "search", "show")
+SEARCH_LIMIT = 25  # as many hits as the app's search overlay lists
+
+# Each command with an example, for `stakeholders --help` (argparse would rewrap them).
+EXAMPLES = """\
+commands (FILE defaults to the bundled knowledge base):
+  stakeholders [FILE]                          open the explorer
+  stakeholders check data/actors.yaml          validate a file and print its counts
+  stakeholders export -f markdown -o brief.md  write it in another format (default json)
+  stakeholders migrate old.yaml                rewrite a version 1 file as version 2
+  stakeholders search isis --kind quote        the app's search, one result a line
+  stakeholders show us-strikes-isis            one actor, relation, attribute or stance
+
+`stakeholders COMMAND --help` tells more of each."""
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError("the number must be positive")
+    return value
 
 
 def _size(text: str) -> int:
@@ -45,9 +71,8 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="stakeholders",
         description="Explore who stands where in a conflict. With no command, open the app.",
-        epilog="Commands: `stakeholders check [FILE]`, "
-        "`stakeholders export --format json [FILE] [-o OUT]`, "
-        "`stakeholders migrate FILE` (rewrite a version 1 file as version 2).",
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return parser
@@ -81,6 +106,10 @@ def _parse_args(argv: list[str]) -> argparse.Namespace:
     else:
         command, rest = "open", argv
     parser = _parser()
+    if command != "open":
+        # The list of commands is for `stakeholders --help`; descriptions wrap as usual.
+        parser.epilog = None
+        parser.formatter_class = argparse.HelpFormatter
     if command == "check":
         parser.prog = "stakeholders check"
         parser.description = "Validate a knowledge base and print its counts."
@@ -88,8 +117,10 @@ def _parse_args(argv: list[str]) -> argparse.Namespace:
         from .export import FORMATS
 
         parser.prog = "stakeholders export"
-        parser.description = "Write the knowledge base in another format."
-        parser.add_argument("--format", "-f", choices=FORMATS, default="json")
+        parser.description = "Write the knowledge base in another format (default: json)."
+        parser.add_argument(
+            "--format", "-f", choices=FORMATS, default="json", help="(default: json)"
+        )
         parser.add_argument(
             "--output", "-o", type=Path, help="file to write (default: standard output)"
         )
@@ -99,8 +130,52 @@ def _parse_args(argv: list[str]) -> argparse.Namespace:
             "Rewrite a version 1 knowledge base as version 2, in place (comments and layout "
             "kept; the old text is kept as FILE.v1.bak)."
         )
+        parser.add_argument("--force", action="store_true", help="replace an existing FILE.v1.bak")
+    elif command == "search":
+        from .search import KINDS
+
+        parser.prog = "stakeholders search"
+        parser.description = (
+            "Search as the app does, best first: every literal match (whole word, then word "
+            "start, then inside a word) before letters scattered through a name. One hit a "
+            "line: kind, label and context, tab-separated; nothing printed and status 0 "
+            "when nothing matches."
+        )
+        parser.add_argument("query", help="words to look for, in any order")
         parser.add_argument(
-            "--force", action="store_true", help="replace an existing FILE.v1.bak"
+            "--kind",
+            choices=KINDS,
+            action="append",
+            help="only hits of this kind (repeatable): an actor by name, alias or "
+            "description; a relation, attribute (a claim about one actor) or stance by "
+            "its text; a quote of any of them",
+        )
+        parser.add_argument(
+            "--json",
+            action="store_true",
+            help="one JSON object a line: kind, label, context, actor_id, relation_id, "
+            "attribute_id, stance_id; for a quote also quote_index, source, start, end",
+        )
+        parser.add_argument(
+            "--limit",
+            type=_positive,
+            default=SEARCH_LIMIT,
+            metavar="N",
+            help=f"at most N hits (default {SEARCH_LIMIT})",
+        )
+    elif command == "show":
+        parser.prog = "stakeholders show"
+        parser.description = (
+            "Show one actor, relation, attribute or stance in full, as the app's detail and "
+            "source panes do, every quote with its source and where it lies in it."
+        )
+        parser.add_argument("id", help="its id, as `stakeholders search --json` gives it")
+        parser.add_argument(
+            "--json",
+            action="store_true",
+            help="one JSON object an item with that id: kind, id, detail (the text printed "
+            "without --json), "
+            "record (as `export` writes it), quotes (with their source and offsets)",
         )
     if command == "migrate":
         _add_common(parser, "the version 1 YAML file to migrate")
@@ -110,12 +185,28 @@ def _parse_args(argv: list[str]) -> argparse.Namespace:
     args.command = command
     if command == "migrate" and args.file is None:
         parser.error("which file? `stakeholders migrate FILE`")
+    if command == "search" and not args.query.strip():
+        parser.error("what to search for? `stakeholders search WORDS`")
     args.file = args.file or bundled_knowledge_base_path()
     return args
 
 
 def _print_problems(error: LoadError) -> None:
     print(error.report(), file=sys.stderr)
+
+
+def _print_lines(lines: Iterable[str]) -> int:
+    """Print ``lines``; a reader that stops early (`| head`) is no error."""
+    try:
+        for line in lines:
+            print(line)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # Python flushes stdout again on exit: point it at nothing so that is quiet too.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -165,6 +256,25 @@ def _run(args: argparse.Namespace) -> int:
     except LoadError as error:
         _print_problems(error)
         return 1
+
+    if args.command == "search":
+        from .lookup import search_lines
+        from .search import KINDS
+
+        lines = search_lines(
+            kb, args.query, kinds=args.kind or KINDS, limit=args.limit, as_json=args.json
+        )
+        return _print_lines(lines)
+
+    if args.command == "show":
+        from .lookup import UnknownId, show_lines
+
+        try:
+            lines = show_lines(kb, args.id, as_json=args.json)
+        except UnknownId as error:
+            print(f"stakeholders show: {error}", file=sys.stderr)
+            return 1
+        return _print_lines(lines)
 
     if args.command == "check":
         counts = (

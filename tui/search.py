@@ -6,36 +6,52 @@ and joined into one string per class, one entry per line, so that a scan is a si
 ``str``/``re`` call running in C. A bisect over the entries' start offsets maps a match
 back to its entry. Scans stop as soon as the better classes have filled the result list.
 
-Ranking: actor names, then aliases, then relation summaries / stances / actor descriptions,
-then quotes. Within a class, better matches first (exact, prefix, word start, anywhere,
-fuzzy for names; word start before mid-word for long texts), ties in file order.
+Ranking: every literal match (the query's text found as typed) comes before any fuzzy one
+(its letters scattered through a name): a quote that says "ISIS" outranks a name whose
+words merely start with i, s, i, s. Literal matches go by class: actor names, then aliases,
+then relation / attribute summaries, stances and actor descriptions, then quotes. Within a
+class: the query as a whole word, then at a word start, then inside a word (names also
+rank the exact name first and a match at the name's start before one further in, then
+names holding every query word apart); ties in file order. Fuzzy name matches, then fuzzy
+alias matches, come last.
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from itertools import accumulate
 
 from .folding import fold
 from .model import Actor, Attribute, KnowledgeBase, Relation, Stance
 
+KINDS = ("actor", "relation", "attribute", "stance", "quote")  # what a Hit can be
 LABEL_WIDTH = 80  # characters of a long text shown around its match
 # Characters of a query that are used, and that the search box takes: nobody types more,
 # and a longer paste is cut. Every scan then costs at most this much more per entry.
 MAX_QUERY_LENGTH = 200
 MAX_FUZZY_QUERY = 32  # longer queries are matched as substrings only
 _MAX_ANCHORED = 32  # longer words are not looked for at word starts (see _not_after)
-_CANDIDATE_FACTOR = 4  # candidates gathered per name tier, as a multiple of the slots left
+_CANDIDATE_FACTOR = 4  # candidates gathered per name scan, as a multiple of the slots left
 _MAX_SPANS = 32
 _SNAP = 15  # how far a window edge may move to land on a space
 _HEAD = 256  # leading characters of a name searched for prefix, word-start and fuzzy matches
 _ALIGN_LIMIT = 200  # names longer than this get the plain leftmost fuzzy alignment
+# Characters after a long text's first word-start match looked through for a whole word.
+_WHOLE_WORD_REACH = 2000
 
 # Class weights: every score of a better class is above every score of a worse one.
 _NAME, _ALIAS, _TEXT, _QUOTE = 4, 3, 2, 1
+# Added to every literal hit's score: above any fuzzy hit's, whatever the classes.
+_LITERAL_BONUS = 10 * (_NAME + 1)
+
+# Name and alias tiers, best first. A match at the name's start is also at a word start.
+_EXACT, _WHOLE_PREFIX, _WHOLE_WORD, _PREFIX, _WORD_START, _INSIDE, _ALL_WORDS, _FUZZY = range(8)
+# Long text tiers: the scanned query word as a whole word, at a word start, inside a word.
+_LONG_WHOLE, _LONG_START, _LONG_INSIDE = range(3)
+_WORD_CHAR = re.compile(r"\w")
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,6 +167,22 @@ def _is_word_start(text: str, position: int) -> bool:
     return position == 0 or not text[position - 1].isalnum()
 
 
+def _is_word_end(text: str, position: int) -> bool:
+    """Whether nothing of a word follows ``position`` (as the regex ``(?!\\w)`` says)."""
+    return _WORD_CHAR.match(text, position) is None
+
+
+def _whole_word(word: str) -> str:
+    """A regex for ``word`` standing as a word of its own.
+
+    The word leads whole, so the engine skips ahead to its occurrences (twice as fast as
+    _not_after's form on prose); the lookahead rejects most of those before the lookbehind,
+    which spans the word and one character more, so a scan costs at most _MAX_ANCHORED + 1
+    steps a character: callers keep longer words out.
+    """
+    return f"{re.escape(word)}(?!\\w)(?<!\\w.{{{len(word)}}})"
+
+
 def _word_occurrence(text: str, word: str) -> int:
     """Where ``word`` first starts a word in the head of ``text``, else first occurs."""
     first = position = text.find(word)
@@ -196,8 +228,9 @@ def _fuzzy_alignment(text: str, chars: str) -> tuple[list[tuple[int, int]], floa
 
 
 class _ShortMatcher:
-    """Ranks short strings (names, aliases): exact, prefix, word start, anywhere, all
-    words, then fuzzy subsequence. Each tier is one regex scan over the haystack."""
+    """Ranks short strings (names, aliases): literal matches (``find``: exact, whole word at
+    the start then further in, prefix, word start, anywhere, all words) and fuzzy
+    subsequences (``find_fuzzy``). Each scan is one regex call over the haystack."""
 
     def __init__(self, entries: Sequence[str]) -> None:
         folded = [fold(entry) for entry in entries]
@@ -211,69 +244,92 @@ class _ShortMatcher:
             self.head = self.haystack
 
     def find(self, words: list[str], needed: int, accept: Callable[[int], bool]) -> list[_Found]:
-        """The best ``needed`` entries accepted by ``accept``, best first."""
+        """The best ``needed`` entries holding the query literally, accepted by ``accept``
+        (asked once per entry), best first."""
         if not self.lengths:
             return []
         phrase = " ".join(words)
         cap = needed * _CANDIDATE_FACTOR
-        found: list[_Found] = []
-        taken: set[int] = set()
+        taken: dict[int, _Found] = {}
 
-        def contiguous_tier(
+        def contiguous_scan(
             haystack: _Haystack, pattern: re.Pattern[str], tier_of: Callable[[int, int], int]
         ) -> None:
-            batch: list[_Found] = []
             text = haystack.text
             position = 0
-            while len(batch) < cap:
+            accepted = 0
+            while accepted < cap:
                 match = pattern.search(text, position)
                 if match is None:
                     break
                 entry = haystack.entry_at(match.start())
                 position = haystack.ends[entry] + 1  # the first match in an entry stands for it
-                if entry in taken or not accept(entry):
-                    continue
-                taken.add(entry)
                 offset = match.start() - haystack.starts[entry]
+                tier = tier_of(entry, offset)
                 penalty = offset + self.lengths[entry] / 1000
-                spans = [(offset, offset + len(phrase))]
-                batch.append(_Found(entry, tier_of(entry, offset), penalty, spans))
-            batch.sort(key=lambda f: (f.tier, f.penalty))
-            found.extend(batch)
+                earlier = taken.get(entry)
+                if earlier is not None:
+                    # A name that starts with part of a word may hold the whole word later.
+                    if tier < earlier.tier:
+                        earlier.tier, earlier.penalty = tier, penalty
+                        earlier.spans = [(offset, offset + len(phrase))]
+                    continue
+                if not accept(entry):
+                    continue
+                accepted += 1
+                taken[entry] = _Found(entry, tier, penalty, [(offset, offset + len(phrase))])
 
-        contiguous_tier(
-            self.head,
-            re.compile(_not_after("[^\\n]", phrase)),
-            lambda entry, offset: 0 if self.lengths[entry] == len(phrase) else 1,
-        )
-        if len(found) < needed and len(phrase) <= _MAX_ANCHORED:
-            contiguous_tier(
-                self.head, re.compile(_not_after("\\w", phrase)), lambda entry, offset: 2
-            )
-        if len(found) < needed:
-            contiguous_tier(self.haystack, re.compile(re.escape(phrase)), lambda entry, offset: 3)
-        if len(found) < needed and len(words) > 1:
-            self._all_words_tier(words, cap, accept, taken, found)
+        def at_start_tier(entry: int, offset: int) -> int:
+            if self.lengths[entry] == len(phrase):
+                return _EXACT
+            after = self.haystack.starts[entry] + len(phrase)
+            return _WHOLE_PREFIX if _is_word_end(self.haystack.text, after) else _PREFIX
+
+        def settled(best: int) -> int:
+            return sum(1 for found in taken.values() if found.tier <= best)
+
+        def always(tier: int) -> Callable[[int, int], int]:
+            return lambda entry, offset: tier
+
+        contiguous_scan(self.head, re.compile(_not_after("[^\\n]", phrase)), at_start_tier)
+        anchored = len(phrase) <= _MAX_ANCHORED
+        # Each scan runs only while the names found so far leave room for what it finds:
+        # the whole-word one outranks the start scan's mere prefixes, so it runs unless
+        # exact names and whole words at the start fill the list; every later one ranks
+        # below all found before it.
+        if settled(_WHOLE_PREFIX) < needed and anchored:
+            contiguous_scan(self.head, re.compile(_whole_word(phrase)), always(_WHOLE_WORD))
+        if len(taken) < needed and anchored:
+            contiguous_scan(self.head, re.compile(_not_after("\\w", phrase)), always(_WORD_START))
+        if len(taken) < needed:
+            contiguous_scan(self.haystack, re.compile(re.escape(phrase)), always(_INSIDE))
+        if len(taken) < needed and len(words) > 1:
+            self._all_words_tier(words, cap, accept, taken)
+        # Stable: ties keep the order they were found in, file order within a scan.
+        return sorted(taken.values(), key=lambda f: (f.tier, f.penalty))[:needed]
+
+    def find_fuzzy(
+        self, words: list[str], needed: int, accept: Callable[[int], bool]
+    ) -> list[_Found]:
+        """The best ``needed`` entries holding the query's letters in order, the first at a
+        word start, accepted by ``accept``: call it with one that refuses what ``find``
+        gave."""
         chars = "".join(words)
-        if len(found) < needed and len(chars) <= MAX_FUZZY_QUERY:
-            self._fuzzy_tier(chars, cap, accept, taken, found)
+        if not self.lengths or needed <= 0 or len(chars) > MAX_FUZZY_QUERY:
+            return []
+        found = self._fuzzy_tier(chars, needed * _CANDIDATE_FACTOR, accept)
         return found[:needed]
 
     def _all_words_tier(
-        self,
-        words: list[str],
-        cap: int,
-        accept: Callable[[int], bool],
-        taken: set[int],
-        found: list[_Found],
+        self, words: list[str], cap: int, accept: Callable[[int], bool], taken: dict[int, _Found]
     ) -> None:
         haystack = self.haystack
         text = haystack.text
         # Scan for the longest word (likely the rarest); check the others per entry.
         scan = max(words, key=len)
-        batch: list[_Found] = []
+        accepted = 0
         position = text.find(scan)
-        while position != -1 and len(batch) < cap:
+        while position != -1 and accepted < cap:
             entry = haystack.entry_at(position)
             start, end = haystack.starts[entry], haystack.ends[entry]
             # Containment first, in C; the word starts only for an entry that is taken.
@@ -282,23 +338,14 @@ class _ShortMatcher:
                 and all(text.find(word, start, end) != -1 for word in words)
                 and accept(entry)
             ):
-                taken.add(entry)
+                accepted += 1
                 name = text[start:end]
                 offsets = [(_word_occurrence(name, word), len(word)) for word in words]
                 spans = _merge([(offset, offset + length) for offset, length in offsets])
-                batch.append(_Found(entry, 4, len(name) / 1000, spans))
+                taken[entry] = _Found(entry, _ALL_WORDS, len(name) / 1000, spans)
             position = text.find(scan, end + 1)
-        batch.sort(key=lambda f: f.penalty)
-        found.extend(batch)
 
-    def _fuzzy_tier(
-        self,
-        chars: str,
-        cap: int,
-        accept: Callable[[int], bool],
-        taken: set[int],
-        found: list[_Found],
-    ) -> None:
+    def _fuzzy_tier(self, chars: str, cap: int, accept: Callable[[int], bool]) -> list[_Found]:
         haystack = self.head
         text = haystack.text
         # The first character must start a word: on short queries, matches scattered through
@@ -320,36 +367,38 @@ class _ShortMatcher:
             # in the length of a name like "a a a a …".)
             if rest.match(text, match.end()) is None:
                 continue
-            if entry in taken or not accept(entry):
+            if not accept(entry):
                 continue
-            taken.add(entry)
             spans, penalty = _fuzzy_alignment(self.haystack.entry(entry), chars)
-            batch.append(_Found(entry, 5, penalty, spans))
+            batch.append(_Found(entry, _FUZZY, penalty, spans))
         batch.sort(key=lambda f: f.penalty)
-        found.extend(batch)
+        return batch
 
 
 class _LongMatcher:
-    """Finds long texts containing every query word; word-start matches rank first."""
+    """Finds long texts containing every query word, by how the scanned (longest) word
+    stands in the text: as a whole word, at a word start, or inside a word."""
 
     def __init__(self, entries: Sequence[str]) -> None:
         self.haystack = _Haystack([fold(entry) for entry in entries])
 
     def find(
         self, words: list[str], needed: int, accept: Callable[[int], bool]
-    ) -> tuple[list[_Found], list[_Found]]:
-        """Up to ``needed`` word-start matches and ``needed`` other matches, in file order."""
+    ) -> tuple[list[_Found], list[_Found], list[_Found]]:
+        """Up to ``needed`` matches of each tier (whole word, word start, inside a word), each
+        list in file order; none of a tier worse than one that is full."""
         haystack = self.haystack
-        strong: list[_Found] = []
-        weak: list[_Found] = []
+        tiers: tuple[list[_Found], list[_Found], list[_Found]] = ([], [], [])
         if not haystack.starts or needed <= 0:
-            return strong, weak
+            return tiers
         # Scan for the longest word (likely the rarest); check the others per entry.
         scan_index = max(range(len(words)), key=lambda i: (len(words[i]), i))
         scan = words[scan_index]
         others = words[:scan_index] + words[scan_index + 1 :]
         anywhere = re.compile(re.escape(scan))
-        at_word_start = re.compile(_not_after("\\w", scan)) if len(scan) <= _MAX_ANCHORED else None
+        anchored = len(scan) <= _MAX_ANCHORED
+        at_word_start = re.compile(_not_after("\\w", scan)) if anchored else None
+        whole_word = re.compile(_whole_word(scan)) if anchored else None
         pattern = anywhere
         text = haystack.text
         position = 0
@@ -364,26 +413,56 @@ class _LongMatcher:
                 continue
             if not accept(entry):
                 continue
-            if at_word_start is None:  # a long word: judge by its first occurrence only
-                word_start = match if _is_word_start(text, match.start()) else None
-            elif pattern is at_word_start:
-                word_start = match
-            else:
-                word_start = at_word_start.search(text, match.start(), end)
-            if word_start is not None:
-                offset = word_start.start() - start
-                strong.append(_Found(entry, 0, 0, [(offset, offset + len(scan))]))
-                if len(strong) >= needed:
+            tier, best = self._best_occurrence(match, pattern, at_word_start, whole_word, end)
+            if len(tiers[tier]) < needed:
+                offset = best - start
+                tiers[tier].append(_Found(entry, tier, 0, [(offset, offset + len(scan))]))
+            # Callers keep the tiers in order, ``needed`` at most: once a tier is full, no
+            # match of a worse one is shown, so only better tiers are still looked for.
+            if len(tiers[_LONG_WHOLE]) >= needed:
+                break
+            if at_word_start is None or whole_word is None:
+                # A long word: no narrower scans; enough weaker matches end it.
+                if len(tiers[_LONG_START]) >= needed or len(tiers[_LONG_INSIDE]) >= needed:
                     break
-            else:
-                offset = match.start() - start
-                weak.append(_Found(entry, 1, 0, [(offset, offset + len(scan))]))
-                if len(weak) >= needed:
-                    if at_word_start is None:
-                        break
-                    # Enough mid-word matches: only word-start ones can still improve the list.
-                    pattern = at_word_start
-        return strong, weak
+            elif len(tiers[_LONG_START]) >= needed:
+                pattern = whole_word
+            elif len(tiers[_LONG_INSIDE]) >= needed:
+                pattern = at_word_start
+        return tiers
+
+    @staticmethod
+    def _best_occurrence(
+        match: re.Match[str],
+        pattern: re.Pattern[str],
+        at_word_start: re.Pattern[str] | None,
+        whole_word: re.Pattern[str] | None,
+        end: int,
+    ) -> tuple[int, int]:
+        """The tier of an entry and where its best occurrence starts, from the scan's
+        first ``match`` in it (``end``: where the entry ends)."""
+        text = match.string
+        if at_word_start is None or whole_word is None:  # a long word: its first occurrence
+            if not _is_word_start(text, match.start()):
+                return _LONG_INSIDE, match.start()
+            return (_LONG_WHOLE if _is_word_end(text, match.end()) else _LONG_START), match.start()
+        if pattern is whole_word:
+            return _LONG_WHOLE, match.start()
+        word_start = (
+            match if pattern is at_word_start else at_word_start.search(text, match.start(), end)
+        )
+        if word_start is None:
+            return _LONG_INSIDE, match.start()
+        if _is_word_end(text, word_start.end()):
+            return _LONG_WHOLE, word_start.start()
+        # A later occurrence may stand whole ("Yardsticks at the yard" for "yard"), looked
+        # for within reach: all of any real text, a bounded cost in a hostile megabyte one.
+        reach = min(end, word_start.end() + _WHOLE_WORD_REACH)
+        whole = whole_word.search(text, word_start.start() + 1, reach)
+        # The search ends at ``reach`` as if the text did: a word it cuts is not whole.
+        if whole is not None and (whole.end() < reach or _is_word_end(text, reach)):
+            return _LONG_WHOLE, whole.start()
+        return _LONG_START, word_start.start()
 
 
 def _query_words(query: str) -> list[str]:
@@ -445,39 +524,61 @@ class SearchIndex:
 
     # -- public API ---------------------------------------------------------------------
 
-    def search(self, query: str, limit: int = 100) -> list[Hit]:
-        """Hits for ``query``, best first, at most ``limit``. Blank queries find nothing."""
+    def search(self, query: str, limit: int = 100, kinds: Collection[str] = KINDS) -> list[Hit]:
+        """Hits for ``query``, best first, at most ``limit``. Blank queries find nothing.
+
+        ``kinds`` (of ``KINDS``) keeps hits of those kinds only, in the same order: the
+        classes of the others are not searched, so ``limit`` hits of them are found.
+        """
+        words = _query_words(query)
+        if not words or limit <= 0:
+            return []
+        with_actors = "actor" in kinds
+        seen_actors: set[int] = set()  # actors with a hit, listed once by name or alias
+        hits = self._actor_hits(words, limit, seen_actors, fuzzy=False) if with_actors else []
+        if len(hits) < limit:
+            hits += self._text_hits(words, limit - len(hits), seen_actors, kinds)
+        if len(hits) < limit and "quote" in kinds:
+            hits += self._quote_hits(words, limit - len(hits))
+        # Scattered letters last: only once no literal match anywhere is left out.
+        if len(hits) < limit and with_actors:
+            hits += self._actor_hits(words, limit - len(hits), seen_actors, fuzzy=True)
+        return hits
+
+    def actors(self, query: str, limit: int = 20) -> list[Hit]:
+        """Actors whose name or an alias matches, best first (literal before fuzzy)."""
         words = _query_words(query)
         if not words or limit <= 0:
             return []
         seen_actors: set[int] = set()
-        hits = self._actor_hits(words, limit, seen_actors)
+        hits = self._actor_hits(words, limit, seen_actors, fuzzy=False)
         if len(hits) < limit:
-            hits += self._text_hits(words, limit - len(hits), seen_actors)
-        if len(hits) < limit:
-            hits += self._quote_hits(words, limit - len(hits))
+            hits += self._actor_hits(words, limit - len(hits), seen_actors, fuzzy=True)
         return hits
-
-    def actors(self, query: str, limit: int = 20) -> list[Hit]:
-        """Actors whose name or an alias matches, best first."""
-        words = _query_words(query)
-        if not words or limit <= 0:
-            return []
-        return self._actor_hits(words, limit, set())
 
     def relations(self, query: str, limit: int = 20) -> list[Hit]:
         """Relations whose summary contains every query word, best first."""
         words = _query_words(query)
         if not words or limit <= 0:
             return []
-        strong, weak = self._relations.find(words, limit, _accept_all)
-        return [self._relation_hit(words, found) for found in (strong + weak)[:limit]]
+        whole, start, inside = self._relations.find(words, limit, _accept_all)
+        return [self._relation_hit(words, found) for found in (whole + start + inside)[:limit]]
 
     # -- classes ------------------------------------------------------------------------
 
-    def _actor_hits(self, words: list[str], limit: int, seen_actors: set[int]) -> list[Hit]:
+    def _actor_hits(
+        self, words: list[str], limit: int, seen_actors: set[int], *, fuzzy: bool
+    ) -> list[Hit]:
+        """Name hits, then alias hits, literal or fuzzy, for actors not in ``seen_actors``
+        (which gains them)."""
         hits: list[Hit] = []
-        for found in self._names.find(words, limit, _accept_all):
+        names = self._names.find_fuzzy if fuzzy else self._names.find
+        aliases = self._aliases.find_fuzzy if fuzzy else self._aliases.find
+
+        def unseen_actor(entry: int) -> bool:
+            return entry not in seen_actors
+
+        for found in names(words, limit, unseen_actor):
             seen_actors.add(found.entry)
             actor = self._actors[found.entry]
             hits.append(
@@ -498,7 +599,7 @@ class SearchIndex:
             claimed.add(owner)
             return True
 
-        for found in self._aliases.find(words, limit - len(hits), first_alias_of_unseen_actor):
+        for found in aliases(words, limit - len(hits), first_alias_of_unseen_actor):
             owner = self._alias_owners[found.entry]
             seen_actors.add(owner)
             actor = self._actors[owner]
@@ -508,25 +609,37 @@ class SearchIndex:
             )
         return hits
 
-    def _text_hits(self, words: list[str], needed: int, seen_actors: set[int]) -> list[Hit]:
-        relations = self._relations.find(words, needed, _accept_all)
-        attributes = self._attributes.find(words, needed, _accept_all)
-        stances = self._stances.find(words, needed, _accept_all)
-        descriptions = self._descriptions.find(
-            words, needed, lambda entry: entry not in seen_actors
-        )
-        hits: list[Hit] = []
-        for tier in (0, 1):
-            hits += [self._relation_hit(words, found) for found in relations[tier]]
-            hits += [self._attribute_hit(words, found) for found in attributes[tier]]
-            hits += [self._stance_hit(words, found) for found in stances[tier]]
-            hits += [self._description_hit(words, found) for found in descriptions[tier]]
-        return hits[:needed]
+    def _text_hits(
+        self, words: list[str], needed: int, seen_actors: set[int], kinds: Collection[str]
+    ) -> list[Hit]:
+        """Summaries, stances and descriptions (of actors not in ``seen_actors``, which gains
+        those listed), of the classes ``kinds`` asks for, by tier, then class."""
+        classes: list[tuple[Callable[[list[str], _Found], Hit], tuple[list[_Found], ...]]] = []
+        for kind, matcher, make in (
+            ("relation", self._relations, self._relation_hit),
+            ("attribute", self._attributes, self._attribute_hit),
+            ("stance", self._stances, self._stance_hit),
+        ):
+            if kind in kinds:
+                classes.append((make, matcher.find(words, needed, _accept_all)))
+        if "actor" in kinds:
+            descriptions = self._descriptions.find(
+                words, needed, lambda entry: entry not in seen_actors
+            )
+            classes.append((self._description_hit, descriptions))
+        ranked: list[tuple[Callable[[list[str], _Found], Hit], _Found]] = []
+        for tier in (_LONG_WHOLE, _LONG_START, _LONG_INSIDE):
+            for make, tiers in classes:
+                ranked += [(make, found) for found in tiers[tier]]
+        # Hits are made for the kept matches only: each costs a window over its text.
+        kept = ranked[:needed]
+        seen_actors.update(found.entry for make, found in kept if make == self._description_hit)
+        return [make(words, found) for make, found in kept]
 
     def _quote_hits(self, words: list[str], needed: int) -> list[Hit]:
-        strong, weak = self._quotes.find(words, needed, _accept_all)
+        whole, start, inside = self._quotes.find(words, needed, _accept_all)
         hits: list[Hit] = []
-        for found in (strong + weak)[:needed]:
+        for found in (whole + start + inside)[:needed]:
             ref = self._quote_refs[found.entry]
             text = self._quote_texts[found.entry]
             found.spans = self._long_spans(self._quotes, words, found)
@@ -659,7 +772,9 @@ class SearchIndex:
             evidence_index=evidence_index,
             label=label,
             spans=tuple(_merge(list(spans))),
-            score=weight * 10 + _quality(found.tier, found.penalty),
+            score=(0 if found.tier == _FUZZY else _LITERAL_BONUS)
+            + weight * 10
+            + _quality(found.tier, found.penalty),
             context=context,
         )
 

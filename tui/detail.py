@@ -1,0 +1,127 @@
+"""What the detail pane says of an actor: kind, aliases, affiliation, members, description,
+claims and stances, as terminal-safe rich ``Text`` (never parsed as markup).
+
+Pure core (no Textual): the explorer's detail pane lays it out, `stakeholders show` prints it.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+
+from .model import KnowledgeBase
+from .sanitize import display
+from .widgets.items import actor_name, why_no_actor
+from .wording import modal_phrase, qualifiers
+
+FIELD_LIMIT = 2000  # characters of a description or position shown; the rest is counted
+QUOTE_LIMIT = 300
+MEMBERS_SHOWN = 20
+MUTED = "dim"
+
+
+def _cut(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}… ({len(text) - limit:,} more characters)"
+
+
+Block = tuple[str, Text]
+"""A paragraph of the detail and its hanging prefix ("", "◆ " or two spaces): the prefix
+starts its first line, and every line after it is indented as far."""
+
+INDENT = "  "
+
+
+def describe(
+    kb: KnowledgeBase, actor_id: str | None, unfiltered: KnowledgeBase | None = None
+) -> list[Block]:
+    """The detail of an actor as terminal-safe rich text (never parsed as markup); with no
+    actor, why (``kb`` being ``unfiltered`` filtered)."""
+    actor = kb.actor_by_id.get(actor_id) if actor_id is not None else None
+    if actor is None:
+        return [("", Text(why_no_actor(kb, unfiltered or kb), style=MUTED))]
+    detail = Text()
+    detail.append(display(_cut(actor.name, FIELD_LIMIT)), style="bold")
+    if actor.name_note:
+        detail.append("\nName: ", style=MUTED)
+        detail.append(display(_cut(actor.name_note, FIELD_LIMIT)))
+    detail.append("\n")
+    detail.append(display(actor.kind), style="italic")
+    if actor.affiliation is not None:
+        parent = kb.actor_by_id.get(actor.affiliation)
+        parent_name = parent.name if parent is not None else actor.affiliation
+        detail.append(" · affiliated with ", style=MUTED)
+        detail.append(display(_cut(parent_name, QUOTE_LIMIT)))
+    if actor.aliases:
+        detail.append("\nAlso: ", style=MUTED)
+        detail.append(", ".join(display(_cut(alias, QUOTE_LIMIT)) for alias in actor.aliases))
+    if actor.description:
+        detail.append("\n")
+        detail.append(display(_cut(actor.description, FIELD_LIMIT), keep_newlines=True))
+    for membership in actor.memberships:
+        detail.append("\nPost: ", style=MUTED)
+        detail.append(display(_cut(membership.role or "member", QUOTE_LIMIT)))
+        detail.append(f" of {_cut(actor_name(kb, membership.organisation), QUOTE_LIMIT)}")
+        if membership.start or membership.end:
+            detail.append(f" ({membership.start or '…'} to {membership.end or '…'})", MUTED)
+    if actor.identifiers:
+        detail.append("\nIds: ", style=MUTED)
+        detail.append(
+            ", ".join(display(_cut(f"{s}:{i}", QUOTE_LIMIT)) for s, i in actor.identifiers)
+        )
+    if actor.notes:
+        detail.append("\nNote: ", style=MUTED)
+        detail.append(display(_cut(actor.notes, FIELD_LIMIT), keep_newlines=True))
+    members = kb.members_of(actor.id)
+    if members:
+        detail.append("\nSpeaking for it: ", style=MUTED)
+        names = [display(_cut(member.name, QUOTE_LIMIT)) for member in members[:MEMBERS_SHOWN]]
+        if len(members) > MEMBERS_SHOWN:
+            names.append(f"and {len(members) - MEMBERS_SHOWN:,} more")
+        detail.append(", ".join(names))
+    blocks: list[Block] = [("", detail)]
+    asserted = kb.asserted_by(actor.id)
+    if asserted:
+        # Claims it is the source of: otherwise an actor who only speaks would show nothing.
+        blocks += [("", Text()), ("", Text(f"Says ({len(asserted)}):", style=MUTED))]
+        for relation in asserted[:MEMBERS_SHOWN]:
+            said = Text(display(_cut(relation.summary, QUOTE_LIMIT)))
+            said.append(
+                f" ({_cut(actor_name(kb, relation.source), QUOTE_LIMIT)} "
+                f"{modal_phrase(relation.type, relation.modality)} "
+                f"{_cut(actor_name(kb, relation.target), QUOTE_LIMIT)})",
+                MUTED,
+            )
+            blocks.append((INDENT, said))
+        if len(asserted) > MEMBERS_SHOWN:
+            blocks.append((INDENT, Text(f"and {len(asserted) - MEMBERS_SHOWN:,} more", MUTED)))
+    attributes = kb.attributes_of(actor.id)
+    if attributes:
+        # Claims about it alone ("controls much of the east"), each with its qualifiers.
+        blocks += [("", Text()), ("", Text(f"About it ({len(attributes)}):", style=MUTED))]
+        for attribute in attributes:
+            about = Text(display(_cut(attribute.summary, FIELD_LIMIT)))
+            about.append(f" ({' · '.join(qualifiers(kb, attribute))})", MUTED)
+            blocks.append((INDENT, about))
+    for stance in kb.stances_of(actor.id):
+        issue = kb.issue_by_id.get(stance.issue)
+        label = issue.label if issue is not None else stance.issue
+        position = Text(display(_cut(label, QUOTE_LIMIT)), style="bold")
+        position.append(": ")
+        position.append(display(_cut(stance.position, FIELD_LIMIT)))
+        position.append(f" ({' · '.join(qualifiers(kb, stance))})", MUTED)
+        blocks += [("", Text()), ("◆ ", position)]
+        for evidence in stance.evidence:
+            source = kb.source_by_id.get(evidence.source)
+            quoted = Text("“")
+            quoted.append(display(_cut(evidence.quote, QUOTE_LIMIT)), style="italic")
+            quoted.append("”")
+            if source is not None:
+                quoted.append(f" ({display(source.publisher)}, {source.published_date})", MUTED)
+            blocks.append((INDENT, quoted))
+    return blocks
+
+
+def plain(blocks: list[Block]) -> str:
+    """The detail as plain text, each paragraph after its prefix."""
+    return "\n".join(prefix + text.plain for prefix, text in blocks)
