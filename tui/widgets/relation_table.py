@@ -6,15 +6,22 @@ actor with thousands of relations costs one pass over their texts, not thousands
 styled rows).
 A ``DataTable`` measured and rendered every cell through Rich on each cursor move in the
 actor list, the largest part of a move's repaint and of the first frame.
+
+The first two columns (direction and polarity, the counterpart) stay put while the others
+scroll sideways under them: whatever column is in view, the row says whom it is about.
 """
 
 from __future__ import annotations
 
-from typing import ClassVar
+from dataclasses import dataclass
+from enum import StrEnum
+from itertools import accumulate
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.cells import cell_len
 from rich.segment import Segment
-from rich.text import Text
+from rich.style import Style
+from rich.text import Span, Text
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.content import Content
@@ -24,31 +31,97 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from ..model import KnowledgeBase, Relation, counted, polarity_sign, status_label
+from ..model import (
+    Attribute,
+    Confidence,
+    KnowledgeBase,
+    Relation,
+    Stance,
+    counted,
+    polarity_sign,
+    status_label,
+)
 from ..sanitize import display
 from ..wording import type_label
 from .actor_list import fit
-from .items import ItemRef, claim_of, items_of
+from .items import ItemRef, actor_name, claim_by_ref, items_of, why_no_items
 from .row_cursor import RowCursor, cursor_bindings
 
-NAME_WIDTH = (12, 24)  # least and most cells of a counterpart or issue name
-FIXED_WIDTH = 33  # the direction, type and date columns, their padding, a scrollbar
-CLAIM_WIDTH = 32  # cells of "who asserts it (how firmly)"
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+NAME_WIDTH = (8, 24)  # least and most cells of a counterpart or issue name
+NAME_LAST_RESORT = 6  # a name is cut this short only when a type is cut as short as it goes
+TYPE_LEAST = 12  # a type is cut no shorter: "me… (intent)" still says it is an offer
 SUMMARY_WIDTH = 80
+LEAST_CUT = 6  # cells a column cut at the right edge needs to show anything of itself
 NO_DATE = "—"
 PADDING = 1  # cells either side of each cell
-NAME_COLUMN = 2  # "with": the counterpart, or the issue of a stance
-STATUS_COLUMN = 4
 
 COLUMNS = (
     ("direction", "±"),
-    ("type", "type"),
     ("with", "with"),
+    ("type", "type"),
     ("date", "date"),
+    ("hedge", "hedge"),
     ("status", "status"),
-    ("claim", "per"),
+    ("per", "per"),
     ("summary", "summary"),
 )
+SIGN, NAME, TYPE, DATE, HEDGE, STATUS, PER, SUMMARY = range(len(COLUMNS))
+FROZEN = 2  # the direction and counterpart columns stay in view when the others scroll
+KIND_ORDER = {"relation": 0, "attribute": 1, "stance": 2}  # the groups, whatever the sort
+
+
+class RelationSort(StrEnum):
+    """The order of the rows within each group (relations, attributes, stances)."""
+
+    FILE = "file"
+    DATE = "date"
+    TYPE = "type"
+    POLARITY = "polarity"
+    COUNTERPART = "counterpart"
+
+    def next(self) -> RelationSort:
+        orders = list(RelationSort)
+        return orders[(orders.index(self) + 1) % len(orders)]
+
+    @classmethod
+    def named(cls, name: str | None) -> RelationSort:
+        """The order called ``name`` (as stored in the settings), else the file order."""
+        try:
+            return cls(name)
+        except ValueError:
+            return cls.FILE
+
+    @property
+    def label(self) -> str:
+        return "in file order" if self is RelationSort.FILE else f"by {self.value}"
+
+
+@dataclass(frozen=True, slots=True)
+class _Layout:
+    """The columns as drawn at one pane width."""
+
+    view_width: int
+    widths: tuple[int, ...]  # each column's cells, names (then types) cut for the width
+    starts: tuple[int, ...]  # where each column (its left padding) starts on a whole line
+    frozen: int  # cells of the frozen columns, their padding included
+    total: int  # cells of a whole line
+
+
+@dataclass(frozen=True, slots=True)
+class _Window:
+    """The part of the whole lines shown right of the frozen columns at one scroll offset.
+
+    A column an edge of the view cuts is shown cut with "…" if enough of it is in view,
+    else left blank: never a sliver of one or two letters."""
+
+    view_start: int  # the first cell in view right of the frozen columns
+    start: int  # the first cell shown: past view_start when a column there is left blank
+    end: int  # the cell after the last shown: short of the edge, likewise
+    left_cut: int | None  # the column the left edge cuts, its text shown from a "…"
+    right_cut: int | None  # the column the right edge cuts, its text shown up to a "…"
 
 
 def direction_arrow(relation: Relation, actor_id: str) -> str:
@@ -57,16 +130,100 @@ def direction_arrow(relation: Relation, actor_id: str) -> str:
     return "→" if relation.source == actor_id else "←"
 
 
+def fit_type(label: str, width: int) -> str:
+    """A type label cut to ``width``, keeping its modality mark: "med… (intent)"."""
+    verb, opening, mark = label.partition(" (")
+    kept = opening + mark
+    if not opening or cell_len(label) <= width or width - cell_len(kept) < 3:
+        return fit(label, width)
+    return fit(verb, width - cell_len(kept)) + kept
+
+
+def padded_line(cells: list[Text], widths: tuple[int, ...]) -> Text:
+    """The cells side by side, each padded to its column's width: one Text made at once
+    (appending checks each piece for control codes; the cells are display-safe)."""
+    pieces: list[str] = []
+    spans: list[Span] = []
+    offset = 0
+    for cell, width in zip(cells, widths, strict=True):
+        plain = cell.plain
+        start = offset + PADDING
+        if cell.style:
+            spans.append(Span(start, start + len(plain), cell.style))
+        spans.extend(span.move(start) for span in cell.spans)
+        piece = " " * PADDING + plain + " " * (width - cell_len(plain) + PADDING)
+        pieces.append(piece)
+        offset += len(piece)
+    return Text("".join(pieces), spans=spans, no_wrap=True, end="")
+
+
+def pieces_of(segments: list[Segment], cuts: list[int]) -> list[list[Segment]]:
+    """The segments between cell positions: before ``cuts[0]``, between each two cuts, an
+    empty piece for each cut past the end. A cut before the one ahead of it (a pane too
+    narrow for its frozen columns, as in the frame drawn on a resize) cuts there too."""
+    cuts = list(accumulate((max(0, cut) for cut in cuts), max))
+    pieces = list(Segment.divide(segments, cuts))
+    return pieces + [[] for _ in range(len(cuts) - len(pieces))]
+
+
+def sorted_items(kb: KnowledgeBase, actor_id: str | None, sorting: RelationSort) -> list[ItemRef]:
+    """``items_of(kb, actor_id)`` in the order the table shows them with ``sorting``."""
+    items = items_of(kb, actor_id)
+    if sorting is RelationSort.FILE:
+        return items
+    return sorted(items, key=order_key(kb, actor_id, sorting))
+
+
+def order_key(
+    kb: KnowledgeBase, actor_id: str | None, sorting: RelationSort
+) -> Callable[[ItemRef], tuple]:
+    """The sort key of a row: relations, attributes and stances stay apart; within them,
+    ``sorting``'s order, then the date (undated last), then the file order (a stable sort)."""
+
+    def key(item: ItemRef) -> tuple:
+        claim = claim_by_ref(kb, item)
+        by_date = (claim.date is None, claim.date or "")
+        if sorting is RelationSort.TYPE:
+            first: tuple = (_type_of(claim).casefold(),)
+        elif sorting is RelationSort.COUNTERPART:
+            first = (_counterpart_of(kb, claim, actor_id).casefold(),)
+        elif sorting is RelationSort.POLARITY:
+            polarity = claim.polarity if isinstance(claim, Relation) else None
+            first = (polarity is None, polarity or 0)  # −− first, no valence last
+        else:
+            first = ()
+        return (KIND_ORDER[item.kind], *first, by_date)
+
+    return key
+
+
+def _type_of(claim: Relation | Attribute | Stance) -> str:
+    if isinstance(claim, Relation):
+        return type_label(claim.type, claim.modality)
+    return claim.type if isinstance(claim, Attribute) else "stance"
+
+
+def _counterpart_of(kb: KnowledgeBase, claim: Relation | Attribute | Stance, actor_id) -> str:
+    """The "with" column's name: the other actor, a stance's issue, or none."""
+    if isinstance(claim, Relation):
+        return actor_name(kb, claim.counterpart(actor_id or claim.source))
+    return claim.issue if isinstance(claim, Stance) else ""
+
+
 class RelationTable(RowCursor, ScrollView, can_focus=True, inherit_bindings=False):
-    """``RelationTable(kb)``: rows for ``actor_id``'s relations then stances; cursor on ``item``.
+    """``RelationTable(kb, unfiltered=None, sorting=...)``: rows for ``actor_id``'s relations,
+    attributes then stances; cursor on ``item``.
 
     The relation's polarity reads without colour too: ``++ + 0 − −−``. The header stays
-    on the first line; the columns scroll sideways under it.
+    on the first line; the columns after the counterpart scroll sideways under it. An
+    empty table says why: the actor has nothing, or the filters (``kb`` is ``unfiltered``
+    filtered) hid it all.
     """
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "relation-table--header",
         "relation-table--cursor",
+        "relation-table--empty",
     }
     BINDINGS: ClassVar[list[BindingType]] = [
         # One key, two labels: the footer says what Enter does on the row under the cursor.
@@ -75,11 +232,21 @@ class RelationTable(RowCursor, ScrollView, can_focus=True, inherit_bindings=Fals
         *cursor_bindings("row"),
         Binding("left", "scroll_columns(-1)", "Scroll left", show=False),
         Binding("right", "scroll_columns(1)", "Scroll right", show=False),
+        Binding(
+            "s",
+            "cycle_sort",
+            "Sort",
+            show=False,
+            tooltip="Sort the rows in file order, by date, type, polarity or counterpart",
+            id="relation-sort",
+        ),
     ]
 
     actor_id: reactive[str | None] = reactive(None, init=False)
     item: reactive[ItemRef | None] = reactive(None, init=False)
     """The highlighted row's relation or stance; setting it moves the cursor silently."""
+    sorting: reactive[RelationSort] = reactive(RelationSort.FILE, init=False)
+    """The rows' order; setting it re-sorts them, the cursor staying on its row's item."""
 
     class ItemHighlighted(Message):
         """The user moved the cursor to a row."""
@@ -96,19 +263,42 @@ class RelationTable(RowCursor, ScrollView, can_focus=True, inherit_bindings=Fals
     class ItemSelected(ItemHighlighted):
         """Enter (or a double click) on a relation or stance."""
 
-    def __init__(self, kb: KnowledgeBase, *, id: str | None = None) -> None:
+    class SortChanged(Message):
+        """The user chose another order (``s``); the app may remember it."""
+
+        def __init__(self, sorting: RelationSort) -> None:
+            super().__init__()
+            self.sorting = sorting
+
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        *,
+        unfiltered: KnowledgeBase | None = None,
+        sorting: RelationSort = RelationSort.FILE,
+        id: str | None = None,
+    ) -> None:
         super().__init__(id=id)
         self.kb = kb
-        self._items: list[ItemRef] = []
+        self.unfiltered = unfiltered or kb
+        self.set_reactive(RelationTable.sorting, sorting)
+        self._file_items: list[ItemRef] = []  # the rows in file order, and their texts
+        self._file_texts: list[list[str]] = []
+        self._items: list[ItemRef] = []  # the rows as sorted
         self._row_of_item: dict[ItemRef, int] = {}
         self._texts: list[list[str]] = []  # each row's cells, names whole: cut when drawn
-        self._widest: list[int] = []  # each column's widest cell (and label), names whole
-        self._widths: list[int] = []  # as drawn, the name column cut to the name width
-        self._lines: dict[int, Strip] = {}  # row (-1: the header) -> its whole line, drawn
+        self._widest = [len(label) for _key, label in COLUMNS]  # each column's widest text
+        self._layout: _Layout | None = None  # the widths at the pane's width; None: not yet
+        self._lines: dict[int, list[Segment]] = {}  # row (-1: the header) -> its whole line
+        self._view: tuple[int, int] = (0, 0)  # the scroll offset and width of _shown
+        self._window: _Window | None = None  # what of the whole lines _shown shows
+        self._shown: dict[int, Strip] = {}  # row -> the part of its line in view
+        self._why_empty = why_no_items(kb, self.unfiltered, None)  # what no rows mean
+        self._why_empty_lines: dict[int, list[Strip]] = {}  # width -> its lines, wrapped
         self._cursor = -1
-        self._names_cut_to = 0  # the name width of _widths and _lines; 0: not worked out
 
     def on_mount(self) -> None:
+        self.border_subtitle = self.sorting.label
         # The signal comes once the new theme's colours are in ``theme_variables``.
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self._redraw())
 
@@ -116,30 +306,52 @@ class RelationTable(RowCursor, ScrollView, can_focus=True, inherit_bindings=Fals
         self._update_virtual_size()
         self._scroll_to_cursor()  # a shorter pane may have left it below the view
 
-    def _name_width(self) -> int:
-        """Names are cut so that the date column stays in view when the pane is narrow."""
-        least, most = NAME_WIDTH
-        return max(least, min(most, self.scrollable_content_region.width - FIXED_WIDTH))
+    # --- columns ----------------------------------------------------------------------
 
-    def _column_widths(self) -> list[int]:
-        """Each column as wide as its widest cell, names cut for the pane's width now.
+    def _layout_now(self) -> _Layout:
+        """The columns for the pane's width now (outside drawing, which has the width)."""
+        return self._layout_at(self.scrollable_content_region.width)
+
+    def _layout_at(self, view_width: int) -> _Layout:
+        """The columns for a pane ``view_width`` cells wide.
 
         Worked out when drawn, not when filled: Textual paints a frame at the new size
         before the widget hears of the resize (the first frame among them).
         """
-        name_width = self._name_width()
-        if name_width != self._names_cut_to:
-            self._names_cut_to = name_width
-            self._widths = list(self._widest)
-            self._widths[NAME_COLUMN] = min(self._widest[NAME_COLUMN], name_width)
+        if self._layout is None or self._layout.view_width != view_width:
+            self._layout = self._layout_for(view_width)
             self._lines.clear()
-        return self._widths
+            self._window = None
+            self._shown.clear()
+        return self._layout
+
+    def _layout_for(self, view_width: int) -> _Layout:
+        """Names, then types, then names again are cut so that the date is in view when the
+        pane is narrow: two relations of one pair and type most often differ there."""
+        widths = list(self._widest)
+        least, most = NAME_WIDTH
+        widths[NAME] = min(widths[NAME], most)
+        over = sum(width + 2 * PADDING for width in widths[: DATE + 1]) - view_width
+        for column, shortest in ((NAME, least), (TYPE, TYPE_LEAST), (NAME, NAME_LAST_RESORT)):
+            cut = max(0, min(over, widths[column] - shortest))
+            widths[column] -= cut
+            over -= cut
+        starts, x = [], 0
+        for width in widths:
+            starts.append(x)
+            x += width + 2 * PADDING
+        return _Layout(view_width, tuple(widths), tuple(starts), starts[FROZEN], x)
 
     def _update_virtual_size(self) -> None:
-        widths = self._column_widths()
-        self.virtual_size = Size(
-            sum(width + 2 * PADDING for width in widths), len(self._items) + 1
-        )
+        if not self._items:
+            self.virtual_size = Size(0, 1)
+            return
+        layout = self._layout_now()
+        width = layout.total
+        if width > layout.view_width:
+            # Room to scroll the last column to the frozen ones' side, as ← → do with each.
+            width = max(width, layout.starts[-1] + layout.view_width - layout.frozen)
+        self.virtual_size = Size(width, len(self._items) + 1)
 
     # --- rows -------------------------------------------------------------------------
 
@@ -158,7 +370,7 @@ class RelationTable(RowCursor, ScrollView, can_focus=True, inherit_bindings=Fals
 
     def cells_at(self, row: int) -> list[Text]:
         """The cells of a row, as drawn (before the cursor's style)."""
-        return self._cells(row)
+        return self._cells(row, self._layout_now().widths)
 
     def watch_actor_id(self) -> None:
         self._repopulate()
@@ -168,18 +380,32 @@ class RelationTable(RowCursor, ScrollView, can_focus=True, inherit_bindings=Fals
         if row is not None and row != self._cursor:
             self._move_to(row, announce=False)
 
+    def watch_sorting(self) -> None:
+        self.border_subtitle = self.sorting.label
+        current = self._items[self._cursor] if self._cursor >= 0 else None
+        self._sort_rows()
+        self._cursor = self._row_of_item.get(current, -1) if current is not None else -1
+        self._lines.clear()
+        self._shown.clear()
+        self.refresh()
+        self._scroll_to_cursor(center=True)
+
     def _repopulate(self) -> None:
         actor_id = self.actor_id
         on_stance_before = self._on_quote_only_row(self._cursor)
-        self._items = items_of(self.kb, actor_id)
-        self._row_of_item = {item: row for row, item in enumerate(self._items)}
-        self._texts = [self._texts_of(item, actor_id) for item in self._items]
+        self._file_items = items_of(self.kb, actor_id)
+        self._file_texts = [self._texts_of(item, actor_id) for item in self._file_items]
         widest = [len(label) for _key, label in COLUMNS]
-        for texts in self._texts:
+        for texts in self._file_texts:
             for column, text in enumerate(texts):
                 widest[column] = max(widest[column], cell_len(text))
         self._widest = widest
-        self._names_cut_to = 0
+        self._sort_rows()
+        self._why_empty = "" if self._items else why_no_items(self.kb, self.unfiltered, actor_id)
+        self._why_empty_lines.clear()
+        self._layout = None
+        self._lines.clear()
+        self._shown.clear()
         row = self._row_of_item.get(self.item) if self.item is not None else None
         self._cursor = row if row is not None else (0 if self._items else -1)
         if self._on_quote_only_row(self._cursor) != on_stance_before:
@@ -189,6 +415,18 @@ class RelationTable(RowCursor, ScrollView, can_focus=True, inherit_bindings=Fals
         self._scroll_to_cursor()
         self._update_title()
         self.refresh()
+
+    def _sort_rows(self) -> None:
+        """Put the rows in ``sorting``'s order; equal rows keep their file order."""
+        if self.sorting is RelationSort.FILE:
+            self._items, self._texts = self._file_items, self._file_texts
+        else:
+            key = order_key(self.kb, self.actor_id, self.sorting)
+            items = self._file_items
+            order = sorted(range(len(items)), key=lambda index: key(items[index]))
+            self._items = [items[index] for index in order]
+            self._texts = [self._file_texts[index] for index in order]
+        self._row_of_item = {item: row for row, item in enumerate(self._items)}
 
     def _update_title(self) -> None:
         actor = self.kb.actor_by_id.get(self.actor_id) if self.actor_id else None
@@ -209,17 +447,24 @@ class RelationTable(RowCursor, ScrollView, can_focus=True, inherit_bindings=Fals
         """What each cell of an item's row says (display-safe); ``_cells`` styles them."""
         if item.kind == "stance":
             stance = self.kb.stance_by_id[item.id]
-            position = fit(display(stance.position), SUMMARY_WIDTH)
-            return ["◆", "stance", display(stance.issue), "", "", "", position]
+            return [
+                "◆",
+                display(stance.issue),
+                "stance",
+                display(stance.date) if stance.date else NO_DATE,
+                *self._assertion_of(stance.asserted_by, stance.confidence, ""),
+                fit(display(stance.position), SUMMARY_WIDTH),
+            ]
         if item.kind == "attribute":
             attribute = self.kb.attribute_by_id[item.id]
             return [
                 "●",
-                display(attribute.type),
                 "",
+                display(attribute.type),
                 display(attribute.date) if attribute.date else NO_DATE,
-                status_label(attribute),
-                fit(claim_of(self.kb, attribute), CLAIM_WIDTH),
+                *self._assertion_of(
+                    attribute.asserted_by, attribute.confidence, status_label(attribute)
+                ),
                 fit(display(attribute.summary), SUMMARY_WIDTH),
             ]
         relation = self.kb.relation_by_id[item.id]
@@ -229,25 +474,34 @@ class RelationTable(RowCursor, ScrollView, can_focus=True, inherit_bindings=Fals
         arrow = direction_arrow(relation, actor_id or relation.source)
         return [
             f"{arrow} {polarity_sign(relation.polarity)}",
-            display(type_label(relation.type, relation.modality)),
             display(name),
+            display(type_label(relation.type, relation.modality)),
             display(relation.date) if relation.date else NO_DATE,
-            status_label(relation),
-            fit(claim_of(self.kb, relation), CLAIM_WIDTH),
+            *self._assertion_of(relation.asserted_by, relation.confidence, status_label(relation)),
             fit(display(relation.summary), SUMMARY_WIDTH),
         ]
 
-    def _cells(self, row: int) -> list[Text]:
-        """A row's cells as drawn (before the cursor's style), the name cut to the width."""
+    def _assertion_of(
+        self, asserted_by: str | None, confidence: Confidence, status: str
+    ) -> tuple[str, str, str]:
+        """The hedge, status and per cells: how firmly, whether it still holds, who says so."""
+        who = fit(actor_name(self.kb, asserted_by), NAME_WIDTH[1]) if asserted_by else ""
+        return confidence.value, status, who
+
+    def _cells(self, row: int, widths: tuple[int, ...]) -> list[Text]:
+        """A row's cells as drawn (before the cursor's style), names and type cut to fit."""
         texts = self._texts[row]
         cells = [Text(text) for text in texts]
-        cells[NAME_COLUMN] = Text(fit(texts[NAME_COLUMN], self._column_widths()[NAME_COLUMN]))
+        cells[NAME] = Text(fit(texts[NAME], widths[NAME]))
+        cells[TYPE] = Text(fit_type(texts[TYPE], widths[TYPE]))
+        if texts[HEDGE] != Confidence.STATED:
+            cells[HEDGE].style = "italic"  # a hedged claim reads as one
         item = self._items[row]
         if item.kind == "relation":
             relation = self.kb.relation_by_id[item.id]
-            cells[0].stylize(self._polarity_style(relation.polarity), len("→ "))  # the sign
+            cells[SIGN].stylize(self._polarity_style(relation.polarity), len("→ "))  # the sign
             if relation.status == "past":
-                cells[STATUS_COLUMN].style = "italic"
+                cells[STATUS].style = "italic"
         return cells
 
     def _polarity_style(self, value: int | None) -> str:
@@ -279,7 +533,7 @@ class RelationTable(RowCursor, ScrollView, can_focus=True, inherit_bindings=Fals
         if row >= 0 and line >= 1:
             self.refresh_line(line)
 
-    def _scroll_to_cursor(self) -> None:
+    def _scroll_to_cursor(self, *, center: bool = False) -> None:
         if self._cursor >= 0:
             # The header covers the view's first line: keep one line of room above the row.
             self.scroll_to_region(
@@ -288,6 +542,7 @@ class RelationTable(RowCursor, ScrollView, can_focus=True, inherit_bindings=Fals
                 animate=False,
                 immediate=True,
                 force=True,
+                center=center,
                 x_axis=False,
             )
 
@@ -302,17 +557,24 @@ class RelationTable(RowCursor, ScrollView, can_focus=True, inherit_bindings=Fals
         return max(1, self.scrollable_content_region.height - 2)  # less the header line
 
     def action_scroll_columns(self, direction: int) -> None:
-        """Scroll sideways to the next column start out of view, or back to the last."""
-        starts, x = [0], 0
-        for width in self._column_widths()[:-1]:
-            x += width + 2 * PADDING
-            starts.append(x)
+        """Scroll sideways to the next column start, or back to the previous one."""
+        layout = self._layout_now()
+        starts = [start - layout.frozen for start in layout.starts[FROZEN:]]
         now = self.scroll_offset.x
         if direction > 0:
-            target = next((start for start in starts if start > now), now)
+            if now + layout.view_width >= layout.total:
+                return  # the last column is whole in view: nothing more to bring in
+            # Past the last column's start, a long summary is read a view at a time.
+            target = next((start for start in starts if start > now), None)
+            if target is None:
+                target = now + layout.view_width - layout.frozen
         else:
             target = next((start for start in reversed(starts) if start < now), 0)
         self.scroll_to(x=target, animate=False, immediate=True)
+
+    def action_cycle_sort(self) -> None:
+        self.sorting = self.sorting.next()
+        self.post_message(self.SortChanged(self.sorting))
 
     def _on_quote_only_row(self, row: int) -> bool:
         """Whether the row is a claim with no counterpart to follow (Enter reads its quote)."""
@@ -348,39 +610,141 @@ class RelationTable(RowCursor, ScrollView, can_focus=True, inherit_bindings=Fals
 
     def _redraw(self) -> None:
         self._lines.clear()
+        self._shown.clear()
+        self._why_empty_lines.clear()
         self.refresh()
 
-    def _line(self, row: int) -> Strip:
-        """A row's whole line (row -1: the header), the table's base style under it."""
-        widths = self._column_widths()
+    def _line(self, row: int, layout: _Layout, base: Style) -> list[Segment]:
+        """A row's whole line (row -1: the header), the table's base style under it and
+        the row's number on it for a click."""
         line = self._lines.get(row)
         if line is None:
-            cells = [Text(label) for _key, label in COLUMNS] if row < 0 else self._cells(row)
-            text = Text(no_wrap=True, end="")
-            for cell, width in zip(cells, widths, strict=True):
-                text.append(" " * PADDING)
-                text.append_text(cell)
-                text.append(" " * (width - cell.cell_len + PADDING))
-            segments = list(text.render(self.app.console))
-            line = Strip(Segment.apply_style(segments, self.visual_style.rich_style), text.cell_len)
+            if row < 0:
+                cells, meta = [Text(label) for _key, label in COLUMNS], None
+            else:
+                cells = self._cells(row, layout.widths)
+                meta = Style.from_meta({"relation_row": row})
+            rendered = padded_line(cells, layout.widths).render(self.app.console)
+            line = list(Segment.apply_style(rendered, base, meta))
             self._lines[row] = line
         return line
 
+    def _forget_shown_if_scrolled(self, width: int) -> None:
+        """The lines in view hold one scroll offset and width: another makes them anew."""
+        view = (self.scroll_offset.x, width)
+        if view != self._view:
+            self._view = view
+            self._window = None
+            self._shown.clear()
+
+    def _window_at(self, layout: _Layout) -> _Window:
+        """What the scroll offset shows right of the frozen columns."""
+        if self._window is not None:
+            return self._window
+        view_start = layout.frozen + self.scroll_offset.x
+        edge = view_start + layout.view_width - layout.frozen
+        start, end, left_cut, right_cut = view_start, edge, None, None
+        for column in range(FROZEN, len(COLUMNS)):
+            text_start = layout.starts[column] + PADDING
+            text_end = text_start + layout.widths[column]
+            if text_start < view_start < text_end:
+                if min(text_end, edge) - view_start >= LEAST_CUT:
+                    left_cut = column
+                else:
+                    start = min(text_end, edge)
+            if text_start < edge < text_end:
+                if edge - max(text_start, view_start) >= LEAST_CUT:
+                    right_cut = column
+                else:
+                    end = max(text_start, start)
+        self._window = _Window(view_start, start, end, left_cut, right_cut)
+        return self._window
+
+    def _text_span(self, row: int, column: int | None, layout: _Layout) -> tuple[int, int]:
+        """Where a cell's text (row -1: the header's) lies on the whole line, as drawn."""
+        if column is None:
+            return (0, 0)
+        if row < 0:
+            width = len(COLUMNS[column][1])
+        else:
+            width = min(cell_len(self._texts[row][column]), layout.widths[column])
+        text_start = layout.starts[column] + PADDING
+        return (text_start, text_start + width)
+
+    def _left_cut(self, row: int, window: _Window, layout: _Layout) -> tuple[int, bool]:
+        """Where the row's text in the column the left edge cuts is shown from, and whether
+        a "…" stands before it: one cell in, or blank to its end when little of it is left."""
+        text_start, text_end = self._text_span(row, window.left_cut, layout)
+        if not text_start < window.start < text_end:
+            return window.start, False
+        if text_end - window.start >= LEAST_CUT:
+            return window.start + 1, True
+        return text_end, False
+
+    def _in_view(self, row: int, layout: _Layout, base: Style) -> Strip:
+        """The frozen columns and the part of the others in view (row -1: the header), a
+        text an edge cuts marked with "…" on that side."""
+        shown = self._shown.get(row)
+        if shown is not None:
+            return shown
+        window = self._window_at(layout)
+        line = self._line(row, layout, base)
+        pad_style = line[-1].style  # the line's end padding: the row's number is on it
+        left, marked = self._left_cut(row, window, layout)
+        right_text = self._text_span(row, window.right_cut, layout)
+        right = window.end - (right_text[0] < window.end < right_text[1])
+        # Cut in one pass over the line: a Strip per crop costs more than the crop.
+        cuts = [layout.frozen, window.start, left, max(left, right), window.end]
+        frozen, _hidden, first, middle, last = pieces_of(line, cuts)
+        segments = frozen
+        if window.start > window.view_start:
+            segments.append(Segment(" " * (window.start - window.view_start), pad_style))
+        if marked and first:
+            segments.append(Segment("…", first[0].style))
+        elif left > window.start:
+            segments.append(Segment(" " * (left - window.start), pad_style))
+        segments += middle
+        if right < window.end and last:
+            segments.append(Segment("…", last[0].style))
+        used = layout.frozen + max(0, min(window.end, layout.total) - window.view_start)
+        if used < layout.view_width:
+            segments.append(Segment(" " * (layout.view_width - used), pad_style))
+        shown = Strip(segments, layout.view_width)
+        self._shown[row] = shown
+        return shown
+
+    def _why_empty_line(self, y: int, width: int, base: Style) -> Strip:
+        """Line ``y`` of why the table is empty, wrapped to the pane, muted."""
+        lines = self._why_empty_lines.get(width)
+        if lines is None:
+            muted = base + self.get_component_rich_style("relation-table--empty")
+            wrapped = Text(self._why_empty).wrap(self.app.console, max(1, width - 2 * PADDING))
+            indent = " " * PADDING
+            lines = [
+                Strip([Segment(indent + line.plain, muted)]).extend_cell_length(width, base)
+                for line in wrapped
+            ]
+            self._why_empty_lines[width] = lines
+        return lines[y] if y < len(lines) else Strip.blank(width, base)
+
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
-        left = self.scroll_offset.x
         base = self.visual_style.rich_style
+        if not self._items:
+            return self._why_empty_line(y, width, base)
+        self._forget_shown_if_scrolled(width)
+        layout = self._layout_at(width)
         if y == 0:
             header = self.get_component_rich_style("relation-table--header")
-            strip = self._line(-1).crop_extend(left, left + width, base)
+            strip = self._in_view(-1, layout, base)
             return Strip(Segment.apply_style(strip, post_style=header), width)
         row = self.scroll_offset.y + y - 1
         if not 0 <= row < len(self._items):
             return Strip.blank(width, base)
-        strip = self._line(row).crop_extend(left, left + width, base)
+        strip = self._in_view(row, layout, base)
         if row == self._cursor:
             # The full style: its translucent (blurred) background blended over the
             # table's, its "auto" foreground resolved against the result.
             cursor = self.get_component_rich_style("relation-table--cursor")
             strip = Strip(Segment.apply_style(strip, post_style=cursor), width)
-        return strip.apply_meta({"relation_row": row})
+        return strip
