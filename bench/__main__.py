@@ -46,6 +46,7 @@ SIZES = {"1k": (1_000, 5_000), "10k": (10_000, 50_000)}
 HUGE = {"50k": (50_000, 250_000)}
 MAIN = "10k"  # the size the memory and loading-gap figures are about
 CACHE_VARIABLE = "STAKEHOLDERS_CACHE_DIR"
+CONFIG_VARIABLE = "STAKEHOLDERS_CONFIG_DIR"
 MB = 1024 * 1024
 
 
@@ -127,6 +128,8 @@ def p90(values: list[float]) -> float:
 def _environment(cache_dir: Path) -> dict[str, str]:
     env = dict(os.environ)
     env[CACHE_VARIABLE] = str(cache_dir)
+    # No settings file: the user's saved theme or sort must not change what is measured.
+    env[CONFIG_VARIABLE] = str(cache_dir / "no-settings")
     # Byte-compiled modules, as in any installed copy; kept out of the source tree.
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     env["PYTHONPYCACHEPREFIX"] = str(OUT / "pycache")

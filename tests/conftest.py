@@ -1,4 +1,5 @@
-"""Shared fixtures: a private cache directory for every test, and Pilot helpers."""
+"""Shared fixtures: private cache, config and screenshot folders for every test, and Pilot
+helpers."""
 
 from __future__ import annotations
 
@@ -14,6 +15,14 @@ Settle = Callable[..., Awaitable[None]]
 def _private_cache(tmp_path_factory, monkeypatch):
     """Tests never read or write the user's real cache directory."""
     monkeypatch.setenv("STAKEHOLDERS_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+
+
+@pytest.fixture(autouse=True)
+def _private_settings(tmp_path_factory, monkeypatch):
+    """Tests never read or write the user's real settings, nor leave screenshots in their
+    Downloads folder or in the checkout."""
+    monkeypatch.setenv("STAKEHOLDERS_CONFIG_DIR", str(tmp_path_factory.mktemp("config")))
+    monkeypatch.setenv("TEXTUAL_SCREENSHOT_LOCATION", str(tmp_path_factory.mktemp("shots")))
 
 
 @pytest.fixture

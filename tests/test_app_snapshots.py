@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from fixtures_kb import explorer_kb
+from textual.widgets import Input
 
 from tui.app import StakeholderApp
 from tui.screens.explorer import ExplorerScreen
@@ -46,6 +47,23 @@ def test_snapshot_relation_highlighted(snap_compare, size):
 
     app = StakeholderApp(knowledge_base=explorer_kb())
     assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+def test_snapshot_relations_scrolled_right(snap_compare):
+    """Scrolled three columns right: the direction and counterpart stay, the summary the
+    edge cuts ends in "…", and no column shows as a sliver."""
+
+    async def run_before(pilot) -> None:
+        screen = await _opened(pilot)
+        screen.actor_id = "khalifa-haftar"
+        await pilot.press("2", "right", "right", "right")
+        await pilot.pause()
+        for widget in pilot.app.screen.query(Input):
+            widget.cursor_blink = False
+        await pilot.pause()
+
+    app = StakeholderApp(knowledge_base=explorer_kb())
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
 
 
 def test_snapshot_help(snap_compare):

@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from analyst_kb import sample_kb, synthetic_kb
 
-from tui.filters import DateWindow, Filters, StatusChoice, apply, date_span
+from tui.filters import (
+    DateWindow,
+    Filters,
+    StatusChoice,
+    UndatedHidden,
+    apply,
+    date_span,
+    undated_hidden,
+)
 from tui.model import ClaimKind, Status
 
 
@@ -317,3 +327,49 @@ def test_attributes_pass_the_filters_that_apply_to_them():
     # A status keeps ties only: events have none.
     past = apply(kb, Filters(status="past"))
     assert past.relations and all(r.status is Status.PAST for r in past.relations)
+
+
+# --- undated relations under a date window --------------------------------------------------
+
+
+def undated_ids(kb) -> set[str]:
+    return {relation.id for relation in kb.relations if relation.date is None}
+
+
+def test_keep_undated_keeps_them_under_a_window(kb):
+    window = Filters(date_from="2017-09", date_to="2017-09")
+    kept = relation_ids(kb, dataclasses.replace(window, keep_undated=True))
+    assert len(undated_ids(kb)) == 6
+    assert kept == relation_ids(kb, window) | undated_ids(kb)
+
+
+def test_the_undated_a_window_hides_are_counted(kb):
+    window = Filters(date_from="2017-09", date_to="2017-09")
+    assert undated_hidden(kb, window) == UndatedHidden(relations=6)
+    assert undated_hidden(kb, window).describe() == "6 undated relations"
+    assert UndatedHidden(1, 2).describe() == "1 undated relation and 2 undated attributes"
+    # Only those the other filters let through: three undated relations are +2.
+    assert undated_hidden(kb, dataclasses.replace(window, polarity=(2, 2))).relations == 3
+    # Those the other filters alone would show.
+    egypt = dataclasses.replace(window, text="Egypt")
+    assert undated_hidden(kb, egypt).relations == len(undated_ids(apply(kb, Filters(text="Egypt"))))
+    assert undated_hidden(kb, dataclasses.replace(window, keep_undated=True)).total == 0
+    assert undated_hidden(kb, Filters(types={"backs"})).total == 0  # no window
+
+
+def test_undated_attributes_are_counted_and_kept_too():
+    from tui.loader import bundled_knowledge_base_path, load_knowledge_base
+
+    kb = load_knowledge_base(bundled_knowledge_base_path())
+    undated = [attribute.id for attribute in kb.attributes if attribute.date is None]
+    window = Filters(date_from="1900", date_to="1900")
+    assert undated_hidden(kb, window).attributes == len(undated)
+    kept = apply(kb, dataclasses.replace(window, keep_undated=True)).attributes
+    assert [attribute.id for attribute in kept] == undated
+
+
+def test_keep_undated_means_nothing_without_a_window():
+    assert Filters(keep_undated=True) == Filters()
+    assert not Filters(keep_undated=True).is_active
+    assert Filters(date_from="2017", keep_undated=True).keep_undated
+    assert Filters(date_from="2017", keep_undated=True).describe() == "2017.. with undated"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from pathlib import Path
 
 import pytest
 from analyst_kb import sample_kb
@@ -28,6 +29,19 @@ async def opened(pilot) -> ExportScreen:
     return screen
 
 
+async def enter_path(pilot, screen: ExportScreen, value: str) -> None:
+    """Type ``value`` as the file and wait for the dialog to say where that is: the line may
+    wrap and move the buttons, which a click aimed at them would then miss."""
+    screen.query_one("#export-path", Input).value = value
+    await settle(pilot, lambda: Path(value).stem in target_line(screen))
+    await pilot.pause()
+
+
+def target_line(screen: ExportScreen) -> str:
+    """The dialog's "Writes <absolute path>" line, as plain text."""
+    return str(screen.query_one("#export-target", Static).content)
+
+
 def test_every_format_has_a_known_extension():
     assert set(EXTENSIONS) == set(FORMATS)
 
@@ -44,8 +58,30 @@ async def test_write_puts_the_default_file_in_the_current_directory(tmp_path, mo
         data = json.loads((tmp_path / "stakeholders-export.json").read_text(encoding="utf-8"))
         assert len(data["relations"]) == len(sample_kb().relations)
         [notification] = pilot.app._notifications
-        assert notification.message == "Exported json to stakeholders-export.json"
+        written_to = tmp_path.resolve() / "stakeholders-export.json"
+        assert notification.message == f"Exported json to {written_to}"
         assert notification.markup is False
+
+
+async def test_the_file_is_shown_absolute_before_anything_is_written(tmp_path, monkeypatch):
+    (tmp_path / "sub").mkdir()
+    monkeypatch.chdir(tmp_path / "sub")
+    here = tmp_path.resolve() / "sub"
+    async with export_app().run_test(size=(120, 40)) as pilot:
+        screen = await opened(pilot)
+        assert target_line(screen) == f"Writes {here / 'stakeholders-export.json'}"
+        assert "Writes" in screen_text(pilot.app)  # the path itself may wrap anywhere
+        await enter_path(pilot, screen, "../out/net.csv")
+        screen.query_one(Select).value = "csv"
+        await settle(pilot, lambda: "elements" in target_line(screen))
+        out = tmp_path.resolve() / "out"
+        assert target_line(screen) == (
+            f"Writes {out / 'net-elements.csv'} and {out / 'net-connections.csv'}"
+        )
+        screen.query_one(Select).value = "markdown"
+        await enter_path(pilot, screen, "~/briefing.md")
+        assert target_line(screen) == f"Writes {Path.home().resolve() / 'briefing.md'}"
+    assert list(tmp_path.rglob("*.*")) == []  # nothing written
 
 
 async def test_changing_the_format_changes_the_default_file(tmp_path, monkeypatch):
@@ -69,7 +105,7 @@ async def test_a_path_typed_by_the_user_is_kept_when_the_format_changes(tmp_path
     async with export_app().run_test(size=(80, 24)) as pilot:
         screen = await opened(pilot)
         target = tmp_path / "net.md"
-        screen.query_one("#export-path", Input).value = str(target)
+        await enter_path(pilot, screen, str(target))
         screen.query_one(Select).value = "markdown"
         await pilot.pause()
         assert screen.query_one("#export-path", Input).value == str(target)
@@ -84,7 +120,7 @@ async def test_the_export_holds_only_what_the_filters_let_through(tmp_path):
     async with export_app(kb, filters).run_test(size=(80, 24)) as pilot:
         screen = await opened(pilot)
         assert "filtered: type: backs" in screen_text(pilot.app)
-        screen.query_one("#export-path", Input).value = str(tmp_path / "backs.json")
+        await enter_path(pilot, screen, str(tmp_path / "backs.json"))
         await pilot.click("#export-write")
         await settle(pilot, lambda: bool(pilot.app.results))
     data = json.loads((tmp_path / "backs.json").read_text(encoding="utf-8"))
@@ -105,7 +141,7 @@ async def test_an_unwritable_path_is_reported_and_the_dialog_stays(tmp_path, mon
     monkeypatch.chdir(tmp_path)
     async with export_app().run_test(size=(80, 24)) as pilot:
         screen = await opened(pilot)
-        screen.query_one("#export-path", Input).value = "missing/x.json"
+        await enter_path(pilot, screen, "missing/x.json")
         await pilot.click("#export-write")
         await settle(pilot, lambda: "does not exist" in message(screen))
         assert pilot.app.screen is screen
@@ -123,14 +159,20 @@ async def test_an_unwritable_path_is_reported_and_the_dialog_stays(tmp_path, mon
         assert "Give a file to write." in screen_text(pilot.app)
 
 
+def unwrapped(app) -> str:
+    """The screen's text with every line joined, and the toasts' left edges dropped."""
+    return "".join(line.replace("▌", "").strip() for line in screen_text(app).splitlines())
+
+
 async def test_a_path_with_markup_is_notified_literally(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     async with export_app().run_test(size=(80, 24), notifications=True) as pilot:
         screen = await opened(pilot)
-        screen.query_one("#export-path", Input).value = "[b]x[@click=app.quit]"
+        await enter_path(pilot, screen, "[b]x[@click=app.quit]")
         await pilot.click("#export-write")
         await settle(pilot, lambda: bool(pilot.app.results))
-        await settle(pilot, lambda: "[b]x[@click=app.quit]" in screen_text(pilot.app))
+        # The toast names the file by its absolute path, which may wrap anywhere.
+        await settle(pilot, lambda: "[b]x[@click=app.quit]" in unwrapped(pilot.app))
         assert "Exported json to" in screen_text(pilot.app)
         assert (tmp_path / "[b]x[@click=app.quit]").exists()
         assert pilot.app.is_running
@@ -152,7 +194,7 @@ async def test_a_csv_export_to_a_missing_folder_names_the_folder(tmp_path):
         screen = await opened(pilot)
         screen.query_one(Select).value = "csv"
         await pilot.pause()
-        screen.query_one("#export-path", Input).value = str(missing / "out.csv")
+        await enter_path(pilot, screen, str(missing / "out.csv"))
         await pilot.click("#export-write")
         await settle(pilot, lambda: "does not exist" in message(screen))
         assert message(screen) == (
@@ -236,13 +278,13 @@ async def test_changing_the_file_or_the_format_withdraws_the_overwrite(tmp_path)
     async with export_app().run_test(size=(80, 24)) as pilot:
         screen = await opened(pilot)
         path_input = screen.query_one("#export-path", Input)
-        path_input.value = str(existing)
+        await enter_path(pilot, screen, str(existing))
         await pilot.click("#export-write")
         await settle(pilot, lambda: write_label(screen) == "Overwrite")
-        path_input.value = str(tmp_path / "other.txt")
+        await enter_path(pilot, screen, str(tmp_path / "other.txt"))
         await settle(pilot, lambda: write_label(screen) == "Write")
         assert message(screen) == ""
-        path_input.value = str(existing)
+        await enter_path(pilot, screen, str(existing))
         await pilot.click("#export-write")
         await settle(pilot, lambda: write_label(screen) == "Overwrite")
         screen.query_one(Select).value = "markdown"
@@ -263,7 +305,7 @@ async def test_the_knowledge_base_is_refused_not_offered_for_overwriting(tmp_pat
     kb = dataclasses.replace(sample_kb(), path=str(kb_file))
     async with export_app(kb).run_test(size=(80, 24)) as pilot:
         screen = await opened(pilot)
-        screen.query_one("#export-path", Input).value = str(kb_file)
+        await enter_path(pilot, screen, str(kb_file))
         for _ in range(2):
             await pilot.click("#export-write")
             await settle(pilot, lambda: "refusing to overwrite" in message(screen))
@@ -274,7 +316,8 @@ async def test_the_knowledge_base_is_refused_not_offered_for_overwriting(tmp_pat
 
 
 @pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
-def test_snapshot_export_screen(snap_compare, size):
+def test_snapshot_export_screen(snap_compare, size, monkeypatch):
+    monkeypatch.chdir("/")  # the dialog shows the absolute path: the same on every machine
     filters = Filters(status="current")
     app = export_app(apply(sample_kb(), filters), filters)
     assert snap_compare(app, terminal_size=size, run_before=pressing())

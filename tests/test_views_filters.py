@@ -7,7 +7,7 @@ from textual.app import App, ComposeResult
 from textual.widgets import Input, RadioButton, Select, SelectionList
 from views_host import SIZE_IDS, SIZES, HostApp, pressing, screen_text, settle
 
-from tui.filters import Filters, StatusChoice
+from tui.filters import Filters, StatusChoice, UndatedHidden
 from tui.views import FilterBar, FilterScreen
 
 EVERYTHING = Filters(
@@ -73,7 +73,7 @@ async def test_every_control_feeds_the_returned_filters():
         past = screen.query(RadioButton)[2]
         await pilot.click(past, offset=(1, 0))
         screen.query_one("#filter-date-from", Input).focus()
-        await pilot.press(*"2017-07", "tab", *"2017-08", "tab", *"Rome")
+        await pilot.press(*"2017-07", "tab", *"2017-08", "tab", "enter", "tab", *"Rome")
         await pilot.click("#filter-apply")
         assert await closed_with(pilot) == Filters(
             types={"backs", "opposes"},
@@ -83,6 +83,7 @@ async def test_every_control_feeds_the_returned_filters():
             date_from="2017-07",
             date_to="2017-08",
             text="Rome",
+            keep_undated=True,
         )
 
 
@@ -173,3 +174,49 @@ async def test_the_filter_bar_describes_the_filters_literally():
 @pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
 def test_snapshot_filter_screen(snap_compare, size):
     assert snap_compare(filter_app(EVERYTHING), terminal_size=size, run_before=pressing())
+
+
+# --- undated relations under a date window --------------------------------------------------
+
+
+async def test_the_bar_says_how_many_undated_relations_a_window_hides(explorer, settle):
+    from fixtures_kb import explorer_kb
+
+    from tui.app import StakeholderApp
+    from tui.screens.explorer import ExplorerScreen
+
+    app = StakeholderApp(knowledge_base=explorer_kb())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await explorer(pilot)
+        window = Filters(date_from="2017-09", date_to="2017-09")
+        app.set_filters(window)
+        await settle(pilot, lambda: "2 undated hidden" in bar_text(app))
+        assert bar_text(app) == "Filters: 2017-09..2017-09 · 2 undated hidden"
+        app.set_filters(Filters(date_from="2017-09", date_to="2017-09", keep_undated=True))
+        await settle(pilot, lambda: "with undated" in bar_text(app))
+        assert bar_text(app) == "Filters: 2017-09..2017-09 with undated"
+        assert isinstance(app.screen, ExplorerScreen)
+        assert "italy-backs-gna" in app.screen.kb.relation_by_id
+
+
+def bar_text(app) -> str:
+    return str(app.screen.query_one(FilterBar).render()).strip()
+
+
+async def test_the_dialog_says_what_the_window_hides_and_offers_to_keep_it():
+    window = Filters(date_from="2017-09", date_to="2017-09")
+    hidden = UndatedHidden(relations=2)
+    async with HostApp(lambda: FilterScreen(window, undated_hidden=hidden)).run_test(
+        size=(80, 24)
+    ) as pilot:
+        screen = await opened(pilot)
+        shown = screen_text(pilot.app)
+        assert "This window hides 2 undated relations: tick “keep undated” to show them." in shown
+        assert "▐ ▌ keep undated" in shown  # unticked reads without colour too
+        screen.query_one("#filter-keep-undated").focus()
+        await pilot.press("enter")
+        await settle(pilot, lambda: "▐X▌ keep undated" in screen_text(pilot.app))
+        await pilot.press("ctrl+s")
+        assert await closed_with(pilot) == Filters(
+            date_from="2017-09", date_to="2017-09", keep_undated=True
+        )

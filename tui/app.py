@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-from textual.app import App, SystemCommand
+from textual.app import SystemCommand
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
@@ -17,12 +17,17 @@ from textual.timer import Timer
 
 from . import (
     cache,
+    settings,
     views,  # each view's modules load on first use (see views/__init__.py)
 )
-from .filters import Filters, apply
+from .filters import Filters, UndatedHidden, apply, undated_hidden
+from .keys import KeysInOrder
 from .loader import MAX_BYTES, MAX_TOTAL_BYTES, LoadError, collector_paused
 from .model import KnowledgeBase
+from .sanitize import display
 from .screens.explorer import ExplorerScreen
+from .widgets.actor_list import ActorList, SortOrder
+from .widgets.relation_table import RelationSort, RelationTable
 
 if TYPE_CHECKING:
     # Imported where first used: neither is needed for the first frame of a small file.
@@ -126,7 +131,7 @@ class _Load:
         self.progress = (done, total, stage)  # one assignment: read whole by the UI thread
 
 
-class StakeholderApp(App[LoadError | None]):
+class StakeholderApp(KeysInOrder[LoadError | None]):
     """``StakeholderApp(path)`` loads ``path`` first; ``StakeholderApp(knowledge_base=kb)``
     opens an already loaded base. A file that fails to load ends the app with the
     ``LoadError`` as its result and return code 1."""
@@ -170,13 +175,17 @@ class StakeholderApp(App[LoadError | None]):
         self.full_knowledge_base = knowledge_base
         self.knowledge_base = knowledge_base  # what the views show: the filters applied
         self.filters = Filters()
+        self.undated_hidden = UndatedHidden()  # what the date window hides for want of a date
         self._search_index: SearchIndex | None = None
         self._load: _Load | None = None
         self._load_error: LoadError | None = None
         self._unsaved_entry: cache.UnsavedEntry | None = None
         self._progress_timer: Timer | None = None
         self._collector_thresholds = gc.get_threshold()
-        self.theme = DEFAULT_THEME
+        self.settings, self._settings_problem = settings.read_settings()  # said once up
+        self._settings_unsaved_said = False
+        stored_theme = self.settings.get("theme")
+        self.theme = stored_theme if stored_theme in self.available_themes else DEFAULT_THEME
 
     @property
     def search_index(self) -> SearchIndex:
@@ -200,8 +209,17 @@ class StakeholderApp(App[LoadError | None]):
             if self._load is not None and self._load.wait(AT_ONCE_WAIT_SECONDS):
                 self._take_outcome(self._load)
         if self.knowledge_base is not None:
-            return ExplorerScreen(self.knowledge_base)
+            return self._explorer()
         return super().get_default_screen()
+
+    def _explorer(self) -> ExplorerScreen:
+        return ExplorerScreen(
+            self.knowledge_base,
+            self.filters,
+            unfiltered=self.full_knowledge_base,
+            actor_sort=SortOrder.named(self.settings.get("actor_sort")),
+            relation_sort=RelationSort.named(self.settings.get("relation_sort")),
+        )
 
     def on_mount(self) -> None:
         # Each frame makes tens of thousands of short-lived objects; at the default young
@@ -209,6 +227,10 @@ class StakeholderApp(App[LoadError | None]):
         # promoted, which brings a full collection (25-50 ms) every few cursor moves.
         self._collector_thresholds = gc.get_threshold()
         gc.set_threshold(YOUNG_GENERATION_THRESHOLD, *self._collector_thresholds[1:])
+        if self._settings_problem is not None:
+            self.notify(
+                display(self._settings_problem), title="Settings", severity="warning", markup=False
+            )
         if self._load_error is not None:
             self.exit(self._load_error, 1)
         elif self.knowledge_base is not None:
@@ -251,7 +273,7 @@ class StakeholderApp(App[LoadError | None]):
             self.exit(self._load_error, 1)
         elif self.knowledge_base is not None:
             # The load wrote its cache entry itself: the app was no longer waiting for it.
-            self.switch_screen(ExplorerScreen(self.knowledge_base))
+            self.switch_screen(self._explorer())
 
     def _take_outcome(self, load: _Load) -> None:
         self._load = None
@@ -270,6 +292,43 @@ class StakeholderApp(App[LoadError | None]):
         if entry is not None:
             self.run_worker(entry.write, name="write cache entry", thread=True)
 
+    # --- settings -----------------------------------------------------------------------
+
+    def remember(self, **changes: str) -> None:
+        """Save settings the user changed (``remember(theme="nord")``, a key of
+        ``settings.Settings``), at once: an app that is killed keeps them too. A file that
+        cannot be written is said once, then skipped."""
+        updated = settings.Settings(**{**self.settings, **changes})
+        if updated == self.settings:
+            return
+        try:
+            self.settings = settings.store(settings.Settings(**changes), self.settings)
+        except OSError as error:
+            self.settings = updated  # kept for this session
+            self._say_settings_unsaved(error)
+
+    def _say_settings_unsaved(self, error: OSError) -> None:
+        if self._settings_unsaved_said:
+            return
+        self._settings_unsaved_said = True
+        reason = error.strerror or str(error)
+        self.notify(
+            display(f"Could not save the settings in {settings.settings_path()}: {reason}."),
+            title="Settings",
+            severity="warning",
+            markup=False,
+        )
+
+    def watch_theme(self, theme: str) -> None:
+        if self.is_running:  # not the theme read from the settings in __init__
+            self.remember(theme=theme)
+
+    def on_actor_list_sort_changed(self, message: ActorList.SortChanged) -> None:
+        self.remember(actor_sort=message.sorting.value)
+
+    def on_relation_table_sort_changed(self, message: RelationTable.SortChanged) -> None:
+        self.remember(relation_sort=message.sorting.value)
+
     # --- filters and export, from every screen ------------------------------------------
 
     def set_filters(self, filters: Filters) -> None:
@@ -277,6 +336,7 @@ class StakeholderApp(App[LoadError | None]):
         if self.full_knowledge_base is None or filters == self.filters:
             return
         self.filters = filters
+        self.undated_hidden = undated_hidden(self.full_knowledge_base, filters)
         self.knowledge_base = apply(self.full_knowledge_base, filters)
         self._search_index = None
         for screen in self.screen_stack:
@@ -286,14 +346,40 @@ class StakeholderApp(App[LoadError | None]):
 
     def action_edit_filters(self) -> None:
         if self.knowledge_base is not None:
-            self.push_screen(views.FilterScreen(self.filters), self.set_filters)
+            screen = views.FilterScreen(self.filters, undated_hidden=self.undated_hidden)
+            self.push_screen(screen, self.set_filters)
 
     def action_clear_filters(self) -> None:
         self.set_filters(Filters())
 
     def action_export(self) -> None:
         if self.knowledge_base is not None:  # the dialog reports what it wrote
-            self.push_screen(views.ExportScreen(self.knowledge_base, self.filters))
+            folder = self.settings.get("export_folder")
+            screen = views.ExportScreen(self.knowledge_base, self.filters, folder=folder)
+            self.push_screen(screen, self._remember_export_folder)
+
+    def _remember_export_folder(self, written: list[Path] | None) -> None:
+        if written:
+            self.remember(export_folder=str(written[0].absolute().parent))
+
+    # --- the palette's Screenshot ---------------------------------------------------------
+
+    def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
+        """Save an SVG of the screen (as ``filename``, in ``path``) and say where, or why
+        not: Textual's own writes to a Downloads folder that may not exist, and then says
+        neither."""
+        from datetime import datetime
+
+        from . import screenshots  # on first use, as the views
+
+        name = filename or screenshots.file_name(self.title, datetime.now())
+        try:
+            saved = screenshots.save(self.export_screenshot(), name, screenshots.places(path))
+        except screenshots.NotSaved as failure:
+            said, severity = f"Could not save the screenshot: {failure}.", "error"
+        else:
+            said, severity = saved.describe(), "information"
+        self.notify(display(said), title="Screenshot", severity=severity, markup=False)
 
     def action_command_palette(self) -> None:
         """Textual's palette, its query capped as every text input of the app is."""
@@ -317,8 +403,16 @@ class StakeholderApp(App[LoadError | None]):
         for command in super().get_system_commands(screen):
             # Textual's "Keys" opens its side panel, which Esc does not close: where the
             # screen has its own key list (?), the palette offers that instead.
-            if command.title != "Keys" or show_keys is None:
-                yield command
+            if command.title == "Keys" and show_keys is not None:
+                continue
+            if command.title == "Screenshot":
+                # Ours says where it saved, or why it could not; after the palette is gone.
+                command = SystemCommand(
+                    command.title,
+                    "Save an SVG picture of the screen (it says where)",
+                    lambda: self.set_timer(0.1, self.action_screenshot),
+                )
+            yield command
         if show_keys is not None:
             yield SystemCommand("Keys", "Every key of this screen (?)", show_keys)
         if self.knowledge_base is None:

@@ -10,16 +10,22 @@ of its period, so ``2017-07..2017-09`` is 2017-07-01..2017-09-30. A relation is 
 window when its period *overlaps* the window: it may have happened there. So ``2017-08`` is
 inside ``2017-08-15..2017-09-30`` and ``2017`` is inside any window that touches 2017; an
 imprecise date is never hidden by a precise window, and the views show each date at its
-precision so the analyst can tell. Undated relations are dropped only while a window is set.
+precision so the analyst can tell.
+
+Undated relations (and attributes) are hidden while a window is set, unless
+``keep_undated``: a window asks what happened between two dates, and a claim with no date
+cannot answer that (nor be counted as inside it). They are never hidden silently:
+``undated_hidden`` counts them, for the filter bar and the filter dialog to say so.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from functools import lru_cache
+from typing import NamedTuple
 
 from .folding import fold
 from .model import (
@@ -30,6 +36,7 @@ from .model import (
     Relation,
     Stance,
     Status,
+    counted,
 )
 
 POLARITY_MIN = -2
@@ -133,6 +140,7 @@ class Filters:
     date_to: str | None = None
     status: StatusChoice = StatusChoice.BOTH
     text: str = ""
+    keep_undated: bool = False  # under a date window: keep the undated relations too
 
     def __post_init__(self) -> None:
         # Accept any iterable of names and any spelling of the status; store canonical forms.
@@ -152,7 +160,10 @@ class Filters:
         low, high = self.polarity
         if not POLARITY_MIN <= low <= high <= POLARITY_MAX:
             raise ValueError(f"polarity range must lie within -2..2, low first: {low}..{high}")
-        DateWindow(self.date_from, self.date_to)  # raises ValueError for a bad date
+        window = DateWindow(self.date_from, self.date_to)  # raises ValueError for a bad date
+        # Without a window nothing undated is hidden: keeping it changes nothing, and the
+        # filters stay equal to (and as inactive as) the same ones without it.
+        object.__setattr__(self, "keep_undated", bool(self.keep_undated) and not window.is_open)
 
     @property
     def window(self) -> DateWindow:
@@ -182,7 +193,8 @@ class Filters:
         if self.kinds:
             parts.append("kind: " + ",".join(k for k in ACTOR_KINDS if k in self.kinds))
         if not self.window.is_open:
-            parts.append(self.window.describe())
+            kept = " with undated" if self.keep_undated else ""
+            parts.append(self.window.describe() + kept)
         if self.status is not StatusChoice.BOTH:
             parts.append(f"{self.status} ties only")
         if self.text:
@@ -245,8 +257,41 @@ def _claim_tests(filters: Filters) -> list[Callable[[Relation | Attribute], bool
         tests.append(lambda claim: claim.status is wanted)
     window = filters.window
     if not window.is_open:
-        tests.append(lambda claim: window.overlaps(claim.date))
+        keep = filters.keep_undated
+        tests.append(lambda claim: window.overlaps(claim.date) or (keep and claim.date is None))
     return tests
+
+
+class UndatedHidden(NamedTuple):
+    """What a date window hides only for want of a date."""
+
+    relations: int = 0
+    attributes: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.relations + self.attributes
+
+    def describe(self) -> str:
+        """In words, e.g. "12 undated relations and 1 undated attribute"; empty when none."""
+        parts = [counted(self.relations, "undated relation")] if self.relations else []
+        if self.attributes:
+            parts.append(counted(self.attributes, "undated attribute"))
+        return " and ".join(parts)
+
+
+def undated_hidden(kb: KnowledgeBase, filters: Filters) -> UndatedHidden:
+    """The relations and attributes the date window hides only because they have no date:
+    each passes every other filter. Zero without a window, or when they are kept."""
+    if filters.window.is_open or filters.keep_undated:
+        return UndatedHidden()
+    undated = replace(
+        kb,
+        relations=tuple(relation for relation in kb.relations if relation.date is None),
+        attributes=tuple(attribute for attribute in kb.attributes if attribute.date is None),
+    )
+    kept = apply(undated, replace(filters, keep_undated=True))
+    return UndatedHidden(len(kept.relations), len(kept.attributes))
 
 
 def _relation_tests(kb: KnowledgeBase, filters: Filters) -> list[Callable[[Relation], bool]]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Container
@@ -23,11 +24,12 @@ from ..filters import Filters
 from ..model import KnowledgeBase
 from ..views.filter_bar import FilterBar
 from ..widgets.actor_detail import ActorDetail
-from ..widgets.actor_list import ActorList
+from ..widgets.actor_list import ActorList, SortOrder
 from ..widgets.fitting_footer import FittingFooter
 from ..widgets.items import ItemRef, evidence_of, items_of
-from ..widgets.relation_table import RelationTable
+from ..widgets.relation_table import RelationSort, RelationTable, sorted_items
 from ..widgets.source_view import SourceView
+from ..widgets.too_small import TooSmall, is_too_small
 
 if TYPE_CHECKING:
     from ..search import Hit
@@ -47,7 +49,11 @@ class Place:
 
 
 class ExplorerScreen(Screen[None]):
-    """``ExplorerScreen(kb)``: the main screen."""
+    """``ExplorerScreen(kb, filters=None, unfiltered=None, actor_sort=...)``: the main screen.
+
+    ``kb`` is ``unfiltered`` with ``filters`` applied (without filters, ``kb`` itself): the
+    panes say whether an actor has nothing to show or the filters hid it. ``actor_sort``
+    is the actor list's order, kept when the filters refill the panes."""
 
     # "Go to actor" / "Go to relation" in the command palette, next to the app's commands.
     COMMANDS = {GoToProvider}
@@ -117,16 +123,28 @@ class ExplorerScreen(Screen[None]):
     item: reactive[ItemRef | None] = reactive(None, init=False)
     evidence_index: reactive[int] = reactive(0, init=False)
 
-    def __init__(self, kb: KnowledgeBase, filters: Filters | None = None) -> None:
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        filters: Filters | None = None,
+        *,
+        unfiltered: KnowledgeBase | None = None,
+        actor_sort: SortOrder = SortOrder.KIND,
+        relation_sort: RelationSort = RelationSort.FILE,
+    ) -> None:
         super().__init__()
         self.kb = kb
         self.filters = filters or Filters()
+        self.unfiltered = unfiltered or kb
+        self.actor_sort = actor_sort
+        self.relation_sort = relation_sort
         self._history: list[Place] = []
         self._history_index = -1
         self._pending_data: tuple[KnowledgeBase, Filters, Place] | None = None
         # The layout class Textual sets on the first resize, set now: else the first frame is
         # painted with no layout (every pane stacked), and every widget is restyled twice.
         self.add_class(self.layout_class(self.app.size.width), update=False)
+        self.set_class(is_too_small(self.app.size), "-too-small", update=False)
 
     @classmethod
     def layout_class(cls, width: int) -> str:
@@ -134,7 +152,7 @@ class ExplorerScreen(Screen[None]):
         return max(point for point in cls.HORIZONTAL_BREAKPOINTS if point[0] <= width)[1]
 
     def compose(self) -> ComposeResult:
-        actors = ActorList(self.kb, id="actors")
+        actors = ActorList(self.kb, sorting=self.actor_sort, id="actors")
         # The panes start on the first actor: their bindings fill them once, with it.
         first = actors.first_actor_id()
         self.set_reactive(ExplorerScreen.actor_id, first)
@@ -142,16 +160,23 @@ class ExplorerScreen(Screen[None]):
         with Container(id="panes"):
             with Container(id="browse"):
                 yield actors.data_bind(ExplorerScreen.actor_id)
-                yield RelationTable(self.kb, id="relations").data_bind(
-                    ExplorerScreen.actor_id, ExplorerScreen.item
-                )
+                yield RelationTable(
+                    self.kb, unfiltered=self.unfiltered, sorting=self.relation_sort, id="relations"
+                ).data_bind(ExplorerScreen.actor_id, ExplorerScreen.item)
             with Container(id="read"):
-                yield ActorDetail(self.kb, id="detail").data_bind(ExplorerScreen.actor_id)
-                yield SourceView(self.kb, id="source").data_bind(
-                    ExplorerScreen.item, ExplorerScreen.evidence_index
+                yield ActorDetail(self.kb, unfiltered=self.unfiltered, id="detail").data_bind(
+                    ExplorerScreen.actor_id
                 )
+                yield SourceView(self.kb, unfiltered=self.unfiltered, id="source").data_bind(
+                    ExplorerScreen.actor_id, ExplorerScreen.item, ExplorerScreen.evidence_index
+                )
+        yield TooSmall(self.app.size)
         yield FilterBar(self.filters)
         yield FittingFooter()
+
+    def on_resize(self, event: events.Resize) -> None:
+        # Below the smallest size the panes fit, the message instead of them (app.tcss).
+        self.set_class(self.query_one(TooSmall).fit(event.size), "-too-small")
 
     def on_mount(self) -> None:
         self._history = [self.place]
@@ -230,7 +255,8 @@ class ExplorerScreen(Screen[None]):
         self.item = self._first_item_of(actor_id)
 
     def _first_item_of(self, actor_id: str | None) -> ItemRef | None:
-        items = items_of(self.kb, actor_id)
+        """The first row the relations pane shows for ``actor_id``, in its order."""
+        items = sorted_items(self.kb, actor_id, self.relation_sort)
         return items[0] if items else None
 
     def watch_item(self, old: ItemRef | None, new: ItemRef | None) -> None:
@@ -297,6 +323,12 @@ class ExplorerScreen(Screen[None]):
 
     def on_actor_list_highlighted(self, message: ActorList.Highlighted) -> None:
         self.actor_id = message.actor_id
+
+    def on_actor_list_sort_changed(self, message: ActorList.SortChanged) -> None:
+        self.actor_sort = message.sorting  # and on to the app, which saves it
+
+    def on_relation_table_sort_changed(self, message: RelationTable.SortChanged) -> None:
+        self.relation_sort = message.sorting  # kept when the filters rebuild the panes
 
     def on_actor_list_selected(self, message: ActorList.Selected) -> None:
         self.actor_id = message.actor_id
@@ -387,7 +419,9 @@ class ExplorerScreen(Screen[None]):
     def action_focus_pane(self, pane: str) -> None:
         if self.maximized is not None:
             self.minimize()
-        self.query_one(f"#{pane}", Widget).focus()
+        # At once, not with ``Widget.focus()`` (a callback queued behind what is already
+        # queued): the next key's bindings are those of the pane this one moved to.
+        self.set_focus(self.query_one(f"#{pane}", Widget))
 
     def action_back_out(self) -> None:
         """Esc: undo a zoom, else return to the previous pane in reading order."""

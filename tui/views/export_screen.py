@@ -13,7 +13,14 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
-from ..export import EXTENSIONS, FORMATS, WriteError, check_export_paths, write_export
+from ..export import (
+    EXTENSIONS,
+    FORMATS,
+    WriteError,
+    check_export_paths,
+    export_paths,
+    write_export,
+)
 from ..filters import Filters
 from ..model import KnowledgeBase
 from ..sanitize import display
@@ -24,27 +31,59 @@ from ..widgets.capped_input import CappedInput
 MAX_PATH_LENGTH = 4096
 
 
-def default_path(fmt: str) -> str:
-    """``./stakeholders-export.<ext>``, in the current directory."""
-    return f"./stakeholders-export.{EXTENSIONS[fmt]}"
+def default_path(fmt: str, folder: Path | None = None) -> str:
+    """``stakeholders-export.<ext>`` in ``folder``, else in the current directory."""
+    name = f"stakeholders-export.{EXTENSIONS[fmt]}"
+    return str(folder / name) if folder is not None else f"./{name}"
+
+
+def usable_folder(folder: str | os.PathLike[str] | None) -> Path | None:
+    """``folder`` if it is a folder now (the last export's may since have gone), else None."""
+    if not folder:
+        return None
+    try:
+        path = Path(folder)
+        return path if path.is_dir() else None
+    except (OSError, ValueError):
+        return None
+
+
+def absolute(path: Path) -> Path:
+    """Where ``path`` is, from the working directory: its folder resolved (links followed,
+    as the system will follow them), its name as given (an export replaces the file itself)."""
+    try:
+        return path.parent.resolve() / path.name
+    except (OSError, RuntimeError, ValueError):  # a loop of links, a NUL: said when writing
+        return path.absolute()
 
 
 class ExportScreen(ModalScreen[list[Path] | None]):
-    """``ExportScreen(kb, filters=None)``: returns the written paths, or None when cancelled.
+    """``ExportScreen(kb, filters=None, folder=None)``: returns the written paths, or None
+    when cancelled.
 
     The knowledge base given is the one exported, so an export honours the filters that
-    produced it; ``filters`` only says so in the dialog. A file that already exists is not
-    replaced until the user confirms: Write names it and becomes Overwrite, and pressing it
-    again writes; changing the file or the format withdraws that.
+    produced it; ``filters`` only says so in the dialog. The file is offered in ``folder``
+    (the last export's) when it is still a folder, else in the working directory; every
+    file the export will write is shown as an absolute path before anything is written. A
+    file that already exists is not replaced until the user confirms: Write names it and
+    becomes Overwrite, and pressing it again writes; changing the file or the format
+    withdraws that.
     """
 
     CSS_PATH = "export_screen.tcss"
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, kb: KnowledgeBase, filters: Filters | None = None) -> None:
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        filters: Filters | None = None,
+        *,
+        folder: str | os.PathLike[str] | None = None,
+    ) -> None:
         super().__init__()
         self.kb = kb
         self.filters = filters or Filters()
+        self.folder = usable_folder(folder)
         self.format = FORMATS[0]
         # The existing files the user was shown and may now overwrite by writing again.
         self.overwriting: frozenset[Path] = frozenset()
@@ -71,11 +110,12 @@ class ExportScreen(ModalScreen[list[Path] | None]):
             with Horizontal(classes="export-row"):
                 yield Label("File", classes="export-label")
                 yield CappedInput(
-                    default_path(self.format),
+                    default_path(self.format, self.folder),
                     max_length=MAX_PATH_LENGTH,
                     compact=True,
                     id="export-path",
                 )
+            yield Static(id="export-target")
             yield Static(id="export-error")
             with Horizontal(id="export-buttons"):
                 yield Button("Write", variant="primary", compact=True, id="export-write")
@@ -83,18 +123,40 @@ class ExportScreen(ModalScreen[list[Path] | None]):
 
     def on_mount(self) -> None:
         self.query_one("#export-format", Select).focus()
+        self._show_target()
 
     def on_select_changed(self, event: Select.Changed) -> None:
         event.stop()
         path_input = self.query_one("#export-path", Input)
-        if path_input.value == default_path(self.format):
-            path_input.value = default_path(str(event.value))
+        if path_input.value == default_path(self.format, self.folder):
+            path_input.value = default_path(str(event.value), self.folder)
         self.format = str(event.value)
         self._withdraw_overwrite()
+        self._show_target()
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
         self._withdraw_overwrite()
+        self._show_target()
+
+    def _target(self) -> Path | None:
+        """The file typed, its ``~`` expanded; None when there is none (or no such home)."""
+        typed = self.query_one("#export-path", Input).value.strip()
+        try:
+            return Path(typed).expanduser() if typed else None
+        except RuntimeError:  # ~name of no known user
+            return None
+
+    def _show_target(self) -> None:
+        """Say where the export goes, absolute: a relative path is read from the working
+        directory, which the user may not have in mind."""
+        target = self._target()
+        shown = self.query_one("#export-target", Static)
+        if target is None:
+            shown.update("")
+            return
+        paths = [display(str(absolute(path))) for path in export_paths(self.format, target)]
+        shown.update(Text("Writes " + " and ".join(paths)))
 
     def _withdraw_overwrite(self) -> None:
         if not self.overwriting:
@@ -153,7 +215,7 @@ class ExportScreen(ModalScreen[list[Path] | None]):
         except (OSError, ValueError) as problem:
             self._show_error(f"Could not write: {problem}")
             return
-        names = ", ".join(display(str(path)) for path in written)
+        names = ", ".join(display(str(absolute(path))) for path in written)
         self.app.notify(f"Exported {self.format} to {names}", title="Export", markup=False)
         self.dismiss(written)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-from ..filters import Filters
+from ..filters import Filters, UndatedHidden
 from ..sanitize import display
 
 
@@ -13,7 +13,8 @@ class FilterBar(Static):
     """``FilterBar(filters)``; call ``set_filters(filters)`` when they change.
 
     Shows ``Filters.describe()`` (the text query comes from the user: it is sanitized and
-    never parsed as markup), or "no filters".
+    never parsed as markup), or "no filters"; and how many undated relations a date window
+    hides (``undated_hidden`` of the app), so that none goes unsaid.
     """
 
     DEFAULT_CSS = """
@@ -47,6 +48,13 @@ class FilterBar(Static):
         if filters.is_active:
             line = Text.assemble(("Filters: ", "bold"))
             line.append(display(filters.describe()))
+            hidden = self._undated_hidden().total
+            if hidden:
+                line.append(f" · {hidden:,} undated hidden", style="bold")
         else:
             line = Text("no filters")
         self.update(line)
+
+    def _undated_hidden(self) -> UndatedHidden:
+        # Counted by the app against the unfiltered knowledge base, which no screen holds.
+        return getattr(self.app, "undated_hidden", UndatedHidden())

@@ -17,11 +17,11 @@ from textual.widgets import (
     Static,
 )
 
-from ..filters import POLARITY_MAX, POLARITY_MIN, Filters, StatusChoice
+from ..filters import POLARITY_MAX, POLARITY_MIN, Filters, StatusChoice, UndatedHidden
 from ..model import ACTOR_KINDS, RELATION_TYPES, signed_number
 from ..widgets.capped_input import CappedInput
 from ..widgets.fitting_footer import FittingFooter
-from ..widgets.toggles import MarkedRadioButton, MarkedSelectionList
+from ..widgets.toggles import MarkedCheckbox, MarkedRadioButton, MarkedSelectionList
 from .date_window_screen import DATE_PLACEHOLDER
 
 POLARITY_NAMES = {-2: "hostile", -1: "negative", 0: "neutral", 1: "positive", 2: "close"}
@@ -36,8 +36,10 @@ def _polarity_options() -> list[tuple[str, int]]:
 
 
 class FilterScreen(ModalScreen[Filters]):
-    """``FilterScreen(filters)``: returns the edited filters, ``Filters()`` when cleared, and
-    the filters it was given when cancelled (so the result is always a ``Filters``)."""
+    """``FilterScreen(filters, undated_hidden=...)``: returns the edited filters, ``Filters()``
+    when cleared, and the filters it was given when cancelled (so the result is always a
+    ``Filters``). ``undated_hidden``: what the date window of ``filters`` hides for want of
+    a date, said under "keep undated"."""
 
     CSS_PATH = "filter_screen.tcss"
     BINDINGS = [
@@ -46,9 +48,12 @@ class FilterScreen(ModalScreen[Filters]):
         Binding("ctrl+r", "clear", "Clear all"),
     ]
 
-    def __init__(self, filters: Filters | None = None) -> None:
+    def __init__(
+        self, filters: Filters | None = None, *, undated_hidden: UndatedHidden | None = None
+    ) -> None:
         super().__init__()
         self.filters = filters or Filters()
+        self.undated_hidden = undated_hidden or UndatedHidden()
 
     def compose(self) -> ComposeResult:
         filters = self.filters
@@ -97,6 +102,15 @@ class FilterScreen(ModalScreen[Filters]):
                     filters.date_to or "", placeholder=DATE_PLACEHOLDER, compact=True,
                     id="filter-date-to",
                 )
+                yield MarkedCheckbox(
+                    "keep undated",
+                    value=filters.keep_undated,
+                    compact=True,
+                    tooltip="Under a date window, show the relations that have no date too",
+                    id="filter-keep-undated",
+                )
+            if self.undated_hidden.total:
+                yield Static(self._undated_note(), id="filter-undated-note")
             with Horizontal(classes="filter-row"):
                 yield Label("Text", classes="filter-label")
                 yield CappedInput(
@@ -115,6 +129,10 @@ class FilterScreen(ModalScreen[Filters]):
     def on_mount(self) -> None:
         self.query_one("#filter-types", SelectionList).focus()
 
+    def _undated_note(self) -> Text:
+        hidden = self.undated_hidden.describe()
+        return Text(f"This window hides {hidden}: tick “keep undated” to show them.")
+
     def _edited(self) -> Filters:
         """The filters the form shows; ``ValueError`` when a field is invalid."""
         status = STATUS_ORDER[max(0, self.query_one(RadioSet).pressed_index)]
@@ -131,6 +149,7 @@ class FilterScreen(ModalScreen[Filters]):
             date_to=self.query_one("#filter-date-to", Input).value.strip() or None,
             status=status,
             text=self.query_one("#filter-text", Input).value,
+            keep_undated=self.query_one("#filter-keep-undated", MarkedCheckbox).value,
         )
 
     def action_apply(self) -> None:

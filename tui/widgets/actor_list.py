@@ -36,6 +36,14 @@ class SortOrder(StrEnum):
         orders = list(SortOrder)
         return orders[(orders.index(self) + 1) % len(orders)]
 
+    @classmethod
+    def named(cls, name: str | None) -> SortOrder:
+        """The order called ``name`` (as stored in the settings), else the default."""
+        try:
+            return cls(name)
+        except ValueError:
+            return cls.KIND
+
 
 @dataclass(frozen=True, slots=True)
 class _Row:
@@ -56,7 +64,8 @@ def fit(text: str, width: int) -> str:
 
 
 class ActorList(RowCursor, ScrollView, can_focus=True, inherit_bindings=False):
-    """``ActorList(kb)``: the actors grouped by kind, or sorted by name or by relation count."""
+    """``ActorList(kb, sorting=...)``: the actors grouped by kind, or sorted by name or by
+    relation count."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "actor-list--header",
@@ -97,9 +106,23 @@ class ActorList(RowCursor, ScrollView, can_focus=True, inherit_bindings=False):
     class Selected(Highlighted):
         """Enter (or a double click) on an actor."""
 
-    def __init__(self, kb: KnowledgeBase, *, id: str | None = None) -> None:
+    class SortChanged(Message):
+        """The user chose another order (``s``); the app remembers it."""
+
+        def __init__(self, sorting: SortOrder) -> None:
+            super().__init__()
+            self.sorting = sorting
+
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        *,
+        sorting: SortOrder = SortOrder.KIND,
+        id: str | None = None,
+    ) -> None:
         super().__init__(id=id)
         self.kb = kb
+        self.set_reactive(ActorList.sorting, sorting)  # the rows are built in it below
         self._relation_counts = {actor.id: len(kb.relations_of(actor.id)) for actor in kb.actors}
         self._rows: list[_Row] = []
         self._row_of_actor: dict[str, int] = {}
@@ -284,6 +307,7 @@ class ActorList(RowCursor, ScrollView, can_focus=True, inherit_bindings=False):
 
     def action_cycle_sort(self) -> None:
         self.sorting = self.sorting.next()
+        self.post_message(self.SortChanged(self.sorting))
 
     async def _on_click(self, event: events.Click) -> None:
         row = event.style.meta.get("actor_row")

@@ -44,6 +44,31 @@ def items_of(kb: KnowledgeBase, actor_id: str | None) -> list[ItemRef]:
     return found
 
 
+def why_no_actor(kb: KnowledgeBase, unfiltered: KnowledgeBase) -> str:
+    """What an empty actor list means: the filters hid every actor, or there is none."""
+    if kb.actors:
+        return "No actor highlighted."
+    if unfiltered.actors:
+        return "The filters hide every actor: F to edit them, X to clear them."
+    return "This knowledge base has no actors."
+
+
+def why_no_items(kb: KnowledgeBase, unfiltered: KnowledgeBase, actor_id: str | None) -> str:
+    """Why ``items_of(kb, actor_id)`` is empty, display-safe: the actor has nothing, or the
+    filters (``kb`` is ``unfiltered`` filtered) hid all it has. Empty when it is not."""
+    if actor_id is None or actor_id not in kb.actor_by_id:
+        return why_no_actor(kb, unfiltered)
+    if items_of(kb, actor_id):
+        return ""
+    name = actor_name(kb, actor_id)
+    if items_of(unfiltered, actor_id):
+        return (
+            f"The filters hide every relation and stance of {name}: "
+            "F to edit them, X to clear them."
+        )
+    return f"{name} has no relations or stances."
+
+
 def evidence_of(kb: KnowledgeBase, item: ItemRef | None) -> tuple[Evidence, ...]:
     """Every quote of a claim to step through: its evidence, then its caveats."""
     claim = claim_by_ref(kb, item)

@@ -11,23 +11,33 @@ from textual.widgets import Static
 from ..model import Evidence, KnowledgeBase
 from ..sanitize import display
 from .claim_block import ClaimBlock
-from .items import ItemRef, describe_item, evidence_of, is_caveat
+from .items import ItemRef, describe_item, evidence_of, is_caveat, why_no_items
 from .source_text import SourceText
 
 NOTHING_SELECTED = "Highlight a relation or a stance to read the source that backs it."
 
 
 class SourceView(Vertical):
-    """``SourceView(kb)``: shows quote ``evidence_index`` of ``item`` with its citation."""
+    """``SourceView(kb, unfiltered=None)``: shows quote ``evidence_index`` of ``item`` with its
+    citation; with no item, why: ``actor_id`` has none, or the filters hid them all (``kb``
+    being ``unfiltered`` filtered)."""
 
     ALLOW_MAXIMIZE = True  # zooming the text zooms the pane, citation included
 
+    actor_id: reactive[str | None] = reactive(None, init=False)
     item: reactive[ItemRef | None] = reactive(None, init=False)
     evidence_index: reactive[int] = reactive(0, init=False)
 
-    def __init__(self, kb: KnowledgeBase, *, id: str | None = None) -> None:
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        *,
+        unfiltered: KnowledgeBase | None = None,
+        id: str | None = None,
+    ) -> None:
         super().__init__(id=id)
         self.kb = kb
+        self.unfiltered = unfiltered or kb
         self._update_pending = False
         self._claim = ClaimBlock(id="claim")
         self._citation = Static(id="citation", markup=False)
@@ -47,6 +57,11 @@ class SourceView(Vertical):
         """The quote on show, or None."""
         found = evidence_of(self.kb, self.item)
         return found[self.evidence_index] if 0 <= self.evidence_index < len(found) else None
+
+    def watch_actor_id(self) -> None:
+        # Only an empty pane tells of the actor (why it is empty): a quote on show stays.
+        if self.item is None:
+            self._schedule_update()
 
     def watch_item(self) -> None:
         self._schedule_update()
@@ -71,7 +86,7 @@ class SourceView(Vertical):
             citation.update("")
             citation.display = False
             self.border_subtitle = ""
-            text.clear(NOTHING_SELECTED)
+            text.clear(why_no_items(self.kb, self.unfiltered, self.actor_id) or NOTHING_SELECTED)
             return
         source = self.kb.source_by_id[evidence.source]
         citation.display = True

@@ -1,14 +1,14 @@
 """Selection lists and radio buttons that read without colour.
 
-Textual draws the same mark in every toggle (``X`` in a selection list, ``●`` in a radio
-button) and tells on from off by colour alone; these draw the mark only when on.
+Textual draws the same mark in every toggle (``X`` in a selection list and a checkbox, ``●``
+in a radio button) and tells on from off by colour alone; these draw the mark only when on.
 """
 
 from __future__ import annotations
 
 from rich.segment import Segment
 from textual.strip import Strip
-from textual.widgets import RadioButton, SelectionList
+from textual.widgets import Checkbox, RadioButton, SelectionList
 from textual.widgets._toggle_button import ToggleButton
 from textual.widgets.option_list import OptionDoesNotExist
 
@@ -39,3 +39,11 @@ class MarkedRadioButton(RadioButton):
     @property
     def BUTTON_INNER(self) -> str:  # noqa: N802 - the name ToggleButton reads
         return RadioButton.BUTTON_INNER if self.value else OFF_MARK
+
+
+class MarkedCheckbox(Checkbox):
+    """``Checkbox`` whose mark shows only when it is ticked."""
+
+    @property
+    def BUTTON_INNER(self) -> str:  # noqa: N802 - the name ToggleButton reads
+        return Checkbox.BUTTON_INNER if self.value else OFF_MARK
