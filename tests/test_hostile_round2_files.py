@@ -432,3 +432,17 @@ def test_a_device_node_in_the_folder_is_refused(kb_path):
         pytest.skip("making a device node needs privileges this run does not have")
     with pytest.raises(LoadError, match="not a regular file .it is a character device."):
         within_seconds(lambda: load_knowledge_base(kb_path))
+
+
+def test_reading_an_entry_reserves_its_size_not_the_cap(kb_path):
+    """The entry's cap is gigabytes (4x the caps together); reading must not reserve it."""
+    import tracemalloc
+
+    kb = cache.load(kb_path)
+    tracemalloc.start()
+    try:
+        assert cache.read_entry(kb_path) == kb
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 10 * 1024**2

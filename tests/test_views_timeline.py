@@ -59,6 +59,8 @@ async def test_rows_are_in_date_order_at_their_precision_with_publications():
         # narrower: the "who" column shrinks and is cut with an ellipsis
         assert rows(screen, width=60)[7].startswith("2017-08    −− Khalifa Haftar → thre… Haftar")
         assert "9 dated relations, 2 publications · window: all dates" in screen_text(pilot.app)
+        undated = sum(relation.date is None for relation in screen.kb.relations)
+        assert undated and f"window: all dates · {undated} undated" in screen_text(pilot.app)
         # A summary longer than the line ends with an ellipsis, not cut mid-word.
         cut = rows(screen, width=60)[7]
         assert len(cut) == 60 and cut.endswith("…")

@@ -108,7 +108,11 @@ def _entry_bytes(target: Path, limit: int) -> bytes:
     with open(descriptor, "rb") as stream:
         if status.st_size > limit:
             raise ValueError("the entry is larger than anything the caps allow")
-        return stream.read(limit + 1)
+        # Sized to the file: read(limit + 1) would reserve the whole cap (gigabytes) first.
+        data = stream.read(status.st_size + 1)
+        if len(data) > status.st_size:
+            raise ValueError("the entry grew while it was read")
+        return data
 
 
 def read_entry(

@@ -79,6 +79,10 @@ class TimelineScreen(AnalystView):
         )
         window = "all dates" if self.window.is_open else display(self.window.describe())
         title.append(f" · window: {window}")
+        # Said, not silently hidden: a relation with no date has no place on a timeline.
+        undated = sum(relation.date is None for relation in self.kb.relations)
+        if undated:
+            title.append(f" · {undated} undated", style=MUTED_STYLE)
         self.query_one("#timeline-title", Static).update(title)
         self._describe(0)
 

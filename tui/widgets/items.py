@@ -98,13 +98,6 @@ def actor_name(kb: KnowledgeBase, actor_id: str) -> str:
     return display(actor.name) if actor is not None else display(actor_id)
 
 
-def claim_of(kb: KnowledgeBase, relation: Relation | Attribute) -> str:
-    """Who asserts a relation and how firmly: "US military (attributed)", or "reported"."""
-    if relation.asserted_by is None:
-        return relation.confidence.value
-    return f"{actor_name(kb, relation.asserted_by)} ({relation.confidence.value})"
-
-
 def describe_item(kb: KnowledgeBase, item: ItemRef | None) -> str:
     """The highlighted claim in full, every field on show: what the panes above abbreviate."""
     if item is None:
