@@ -7,7 +7,7 @@ posts every key at once, as a terminal driver does when the keys arrive together
 from __future__ import annotations
 
 from fixtures_kb import explorer_kb
-from textual import events
+from keys_burst import burst
 from textual.widgets import Input
 
 from tui.app import StakeholderApp
@@ -15,15 +15,6 @@ from tui.screens.explorer import ExplorerScreen
 from tui.widgets.actor_list import ActorList
 from tui.widgets.items import ItemRef
 from tui.widgets.relation_table import RelationTable
-
-
-def burst(pilot, *keys: str) -> None:
-    """Post ``keys`` to the app in one go, none waiting on the one before."""
-    for key in keys:
-        char = key if len(key) == 1 else {"enter": "\r", "tab": "\t", "escape": "\x1b"}.get(key)
-        if key == " ":
-            key = "space"
-        pilot.app.post_message(events.Key(key, char))
 
 
 def app_for() -> StakeholderApp:

@@ -61,10 +61,10 @@ class KeysInOrder(App[ReturnType]):
                 return
         self._released = None
         await super().on_event(event)  # a priority binding, or forwarded to the focus
-        if not event.is_forwarded:
-            self._release_next()
-            return
-        target = self.focused or self.screen  # where Textual has just forwarded it
+        # Forwarded: the marker follows it from where it went. Taken by a priority binding:
+        # the marker goes behind whatever that queued on the screen now on show (Enter in
+        # the search dismisses it, and the screen under it gets the chosen hit first).
+        target = self.focused or self.screen if event.is_forwarded else self.screen
         if target.post_message(KeyDone(event)):
             self._in_flight = (event, target)
         else:

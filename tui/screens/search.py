@@ -29,6 +29,10 @@ class SearchScreen(ModalScreen["Hit | None"]):
     CSS_PATH = "search.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Close", show=False),
+        # A priority binding, not Input.Submitted: that message is handled after any key
+        # already queued behind Enter (a paste, a macro: "/pinot⏎3l"), which would first
+        # change the query; the binding goes with the results on show when Enter came.
+        Binding("enter", "go", "Go", show=False, priority=True),
         Binding("down,ctrl+n", "move('cursor', 1)", "Next result", show=False),
         Binding("up,ctrl+p", "move('cursor', -1)", "Previous result", show=False),
         Binding("pagedown", "move('page', 1)", "Next page", show=False),
@@ -79,9 +83,7 @@ class SearchScreen(ModalScreen["Hit | None"]):
     def action_cancel(self) -> None:
         self.dismiss(None)
 
-    @on(Input.Submitted)
-    def _submitted(self, event: Input.Submitted) -> None:
-        event.stop()
+    def action_go(self) -> None:
         if not self.hits:
             self.app.bell()
             return
