@@ -71,8 +71,8 @@ async def test_highlighting_an_actor_fills_relations_and_detail(explorer):
             "threatens",
             "2017-08",
             "attributed",
-            "event",
             "Italy",
+            "event",
             "Haftar threatened Italian ships.",
         ]
         hosts = row_texts(table, table.items.index(relation("pinotti-hosts-haftar")))

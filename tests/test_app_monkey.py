@@ -50,7 +50,7 @@ def assert_linked(screen: ExplorerScreen) -> None:
     assert source.item == item
     assert source.evidence_index == screen.evidence_index
     if item is not None:
-        assert item in items_of(screen.kb, actor_id)
+        assert item in items_of(screen.kb, actor_id, with_affiliates=screen.with_affiliates)
         assert 0 <= screen.evidence_index < len(evidence_of(screen.kb, item))
 
 

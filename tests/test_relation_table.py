@@ -33,7 +33,8 @@ def relation(item_id: str) -> ItemRef:
 
 
 def cells_by_label(table: RelationTable, row: int) -> dict[str, str]:
-    return dict(zip(LABELS, (cell.plain for cell in table.cells_at(row)), strict=True))
+    cells = (cell.plain for cell in table.cells_at(row))
+    return dict(zip(table.column_labels, cells, strict=True))
 
 
 def drawn(table: RelationTable) -> list[str]:
@@ -82,7 +83,7 @@ async def test_the_direction_and_counterpart_stay_while_the_other_columns_scroll
             assert [line[:frozen] for line in lines] == bearings
             leading.append(lines[0][frozen:].split()[0] if lines[0][frozen:].strip() else "")
         # Each → brings the next column to the frozen ones' side, the date right after type.
-        assert leading[:6] == ["type", "date", "hedge", "status", "per", "summary"]
+        assert leading[:6] == ["type", "date", "hedge", "per", "status", "summary"]
         await pilot.press("left")
         await pilot.pause()
         assert drawn(table)[0][frozen:].split()[0] == "summary"
@@ -173,7 +174,7 @@ async def test_who_asserts_a_claim_and_how_firmly_have_columns_of_their_own(expl
         assert hedge_and_per(deals) == ("reported", "")
         assert hedge_and_per(stance) == ("alleged", "Khalifa Haftar")
         # A claim the source does not state in its own voice reads as hedged.
-        hedge = LABELS.index("hedge")
+        hedge = table.column_labels.index("hedge")
         for row in (threatens, deals, stance):
             assert table.cells_at(row)[hedge].style == "italic"
         assert not table.cells_at(visits)[hedge].style

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from .filters import DateWindow
@@ -25,6 +25,68 @@ from .model import (
 from .wording import type_label
 
 NO_RELATION = "·"
+
+
+# --- people rolled into their states -------------------------------------------------------
+
+
+def rolled_up(kb: KnowledgeBase) -> KnowledgeBase:
+    """``kb`` with every actor that answers to a state (``KnowledgeBase.state_of``: Italy's
+    ministers, services and navy) folded into that state: their relations, attributes and
+    stances are the state's, and they are no longer actors of their own. A relation left
+    with the state on both sides and no other party (a minister with the state's own
+    security chiefs) is within the state, and left out. Every claim keeps its id, so a
+    view can look it up in ``kb`` to say which of the state's people acted."""
+    into = {actor.id: state for actor in kb.actors if (state := kb.state_of(actor.id))}
+    if not into:
+        return kb
+
+    def party(actor_id: str) -> str:
+        return into.get(actor_id, actor_id)
+
+    relations = []
+    for relation in kb.relations:
+        source, target = party(relation.source), party(relation.target)
+        participants = tuple(
+            other
+            for other in dict.fromkeys(map(party, relation.participants))
+            if other not in (source, target)
+        )
+        if source == target and relation.source != relation.target and not participants:
+            continue
+        if (source, target, participants) != (
+            relation.source,
+            relation.target,
+            relation.participants,
+        ):
+            relation = replace(relation, source=source, target=target, participants=participants)
+        relations.append(relation)
+    return replace(
+        kb,
+        actors=tuple(actor for actor in kb.actors if actor.id not in into),
+        relations=tuple(relations),
+        attributes=tuple(
+            replace(claim, actor=party(claim.actor)) if claim.actor in into else claim
+            for claim in kb.attributes
+        ),
+        stances=tuple(
+            replace(claim, actor=party(claim.actor)) if claim.actor in into else claim
+            for claim in kb.stances
+        ),
+    )
+
+
+def who_acted(kb: KnowledgeBase, rolled: KnowledgeBase, relation_id: str) -> str | None:
+    """For a relation of ``rolled_up(kb)``: "Roberta Pinotti → Khalifa Haftar" when people
+    were rolled into a state in it (the parties as ``kb`` has them), else None."""
+    original = kb.relation_by_id.get(relation_id)
+    shown = rolled.relation_by_id.get(relation_id)
+    if original is None or shown is None or original.parties == shown.parties:
+        return None
+    names = {actor.id: actor.name for actor in kb.actors}
+    return f"{names.get(original.source, original.source)} → " + ", ".join(
+        names.get(other, other) for other in (original.target, *original.participants)
+    )
 
 
 # --- stance matrix -------------------------------------------------------------------------

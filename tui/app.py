@@ -429,6 +429,11 @@ class StakeholderApp(KeysInOrder[LoadError | None]):
             yield SystemCommand(
                 "Timeline", "The dated relations in order (t)", screen.action_timeline
             )
+            yield SystemCommand(
+                "People in or out",
+                "Include what each actor's people and bodies did, or leave it out (a)",
+                screen.action_toggle_affiliates,
+            )
         yield SystemCommand("Filters", "Filter every view (F)", self.action_edit_filters)
         yield SystemCommand("Clear filters", "Drop every filter (X)", self.action_clear_filters)
         yield SystemCommand("Export", "Write what is shown to a file (e)", self.action_export)

@@ -6,6 +6,7 @@ Pure core (no Textual): the explorer's detail pane lays it out, `stakeholders sh
 
 from __future__ import annotations
 
+from rich.style import Style
 from rich.text import Text
 
 from .model import KnowledgeBase
@@ -25,6 +26,47 @@ def _cut(text: str, limit: int) -> str:
     return f"{text[:limit]}… ({len(text) - limit:,} more characters)"
 
 
+ACTOR_LINK = "actor_link"
+"""The style meta key that marks an actor's name in the detail, with the actor's id: the
+detail pane steps through the marked names and follows one (Enter, or a click)."""
+
+
+def link_style(actor_id: str) -> Style:
+    return Style.from_meta({ACTOR_LINK: actor_id})
+
+
+def _append_name(text: Text, kb: KnowledgeBase, actor_id: str, limit: int = QUOTE_LIMIT) -> None:
+    """Append an actor's name (display-safe, cut to ``limit``), marked to be followed when
+    ``kb`` has the actor (a dangling id is shown as it is, not marked)."""
+    name = _cut(actor_name(kb, actor_id), limit)
+    if actor_id in kb.actor_by_id:
+        text.append(name, link_style(actor_id))
+    else:
+        text.append(name)
+
+
+def _mark_names(text: Text, kb: KnowledgeBase, actor_ids: list[str | None], start: int) -> None:
+    """Mark the first occurrence after ``start`` of each actor's name already in ``text``
+    (the asserters a qualifier names: "per Mattia Toaldo (attributed)")."""
+    after: dict[str, int] = {}  # an asserter named twice: its second mention is next
+    for actor_id in actor_ids:
+        if actor_id is None or actor_id not in kb.actor_by_id:
+            continue
+        name = actor_name(kb, actor_id)
+        found = text.plain.find(name, after.get(actor_id, start))
+        if found >= 0:
+            text.stylize(link_style(actor_id), found, found + len(name))
+            after[actor_id] = found + len(name)
+
+
+def _qualified(text: Text, kb: KnowledgeBase, claim) -> None:
+    """Append `` (per X (attributed) · ...)`` muted, the asserters' names marked."""
+    start = len(text.plain)
+    text.append(display(f" ({' · '.join(qualifiers(kb, claim))})"), MUTED)
+    asserters = [claim.asserted_by, *(hedge.asserted_by for hedge in claim.hedges)]
+    _mark_names(text, kb, asserters, start)
+
+
 Block = tuple[str, Text]
 """A paragraph of the detail and its hanging prefix ("", "◆ " or two spaces): the prefix
 starts its first line, and every line after it is indented as far."""
@@ -40,6 +82,9 @@ def describe(
     actor = kb.actor_by_id.get(actor_id) if actor_id is not None else None
     if actor is None:
         return [("", Text(why_no_actor(kb, unfiltered or kb), style=MUTED))]
+    # Names from the whole file: an actor the filters hide is still named (and marked; the
+    # pane says the filters hide it when it is followed), never shown as a bare id.
+    every = unfiltered or kb
     detail = Text()
     detail.append(display(_cut(actor.name, FIELD_LIMIT)), style="bold")
     if actor.name_note:
@@ -48,10 +93,8 @@ def describe(
     detail.append("\n")
     detail.append(display(actor.kind), style="italic")
     if actor.affiliation is not None:
-        parent = kb.actor_by_id.get(actor.affiliation)
-        parent_name = parent.name if parent is not None else actor.affiliation
         detail.append(" · affiliated with ", style=MUTED)
-        detail.append(display(_cut(parent_name, QUOTE_LIMIT)))
+        _append_name(detail, every, actor.affiliation)
     if actor.aliases:
         detail.append("\nAlso: ", style=MUTED)
         detail.append(", ".join(display(_cut(alias, QUOTE_LIMIT)) for alias in actor.aliases))
@@ -61,7 +104,8 @@ def describe(
     for membership in actor.memberships:
         detail.append("\nPost: ", style=MUTED)
         detail.append(display(_cut(membership.role or "member", QUOTE_LIMIT)))
-        detail.append(f" of {_cut(actor_name(kb, membership.organisation), QUOTE_LIMIT)}")
+        detail.append(" of ")
+        _append_name(detail, every, membership.organisation)
         if membership.start or membership.end:
             detail.append(f" ({membership.start or '…'} to {membership.end or '…'})", MUTED)
     if actor.identifiers:
@@ -75,10 +119,12 @@ def describe(
     members = kb.members_of(actor.id)
     if members:
         detail.append("\nSpeaking for it: ", style=MUTED)
-        names = [display(_cut(member.name, QUOTE_LIMIT)) for member in members[:MEMBERS_SHOWN]]
+        for index, member in enumerate(members[:MEMBERS_SHOWN]):
+            if index:
+                detail.append(", ")
+            _append_name(detail, every, member.id)
         if len(members) > MEMBERS_SHOWN:
-            names.append(f"and {len(members) - MEMBERS_SHOWN:,} more")
-        detail.append(", ".join(names))
+            detail.append(f", and {len(members) - MEMBERS_SHOWN:,} more")
     blocks: list[Block] = [("", detail)]
     asserted = kb.asserted_by(actor.id)
     if asserted:
@@ -86,12 +132,11 @@ def describe(
         blocks += [("", Text()), ("", Text(f"Says ({len(asserted)}):", style=MUTED))]
         for relation in asserted[:MEMBERS_SHOWN]:
             said = Text(display(_cut(relation.summary, QUOTE_LIMIT)))
-            said.append(
-                f" ({_cut(actor_name(kb, relation.source), QUOTE_LIMIT)} "
-                f"{modal_phrase(relation.type, relation.modality)} "
-                f"{_cut(actor_name(kb, relation.target), QUOTE_LIMIT)})",
-                MUTED,
-            )
+            said.append(" (", MUTED)
+            _append_name(said, every, relation.source)
+            said.append(f" {modal_phrase(relation.type, relation.modality)} ", MUTED)
+            _append_name(said, every, relation.target)
+            said.append(")", MUTED)
             blocks.append((INDENT, said))
         if len(asserted) > MEMBERS_SHOWN:
             blocks.append((INDENT, Text(f"and {len(asserted) - MEMBERS_SHOWN:,} more", MUTED)))
@@ -101,7 +146,7 @@ def describe(
         blocks += [("", Text()), ("", Text(f"About it ({len(attributes)}):", style=MUTED))]
         for attribute in attributes:
             about = Text(display(_cut(attribute.summary, FIELD_LIMIT)))
-            about.append(f" ({' · '.join(qualifiers(kb, attribute))})", MUTED)
+            _qualified(about, every, attribute)
             blocks.append((INDENT, about))
     for stance in kb.stances_of(actor.id):
         issue = kb.issue_by_id.get(stance.issue)
@@ -109,7 +154,7 @@ def describe(
         position = Text(display(_cut(label, QUOTE_LIMIT)), style="bold")
         position.append(": ")
         position.append(display(_cut(stance.position, FIELD_LIMIT)))
-        position.append(f" ({' · '.join(qualifiers(kb, stance))})", MUTED)
+        _qualified(position, every, stance)
         blocks += [("", Text()), ("◆ ", position)]
         for evidence in stance.evidence:
             source = kb.source_by_id.get(evidence.source)

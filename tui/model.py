@@ -453,6 +453,50 @@ class KnowledgeBase:
         """Actors whose affiliation is this actor (the people who speak for it)."""
         return self._members_by_actor.get(actor_id, ())
 
+    @cached_property
+    def _belongs_to(self) -> dict[str, tuple[str, ...]]:
+        """Actor id -> the ids of the actors under it: affiliated with it, or holding a
+        post in it."""
+        index: dict[str, dict[str, None]] = {}
+        for actor in self.actors:
+            for parent in (actor.affiliation, *(post.organisation for post in actor.memberships)):
+                if parent is not None and parent != actor.id:
+                    index.setdefault(parent, {})[actor.id] = None
+        return {parent: tuple(children) for parent, children in index.items()}
+
+    def affiliates_of(self, actor_id: str) -> tuple[str, ...]:
+        """The ids of the people and bodies under an actor, directly or through another
+        (Italy's ministers, services and navy; a minister's staff), nearest first, each
+        once; never the actor itself, whatever cycles the affiliations make."""
+        found: dict[str, None] = {}
+        frontier = [actor_id]
+        while frontier:
+            children = [
+                child
+                for parent in frontier
+                for child in self._belongs_to.get(parent, ())
+                if child != actor_id and child not in found
+            ]
+            found.update(dict.fromkeys(children))
+            frontier = list(dict.fromkeys(children))
+        return tuple(found)
+
+    def state_of(self, actor_id: str) -> str | None:
+        """The state an actor answers to by its chain of affiliations (Pinotti: Italy;
+        the US military: the United States), the outermost one if states nest; None when
+        the chain reaches no state or the actor is a state itself."""
+        state = None
+        seen = {actor_id}
+        actor = self.actor_by_id.get(actor_id)
+        while actor is not None and actor.affiliation is not None:
+            if actor.affiliation in seen:
+                break  # a cycle of affiliations: what was found so far
+            seen.add(actor.affiliation)
+            actor = self.actor_by_id.get(actor.affiliation)
+            if actor is not None and actor.kind == "state":
+                state = actor.id
+        return state
+
     @property
     def quote_count(self) -> int:
         claims = (*self.relations, *self.stances, *self.attributes)

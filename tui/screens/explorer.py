@@ -103,6 +103,15 @@ class ExplorerScreen(Screen[None]):
             show=False,
             tooltip="Fill the screen with the focused pane (again to undo)",
         ),
+        Binding(
+            "a",
+            "toggle_affiliates",
+            "People",
+            show=False,  # the 80-column footer is full: in the palette, the help and README
+            tooltip="Include what the actor's people and bodies did (Italy's ministers, "
+            "services, navy), each row saying who acted; again to leave them out",
+            id="affiliates",
+        ),
         Binding("m", "matrix", "Matrix", tooltip="Who is aligned with whom: the stance matrix"),
         Binding(
             "n",
@@ -122,6 +131,8 @@ class ExplorerScreen(Screen[None]):
     actor_id: reactive[str | None] = reactive(None, init=False)
     item: reactive[ItemRef | None] = reactive(None, init=False)
     evidence_index: reactive[int] = reactive(0, init=False)
+    with_affiliates: reactive[bool] = reactive(False, init=False)
+    """Whether the relations pane includes what the actor's people and bodies did."""
 
     def __init__(
         self,
@@ -162,7 +173,9 @@ class ExplorerScreen(Screen[None]):
                 yield actors.data_bind(ExplorerScreen.actor_id)
                 yield RelationTable(
                     self.kb, unfiltered=self.unfiltered, sorting=self.relation_sort, id="relations"
-                ).data_bind(ExplorerScreen.actor_id, ExplorerScreen.item)
+                ).data_bind(
+                    ExplorerScreen.actor_id, ExplorerScreen.item, ExplorerScreen.with_affiliates
+                )
             with Container(id="read"):
                 yield ActorDetail(self.kb, unfiltered=self.unfiltered, id="detail").data_bind(
                     ExplorerScreen.actor_id
@@ -212,7 +225,7 @@ class ExplorerScreen(Screen[None]):
         self.actor_id = actor_id or actors.first_actor_id()
         self.mutate_reactive(ExplorerScreen.actor_id)  # new panes: fill them even if unchanged
         actors.keep_cursor_on_line(cursor_line)
-        if before.item in items_of(kb, self.actor_id):
+        if before.item in self._items_of(self.actor_id):
             self.item = before.item
         self._keep_history_in(kb)
         self.refresh_bindings()
@@ -229,7 +242,7 @@ class ExplorerScreen(Screen[None]):
                 place = self.place
             elif place.actor_id not in kb.actor_by_id:
                 continue
-            elif place.item not in items_of(kb, place.actor_id):
+            elif place.item not in self._items_of(place.actor_id):
                 place = Place(place.actor_id, self._first_item_of(place.actor_id), 0)
             if not places or places[-1] != place:
                 places.append(place)
@@ -256,8 +269,21 @@ class ExplorerScreen(Screen[None]):
 
     def _first_item_of(self, actor_id: str | None) -> ItemRef | None:
         """The first row the relations pane shows for ``actor_id``, in its order."""
-        items = sorted_items(self.kb, actor_id, self.relation_sort)
+        items = sorted_items(
+            self.kb, actor_id, self.relation_sort, with_affiliates=self.with_affiliates
+        )
         return items[0] if items else None
+
+    def _items_of(self, actor_id: str | None) -> list[ItemRef]:
+        """The rows the relations pane shows for ``actor_id`` (in file order)."""
+        return items_of(self.kb, actor_id, with_affiliates=self.with_affiliates)
+
+    def watch_with_affiliates(self) -> None:
+        # The same claim stays highlighted if the pane still lists it, else the first row.
+        kept = self.item.key if self.item is not None else None
+        items = self._items_of(self.actor_id)
+        same = [item for item in items if item.key == kept]
+        self.item = same[0] if same else self._first_item_of(self.actor_id)
 
     def watch_item(self, old: ItemRef | None, new: ItemRef | None) -> None:
         self.evidence_index = 0
@@ -308,8 +334,7 @@ class ExplorerScreen(Screen[None]):
         elif hit.stance_id is not None:
             item = ItemRef("stance", hit.stance_id)
         if item is None:
-            items = items_of(self.kb, hit.actor_id)
-            place = Place(hit.actor_id, items[0] if items else None, 0)
+            place = Place(hit.actor_id, self._first_item_of(hit.actor_id), 0)
             pane = "actors"
         else:
             quotes = len(evidence_of(self.kb, item))
@@ -335,7 +360,7 @@ class ExplorerScreen(Screen[None]):
         self.action_focus_pane("relations")
 
     def on_relation_table_item_highlighted(self, message: RelationTable.ItemHighlighted) -> None:
-        if message.item in items_of(self.kb, self.actor_id):
+        if message.item in self._items_of(self.actor_id):
             self.item = message.item
 
     def on_relation_table_item_selected(self, message: RelationTable.ItemSelected) -> None:
@@ -344,9 +369,21 @@ class ExplorerScreen(Screen[None]):
             self.action_focus_pane("source-text")
             return
         relation = self.kb.relation_by_id[item.id]
-        counterpart = relation.counterpart(self.actor_id or relation.source)
+        # A row of one of the actor's people reads from that one's side.
+        counterpart = relation.counterpart(item.via or self.actor_id or relation.source)
         if counterpart != self.actor_id:
-            self._jump(Place(counterpart, item, self.evidence_index))
+            # On the counterpart's page the claim is its own (a party to it): no "by".
+            own = ItemRef(item.kind, item.id)
+            self._jump(Place(counterpart, own, self.evidence_index))
+
+    def on_actor_detail_name_selected(self, message: ActorDetail.NameSelected) -> None:
+        actor_id = message.actor_id
+        if actor_id not in self.kb.actor_by_id:
+            self.app.bell()  # named, but hidden by the filters
+            self.notify("The filters hide that actor: X clears them.", severity="warning")
+            return
+        if actor_id != self.actor_id:
+            self._jump(Place(actor_id, self._first_item_of(actor_id), 0))
 
     # --- actions ----------------------------------------------------------------------
 
@@ -392,12 +429,28 @@ class ExplorerScreen(Screen[None]):
         elif self.focused is not None:
             self.maximize(self.focused)
 
+    def action_toggle_affiliates(self) -> None:
+        self.with_affiliates = not self.with_affiliates
+        if self.with_affiliates:
+            self.notify(
+                "With what each actor's people and bodies did: the 'by' column says who.",
+                timeout=3,
+            )
+        else:
+            self.notify("Each actor's own relations and stances only.", timeout=3)
+
     def action_matrix(self) -> None:
-        self.app.push_screen(views.StanceMatrixScreen(self.kb, self.filters))
+        self.app.push_screen(
+            views.StanceMatrixScreen(self.kb, self.filters, roll_up=self.with_affiliates)
+        )
 
     def action_neighbourhood(self) -> None:
         if self.actor_id is not None:
-            self.app.push_screen(views.NeighbourhoodScreen(self.kb, self.actor_id, self.filters))
+            self.app.push_screen(
+                views.NeighbourhoodScreen(
+                    self.kb, self.actor_id, self.filters, roll_up=self.with_affiliates
+                )
+            )
 
     def action_timeline(self) -> None:
         self.app.push_screen(views.TimelineScreen(self.kb, self.filters))
@@ -411,7 +464,8 @@ class ExplorerScreen(Screen[None]):
                     ("Explorer", self),
                     ("Actor list (1)", self.query_one("#actors")),
                     ("Relations and stances (2)", self.query_one("#relations")),
-                    ("Detail (3) and source (4)", self.query_one("#source-text")),
+                    ("Detail (3)", self.query_one("#detail")),
+                    ("Source (4)", self.query_one("#source-text")),
                 ]
             )
         )

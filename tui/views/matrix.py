@@ -8,9 +8,18 @@ from textual.binding import Binding
 from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Static
 
-from ..analysis import MIXED, MatrixCell, MatrixScope, most_connected, net_label, stance_matrix
+from ..analysis import (
+    MIXED,
+    MatrixCell,
+    MatrixScope,
+    most_connected,
+    net_label,
+    stance_matrix,
+    who_acted,
+)
 from ..filters import Filters
 from ..model import ACTOR_KINDS, KnowledgeBase, counted
+from ..sanitize import display
 from ..widgets.fitting_footer import FittingFooter
 from ..widgets.row_cursor import LETTER_CURSOR_BINDINGS
 from ..wording import type_label
@@ -45,7 +54,7 @@ class MatrixTable(DataTable):
 
 
 class StanceMatrixScreen(AnalystView):
-    """``StanceMatrixScreen(kb, filters=None, top_n=12)``.
+    """``StanceMatrixScreen(kb, filters=None, top_n=12, roll_up=False)``.
 
     Rows and columns are the ``top_n`` most connected actors (optionally of one kind), in
     the same order; cell (row, column) is the net polarity of what the row actor does to
@@ -68,12 +77,18 @@ class StanceMatrixScreen(AnalystView):
             "Count",
             tooltip="Count events and current ties, current ties only, or events only",
         ),
+        AnalystView.ROLL_UP_BINDING,
     ]
 
     def __init__(
-        self, kb: KnowledgeBase, filters: Filters | None = None, *, top_n: int = SIZES[0]
+        self,
+        kb: KnowledgeBase,
+        filters: Filters | None = None,
+        *,
+        top_n: int = SIZES[0],
+        roll_up: bool = False,
     ) -> None:
-        super().__init__(kb, filters)
+        super().__init__(kb, filters, roll_up=roll_up)
         self.top_n = top_n
         self.kind: str | None = None
         self.scope = MatrixScope.BOTH
@@ -92,20 +107,16 @@ class StanceMatrixScreen(AnalystView):
         self.rebuild()
         self.query_one(MatrixTable).focus()
 
-    def set_data(self, kb: KnowledgeBase, filters: Filters) -> None:
-        """Show another (re-filtered) knowledge base, keeping kind (while present) and size."""
-        self.kb = kb
-        if self.kind not in self._kinds():
-            self.kind = None
-        super().set_data(kb, filters)
-
     def _kinds(self) -> list[str | None]:
-        present = {actor.kind for actor in self.kb.actors}
+        present = {actor.kind for actor in self.shown.actors}
         return [None, *(kind for kind in ACTOR_KINDS if kind in present)]
 
     def rebuild(self) -> None:
-        self.actor_ids = most_connected(self.kb, self.top_n, self.kind)
-        self.cells = stance_matrix(self.kb, self.actor_ids, self.scope)
+        shown = self.shown
+        if self.kind not in self._kinds():
+            self.kind = None  # the filters or the roll-up took the last of the kind away
+        self.actor_ids = most_connected(shown, self.top_n, self.kind)
+        self.cells = stance_matrix(shown, self.actor_ids, self.scope)
         table = self.query_one(MatrixTable)
         table.clear(columns=True)
         for number, actor_id in enumerate(self.actor_ids, start=1):
@@ -113,7 +124,7 @@ class StanceMatrixScreen(AnalystView):
         for number, row in enumerate(self.actor_ids, start=1):
             # A figure space keeps the numbers right-aligned: leading spaces are dropped.
             label = Text.assemble((f"{number:\u2007>2} ", MUTED_STYLE))
-            name = Text(actor_name(self.kb, row))
+            name = Text(actor_name(shown, row))
             name.truncate(NAME_WIDTH, overflow="ellipsis")  # in cells: wide scripts count double
             label.append_text(name)
             table.add_row(*(self._cell_text(row, column) for column in self.actor_ids),
@@ -124,6 +135,8 @@ class StanceMatrixScreen(AnalystView):
             f" · row acts on column · {self.scope} · {kind} · {len(self.actor_ids)} most connected"
             f" (max {self.top_n})"
         )
+        if self.roll_up:
+            title.append(" · people in their states")
         self.query_one("#matrix-title", Static).update(title)
         self._describe_cell(table.cursor_coordinate)
 
@@ -148,10 +161,11 @@ class StanceMatrixScreen(AnalystView):
             info.update(Text(f"No actor{kind} has a relation."))
             return
         row, column = pair
+        shown = self.shown
         line = Text()
-        line.append(actor_name(self.kb, row), style="bold")
+        line.append(actor_name(shown, row), style="bold")
         line.append(" → ")
-        line.append(actor_name(self.kb, column), style="bold")
+        line.append(actor_name(shown, column), style="bold")
         cell = self.cells.get(pair)
         if cell is None:
             line.append(": no relation", style=MUTED_STYLE)
@@ -162,11 +176,14 @@ class StanceMatrixScreen(AnalystView):
             line.append(net_label(cell), style=style)
             line.append(f" · {counted(count, 'relation')}: ")
             for index, relation_id in enumerate(cell.relation_ids):
-                relation = self.kb.relation_by_id[relation_id]
+                relation = shown.relation_by_id[relation_id]
                 if index:
                     line.append(", ")
                 line.append(f"{type_label(relation.type, relation.modality)} ")
                 line.append_text(polarity_text(relation.polarity))
+                acted = who_acted(self.kb, shown, relation_id)
+                if acted is not None:
+                    line.append(f" ({display(acted)})", style=MUTED_STYLE)
         info.update(line)
 
     def on_data_table_cell_highlighted(self, event: DataTable.CellHighlighted) -> None:
@@ -182,9 +199,9 @@ class StanceMatrixScreen(AnalystView):
             return
         row, column = pair
         title = Text()
-        title.append(actor_name(self.kb, row), style="bold")
+        title.append(actor_name(self.shown, row), style="bold")
         title.append(" → ")
-        title.append(actor_name(self.kb, column), style="bold")
+        title.append(actor_name(self.shown, column), style="bold")
         title.append(f" · net {net_label(cell)}")
         self.app.push_screen(RelationsScreen(self.kb, cell.relation_ids, title))
 

@@ -10,7 +10,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static, Tree
 from textual.widgets.tree import TreeNode
 
-from ..analysis import Direction, Edge, Neighbour, neighbourhood
+from ..analysis import Direction, Edge, Neighbour, neighbourhood, who_acted
 from ..filters import Filters
 from ..model import KnowledgeBase, counted
 from ..sanitize import display
@@ -68,7 +68,7 @@ class NeighbourTree(Tree[Neighbour | None]):
 
 
 class NeighbourhoodScreen(AnalystView):
-    """``NeighbourhoodScreen(kb, actor_id, filters=None, hops=1)``.
+    """``NeighbourhoodScreen(kb, actor_id, filters=None, hops=1, roll_up=False)``.
 
     Enter (or a click) on a neighbour recentres the tree on it; ``b`` goes back.
     """
@@ -78,6 +78,7 @@ class NeighbourhoodScreen(AnalystView):
     BINDINGS = [
         Binding("t", "toggle_hops", "1/2 hops", tooltip="Neighbours one hop out, or two"),
         Binding("b,backspace", "back", "Back", tooltip="Centre on the previous actor again"),
+        AnalystView.ROLL_UP_BINDING,
     ]
 
     def __init__(
@@ -87,8 +88,9 @@ class NeighbourhoodScreen(AnalystView):
         filters: Filters | None = None,
         *,
         hops: int = 1,
+        roll_up: bool = False,
     ) -> None:
-        super().__init__(kb, filters)
+        super().__init__(kb, filters, roll_up=roll_up)
         self.centre = actor_id
         self.hops = hops
         self.history: list[str] = []
@@ -111,28 +113,35 @@ class NeighbourhoodScreen(AnalystView):
         self.query_one(Tree).focus()
 
     def rebuild(self) -> None:
-        hood = neighbourhood(self.kb, self.centre, self.hops)
+        shown = self.shown
+        # A centre rolled into its state is shown as the state; unrolled, as itself again.
+        centre = self.kb.state_of(self.centre) if self.roll_up else None
+        if centre is not None:
+            self.centre = centre
+        hood = neighbourhood(shown, self.centre, self.hops)
         tree: Tree[Neighbour | None] = self.query_one(Tree)
-        root_label = actor_label(self.kb, self.centre)
+        root_label = actor_label(shown, self.centre)
         root_label.stylize("bold")
         tree.reset(root_label, None)
         for neighbour in hood.neighbours:
             node = tree.root.add(
-                neighbour_label(self.kb, neighbour),
+                neighbour_label(shown, neighbour),
                 neighbour,
                 expand=True,
                 allow_expand=bool(neighbour.children),
             )
             for child in neighbour.children:
-                node.add_leaf(neighbour_label(self.kb, child), child)
+                node.add_leaf(neighbour_label(shown, child), child)
         tree.root.expand()
         tree.move_cursor(tree.root)
         hop_text = "1 hop" if self.hops == 1 else "2 hops"
         title = Text.assemble(("Neighbourhood", "bold"))
         title.append(f" · {hop_text} · {len(hood.neighbours)} related directly")
+        if self.roll_up:
+            title.append(" · people in their states")
         self.query_one("#neighbourhood-title", Static).update(title)
         relations = sum(len(neighbour.edges) for neighbour in hood.neighbours)
-        self._centre_summary = actor_label(self.kb, self.centre)
+        self._centre_summary = actor_label(shown, self.centre)
         self._centre_summary.append(
             f" · {counted(relations, 'relation')} with {counted(len(hood.neighbours), 'actor')}"
             + ("; move down the tree for each one's" if hood.neighbours else ""),
@@ -148,15 +157,19 @@ class NeighbourhoodScreen(AnalystView):
         if node is None or neighbour is None:
             info.update(self._centre_summary)
             return
+        shown = self.shown
         parent = node.parent.data if node.parent is not None else None
-        heading = actor_label(self.kb, neighbour.actor_id)
+        heading = actor_label(shown, neighbour.actor_id)
         heading.append(" · related to ", style=MUTED_STYLE)
-        heading.append(actor_name(self.kb, parent.actor_id if parent else self.centre))
+        heading.append(actor_name(shown, parent.actor_id if parent else self.centre))
         heading.append(f" · {counted(len(neighbour.edges), 'relation')}", style=MUTED_STYLE)
         lines = [heading]
         for edge in neighbour.edges:
             line = edge_text(edge)
-            line.append(": " + display(self.kb.relation_by_id[edge.relation_id].summary))
+            line.append(": " + display(shown.relation_by_id[edge.relation_id].summary))
+            acted = who_acted(self.kb, shown, edge.relation_id)
+            if acted is not None:
+                line.append(f" ({display(acted)})", style=MUTED_STYLE)
             lines.append(line)
         info.update(Text("\n").join(lines))
 

@@ -23,10 +23,12 @@ ItemKind = Literal["relation", "attribute", "stance"]
 
 @dataclass(frozen=True, slots=True)
 class ItemRef:
-    """A relation or a stance, by id."""
+    """A relation, attribute or stance, by id; ``via``: the affiliate of the highlighted
+    actor whose claim it is, when the pane includes what its people did."""
 
     kind: ItemKind
     id: str
+    via: str | None = None
 
     @property
     def key(self) -> str:
@@ -34,13 +36,29 @@ class ItemRef:
         return f"{self.kind}:{self.id}"
 
 
-def items_of(kb: KnowledgeBase, actor_id: str | None) -> list[ItemRef]:
-    """The relations of an actor (outgoing and incoming, in file order), then its stances."""
+def items_of(
+    kb: KnowledgeBase, actor_id: str | None, *, with_affiliates: bool = False
+) -> list[ItemRef]:
+    """The relations of an actor (outgoing and incoming, in file order), its attributes,
+    then its stances; ``with_affiliates``: then those of its people and bodies
+    (``KnowledgeBase.affiliates_of``), each claim once, saying whose it is."""
     if actor_id is None:
         return []
-    found = [ItemRef("relation", relation.id) for relation in kb.relations_of(actor_id)]
-    found += [ItemRef("attribute", attribute.id) for attribute in kb.attributes_of(actor_id)]
-    found += [ItemRef("stance", stance.id) for stance in kb.stances_of(actor_id)]
+    found = _claims_of(kb, actor_id, None)
+    if with_affiliates:
+        listed = {item.key for item in found}
+        for affiliate in kb.affiliates_of(actor_id):
+            for item in _claims_of(kb, affiliate, affiliate):
+                if item.key not in listed:
+                    listed.add(item.key)
+                    found.append(item)
+    return found
+
+
+def _claims_of(kb: KnowledgeBase, actor_id: str, via: str | None) -> list[ItemRef]:
+    found = [ItemRef("relation", relation.id, via) for relation in kb.relations_of(actor_id)]
+    found += [ItemRef("attribute", attribute.id, via) for attribute in kb.attributes_of(actor_id)]
+    found += [ItemRef("stance", stance.id, via) for stance in kb.stances_of(actor_id)]
     return found
 
 
@@ -53,19 +71,30 @@ def why_no_actor(kb: KnowledgeBase, unfiltered: KnowledgeBase) -> str:
     return "This knowledge base has no actors."
 
 
-def why_no_items(kb: KnowledgeBase, unfiltered: KnowledgeBase, actor_id: str | None) -> str:
-    """Why ``items_of(kb, actor_id)`` is empty, display-safe: the actor has nothing, or the
-    filters (``kb`` is ``unfiltered`` filtered) hid all it has. Empty when it is not."""
+def why_no_items(
+    kb: KnowledgeBase,
+    unfiltered: KnowledgeBase,
+    actor_id: str | None,
+    *,
+    with_affiliates: bool = False,
+) -> str:
+    """Why ``items_of(kb, actor_id, with_affiliates=...)`` is empty, display-safe: the actor
+    (and its people) have nothing, or the filters (``kb`` is ``unfiltered`` filtered) hid
+    all they have. Empty when it is not."""
     if actor_id is None or actor_id not in kb.actor_by_id:
         return why_no_actor(kb, unfiltered)
-    if items_of(kb, actor_id):
+    if items_of(kb, actor_id, with_affiliates=with_affiliates):
         return ""
     name = actor_name(kb, actor_id)
-    if items_of(unfiltered, actor_id):
+    with_affiliates = with_affiliates and bool(unfiltered.affiliates_of(actor_id))
+    whose = f"{name} and its people" if with_affiliates else name
+    if items_of(unfiltered, actor_id, with_affiliates=with_affiliates):
         return (
-            f"The filters hide every relation and stance of {name}: "
+            f"The filters hide every relation and stance of {whose}: "
             "F to edit them, X to clear them."
         )
+    if with_affiliates:
+        return f"Neither {name} nor its people have relations or stances."
     return f"{name} has no relations or stances."
 
 

@@ -7,8 +7,10 @@ styled rows).
 A ``DataTable`` measured and rendered every cell through Rich on each cursor move in the
 actor list, the largest part of a move's repaint and of the first frame.
 
-The first two columns (direction and polarity, the counterpart) stay put while the others
-scroll sideways under them: whatever column is in view, the row says whom it is about.
+The first columns (direction and polarity, which of the actor's people acted when the pane
+includes them, the counterpart) stay put while the others scroll sideways under them:
+whatever column is in view, the row says whom it is about. The "by" column takes no room
+while no row has someone in it.
 """
 
 from __future__ import annotations
@@ -60,16 +62,17 @@ PADDING = 1  # cells either side of each cell
 
 COLUMNS = (
     ("direction", "±"),
+    ("by", "by"),
     ("with", "with"),
     ("type", "type"),
     ("date", "date"),
     ("hedge", "hedge"),
+    ("per", "per"),  # who says so next to how firmly: "according to whom" before status
     ("status", "status"),
-    ("per", "per"),
     ("summary", "summary"),
 )
-SIGN, NAME, TYPE, DATE, HEDGE, STATUS, PER, SUMMARY = range(len(COLUMNS))
-FROZEN = 2  # the direction and counterpart columns stay in view when the others scroll
+SIGN, BY, NAME, TYPE, DATE, HEDGE, PER, STATUS, SUMMARY = range(len(COLUMNS))
+FROZEN = 3  # direction, who acted and counterpart stay in view when the others scroll
 KIND_ORDER = {"relation": 0, "attribute": 1, "stance": 2}  # the groups, whatever the sort
 
 
@@ -124,6 +127,18 @@ class _Window:
     right_cut: int | None  # the column the right edge cuts, its text shown up to a "…"
 
 
+def _widest_of(rows: list[list[str]]) -> list[int]:
+    """Each column's widest text, its header's included; the "by" column's is 0 (no room
+    taken) while no row names anyone in it."""
+    widest = [len(label) for _key, label in COLUMNS]
+    for texts in rows:
+        for column, text in enumerate(texts):
+            widest[column] = max(widest[column], cell_len(text))
+    if not any(texts[BY] for texts in rows):
+        widest[BY] = 0
+    return widest
+
+
 def direction_arrow(relation: Relation, actor_id: str) -> str:
     if relation.source == relation.target:
         return "↻"
@@ -139,13 +154,21 @@ def fit_type(label: str, width: int) -> str:
     return fit(verb, width - cell_len(kept)) + kept
 
 
+def column_cells(width: int) -> int:
+    """The cells a column takes, its padding included: none for a column of no width."""
+    return width + 2 * PADDING if width else 0
+
+
 def padded_line(cells: list[Text], widths: tuple[int, ...]) -> Text:
     """The cells side by side, each padded to its column's width: one Text made at once
-    (appending checks each piece for control codes; the cells are display-safe)."""
+    (appending checks each piece for control codes; the cells are display-safe). A column
+    of no width is left out, padding and all."""
     pieces: list[str] = []
     spans: list[Span] = []
     offset = 0
     for cell, width in zip(cells, widths, strict=True):
+        if not width:
+            continue
         plain = cell.plain
         start = offset + PADDING
         if cell.style:
@@ -166,9 +189,15 @@ def pieces_of(segments: list[Segment], cuts: list[int]) -> list[list[Segment]]:
     return pieces + [[] for _ in range(len(cuts) - len(pieces))]
 
 
-def sorted_items(kb: KnowledgeBase, actor_id: str | None, sorting: RelationSort) -> list[ItemRef]:
-    """``items_of(kb, actor_id)`` in the order the table shows them with ``sorting``."""
-    items = items_of(kb, actor_id)
+def sorted_items(
+    kb: KnowledgeBase,
+    actor_id: str | None,
+    sorting: RelationSort,
+    *,
+    with_affiliates: bool = False,
+) -> list[ItemRef]:
+    """``items_of(kb, actor_id, ...)`` in the order the table shows them with ``sorting``."""
+    items = items_of(kb, actor_id, with_affiliates=with_affiliates)
     if sorting is RelationSort.FILE:
         return items
     return sorted(items, key=order_key(kb, actor_id, sorting))
@@ -186,7 +215,7 @@ def order_key(
         if sorting is RelationSort.TYPE:
             first: tuple = (_type_of(claim).casefold(),)
         elif sorting is RelationSort.COUNTERPART:
-            first = (_counterpart_of(kb, claim, actor_id).casefold(),)
+            first = (_counterpart_of(kb, claim, item.via or actor_id).casefold(),)
         elif sorting is RelationSort.POLARITY:
             polarity = claim.polarity if isinstance(claim, Relation) else None
             first = (polarity is None, polarity or 0)  # −− first, no valence last
@@ -247,6 +276,8 @@ class RelationTable(RowCursor, ScrollView, can_focus=True, inherit_bindings=Fals
     """The highlighted row's relation or stance; setting it moves the cursor silently."""
     sorting: reactive[RelationSort] = reactive(RelationSort.FILE, init=False)
     """The rows' order; setting it re-sorts them, the cursor staying on its row's item."""
+    with_affiliates: reactive[bool] = reactive(False, init=False)
+    """Whether the rows include what the actor's people and bodies did (``a``)."""
 
     class ItemHighlighted(Message):
         """The user moved the cursor to a row."""
@@ -287,7 +318,7 @@ class RelationTable(RowCursor, ScrollView, can_focus=True, inherit_bindings=Fals
         self._items: list[ItemRef] = []  # the rows as sorted
         self._row_of_item: dict[ItemRef, int] = {}
         self._texts: list[list[str]] = []  # each row's cells, names whole: cut when drawn
-        self._widest = [len(label) for _key, label in COLUMNS]  # each column's widest text
+        self._widest = _widest_of([])  # each column's widest text
         self._layout: _Layout | None = None  # the widths at the pane's width; None: not yet
         self._lines: dict[int, list[Segment]] = {}  # row (-1: the header) -> its whole line
         self._view: tuple[int, int] = (0, 0)  # the scroll offset and width of _shown
@@ -331,15 +362,25 @@ class RelationTable(RowCursor, ScrollView, can_focus=True, inherit_bindings=Fals
         widths = list(self._widest)
         least, most = NAME_WIDTH
         widths[NAME] = min(widths[NAME], most)
-        over = sum(width + 2 * PADDING for width in widths[: DATE + 1]) - view_width
-        for column, shortest in ((NAME, least), (TYPE, TYPE_LEAST), (NAME, NAME_LAST_RESORT)):
+        widths[BY] = min(widths[BY], most)
+        over = sum(map(column_cells, widths[: DATE + 1])) - view_width
+        cuts = (
+            (NAME, least),
+            (BY, least),
+            (TYPE, TYPE_LEAST),
+            (NAME, NAME_LAST_RESORT),
+            (BY, NAME_LAST_RESORT),
+        )
+        for column, shortest in cuts:
+            if not widths[column]:
+                continue  # a column not shown is not cut into one
             cut = max(0, min(over, widths[column] - shortest))
             widths[column] -= cut
             over -= cut
         starts, x = [], 0
         for width in widths:
             starts.append(x)
-            x += width + 2 * PADDING
+            x += column_cells(width)
         return _Layout(view_width, tuple(widths), tuple(starts), starts[FROZEN], x)
 
     def _update_virtual_size(self) -> None:
@@ -368,12 +409,24 @@ class RelationTable(RowCursor, ScrollView, can_focus=True, inherit_bindings=Fals
         """The row of the cursor, or -1 when the table is empty."""
         return self._cursor
 
+    @property
+    def column_labels(self) -> list[str]:
+        """The headers of the columns drawn ("by" only while a row names someone in it)."""
+        widths = self._layout_now().widths
+        return [label for (_key, label), width in zip(COLUMNS, widths, strict=True) if width]
+
     def cells_at(self, row: int) -> list[Text]:
-        """The cells of a row, as drawn (before the cursor's style)."""
-        return self._cells(row, self._layout_now().widths)
+        """The cells of a row drawn, one per ``column_labels`` (before the cursor's style)."""
+        widths = self._layout_now().widths
+        cells = self._cells(row, widths)
+        return [cell for cell, width in zip(cells, widths, strict=True) if width]
 
     def watch_actor_id(self) -> None:
         self._repopulate()
+
+    def watch_with_affiliates(self, was: bool, now: bool) -> None:
+        if was != now:  # data binding sets it once at mount: the rows are filled already
+            self._repopulate()
 
     def watch_item(self, item: ItemRef | None) -> None:
         row = self._row_of_item.get(item) if item is not None else None
@@ -393,15 +446,17 @@ class RelationTable(RowCursor, ScrollView, can_focus=True, inherit_bindings=Fals
     def _repopulate(self) -> None:
         actor_id = self.actor_id
         on_stance_before = self._on_quote_only_row(self._cursor)
-        self._file_items = items_of(self.kb, actor_id)
+        self._file_items = items_of(self.kb, actor_id, with_affiliates=self.with_affiliates)
         self._file_texts = [self._texts_of(item, actor_id) for item in self._file_items]
-        widest = [len(label) for _key, label in COLUMNS]
-        for texts in self._file_texts:
-            for column, text in enumerate(texts):
-                widest[column] = max(widest[column], cell_len(text))
-        self._widest = widest
+        self._widest = _widest_of(self._file_texts)
         self._sort_rows()
-        self._why_empty = "" if self._items else why_no_items(self.kb, self.unfiltered, actor_id)
+        self._why_empty = (
+            ""
+            if self._items
+            else why_no_items(
+                self.kb, self.unfiltered, actor_id, with_affiliates=self.with_affiliates
+            )
+        )
         self._why_empty_lines.clear()
         self._layout = None
         self._lines.clear()
@@ -436,7 +491,9 @@ class RelationTable(RowCursor, ScrollView, can_focus=True, inherit_bindings=Fals
         relations = sum(1 for item in self._items if item.kind == "relation")
         attributes = sum(1 for item in self._items if item.kind == "attribute")
         stances = len(self._items) - relations - attributes
-        counts = counted(relations, "relation")
+        people = len({item.via for item in self._items if item.via is not None})
+        counts = f"with {people} of its people · " if people else ""
+        counts += counted(relations, "relation")
         if attributes:
             counts += f", {counted(attributes, 'attribute')}"
         if stances:
@@ -445,10 +502,12 @@ class RelationTable(RowCursor, ScrollView, can_focus=True, inherit_bindings=Fals
 
     def _texts_of(self, item: ItemRef, actor_id: str | None) -> list[str]:
         """What each cell of an item's row says (display-safe); ``_cells`` styles them."""
+        by = actor_name(self.kb, item.via) if item.via is not None else ""
         if item.kind == "stance":
             stance = self.kb.stance_by_id[item.id]
             return [
                 "◆",
+                by,
                 display(stance.issue),
                 "stance",
                 display(stance.date) if stance.date else NO_DATE,
@@ -459,6 +518,7 @@ class RelationTable(RowCursor, ScrollView, can_focus=True, inherit_bindings=Fals
             attribute = self.kb.attribute_by_id[item.id]
             return [
                 "●",
+                by,
                 "",
                 display(attribute.type),
                 display(attribute.date) if attribute.date else NO_DATE,
@@ -468,12 +528,14 @@ class RelationTable(RowCursor, ScrollView, can_focus=True, inherit_bindings=Fals
                 fit(display(attribute.summary), SUMMARY_WIDTH),
             ]
         relation = self.kb.relation_by_id[item.id]
-        counterpart_id = relation.counterpart(actor_id or relation.source)
+        acting = item.via or actor_id or relation.source  # the row reads from its side
+        counterpart_id = relation.counterpart(acting)
         counterpart = self.kb.actor_by_id.get(counterpart_id)
         name = counterpart.name if counterpart is not None else counterpart_id
-        arrow = direction_arrow(relation, actor_id or relation.source)
+        arrow = direction_arrow(relation, acting)
         return [
             f"{arrow} {polarity_sign(relation.polarity)}",
+            by,
             display(name),
             display(type_label(relation.type, relation.modality)),
             display(relation.date) if relation.date else NO_DATE,
@@ -484,15 +546,16 @@ class RelationTable(RowCursor, ScrollView, can_focus=True, inherit_bindings=Fals
     def _assertion_of(
         self, asserted_by: str | None, confidence: Confidence, status: str
     ) -> tuple[str, str, str]:
-        """The hedge, status and per cells: how firmly, whether it still holds, who says so."""
+        """The hedge, per and status cells: how firmly, who says so, whether it still holds."""
         who = fit(actor_name(self.kb, asserted_by), NAME_WIDTH[1]) if asserted_by else ""
-        return confidence.value, status, who
+        return confidence.value, who, status
 
     def _cells(self, row: int, widths: tuple[int, ...]) -> list[Text]:
         """A row's cells as drawn (before the cursor's style), names and type cut to fit."""
         texts = self._texts[row]
         cells = [Text(text) for text in texts]
         cells[NAME] = Text(fit(texts[NAME], widths[NAME]))
+        cells[BY] = Text(fit(texts[BY], widths[BY]), style="italic" if texts[BY] else "")
         cells[TYPE] = Text(fit_type(texts[TYPE], widths[TYPE]))
         if texts[HEDGE] != Confidence.STATED:
             cells[HEDGE].style = "italic"  # a hedged claim reads as one
