@@ -1,0 +1,262 @@
+"""Changing a knowledge base file: the one write path of every change the app makes
+(a captured claim, an added quote, an undo).
+
+A change is a splice of the file's text (``tui.splice``): the new item's lines go in at
+the end of their section, every other character is kept, so ``git diff`` shows only the
+lines of the change. Nothing is written unless:
+
+- the file on disk still holds the bytes the app loaded (else it changed under the app,
+  and the change is refused: reload first);
+- the new text passes the loader's own checks, read from a temporary file beside the
+  target (the sources are found from the same folder), every quote verified.
+
+Then the temporary file (synced, with the file's mode) is renamed over the file: a crash
+at any point leaves the old file or the new one, never a mix.
+
+Pure core: no Textual.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+
+from .files import discard, replace, write_beside
+from .loader import MAX_BYTES, MAX_TOTAL_BYTES, LoadError, Problem, load_knowledge_base
+from .model import KnowledgeBase
+from .sanitize import display
+from .splice import KEY_PREFIX, Edit, Refused, Splicer, decode_bytes, items, pairs, yaml_scalar
+
+SECTIONS = ("sources", "issues", "actors", "relations", "attributes", "stances")
+
+Value = str | int | list | dict | None
+
+
+class ChangeRefused(Exception):
+    """Nothing was written, and why: the problems ``check`` would print, or one message."""
+
+    def __init__(self, message: str, problems: list[Problem] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.problems = problems or []
+
+    def report(self) -> str:
+        lines = [str(problem) for problem in self.problems]
+        return "\n".join([*lines, self.message]) if lines else self.message
+
+
+@dataclass(frozen=True)
+class FileState:
+    """A knowledge base file as the app loaded it: its path and its bytes."""
+
+    path: Path
+    data: bytes
+
+    @classmethod
+    def read(cls, path: Path) -> FileState:
+        return cls(path, path.read_bytes())
+
+    @property
+    def text(self) -> str:
+        return decode_bytes(self.data)[2]
+
+
+# --- the text of an item ------------------------------------------------------------------
+
+
+def item_lines(item: dict[str, Value], first_prefix: str) -> list[str]:
+    """An item as block YAML lines: the first after ``first_prefix`` ("  - "), the others
+    indented as far. Strings are quoted only when they must be; lists of ids are flow
+    lists; lists of mappings (quotes, hedges) are block lists under their key."""
+    indent = " " * len(first_prefix)
+    lines: list[str] = []
+    for key, value in item.items():
+        if value is None or value == [] or value == {}:
+            continue
+        prefix = first_prefix if not lines else indent
+        if isinstance(value, list) and isinstance(value[0], dict):
+            lines.append(f"{prefix}{key}:")
+            for entry in value:
+                lines += item_lines(entry, indent + "  - ")
+        elif isinstance(value, list):
+            lines.append(f"{prefix}{key}: [{', '.join(_scalar(v) for v in value)}]")
+        elif isinstance(value, dict):
+            inner = ", ".join(f"{k}: {_scalar(v)}" for k, v in value.items())
+            lines.append(f"{prefix}{key}: {{{inner}}}")
+        else:
+            lines.append(f"{prefix}{key}: {_scalar(value)}")
+    return lines
+
+
+def _scalar(value: Value) -> str:
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise TypeError(f"not a scalar of the schema: {value!r}")
+    if isinstance(value, int):
+        return str(value)
+    return yaml_scalar(value)
+
+
+# --- splices ------------------------------------------------------------------------------
+
+
+def _root(text: str):
+    import yaml
+
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)  # as migrate: marks only
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        raise Refused("the file is not valid YAML", line, column) from None
+    if not isinstance(root, yaml.MappingNode) or root.flow_style:
+        raise Refused("the file's top level should be a block mapping (`key: value` lines)")
+    return root
+
+
+def append_item(text: str, section: str, item: dict[str, Value]) -> str:
+    """``text`` with ``item`` added at the end of its top-level ``section`` (created at the
+    end of the file if there is none), indented like the items before it."""
+    import yaml
+
+    splice = Splicer(text)
+    top = pairs(_root(text))
+    newline = splice.newline
+    if section not in top:
+        lines = [f"{section}:", *item_lines(item, "  - ")]
+        at = len(text)
+        block = "".join(splice.line_at(at, line) if i == 0 else line + newline
+                        for i, line in enumerate(lines))
+        if at and text[-1] not in "\n\r":
+            block = newline + "".join(line + newline for line in lines)
+        return text + block
+    _index, key, node = top[section]
+    found = items(top, section)
+    if not found:
+        if not (isinstance(node, yaml.SequenceNode | yaml.ScalarNode)) or (
+            isinstance(node, yaml.ScalarNode) and node.value not in ("", "~", "null")
+        ):
+            raise splice.refuse(node, f"`{section}` should be a list")
+        lines = item_lines(item, "  - ")
+        start = key.end_mark.index + 1  # after the colon
+        end = splice.content_end(node) if node.end_mark.index > node.start_mark.index else start
+        splice.edits.append(Edit(start, end, newline + newline.join(lines)))
+        return splice.apply()
+    if node.flow_style:
+        raise splice.refuse(node, f"`{section}` is a flow list `[...]`; write it as a block list")
+    first, last = found[0], found[-1]
+    prefix = text[splice.line_start(first.start_mark.index) : first.start_mark.index]
+    if not KEY_PREFIX.fullmatch(prefix) or "-" not in prefix:
+        raise splice.refuse(first, f"the items of `{section}` should start `- ` on their line")
+    at = splice.next_line(_last_content_end(splice, last) - 1)
+    lines = item_lines(item, prefix)
+    splice.edits.append(Edit(at, at, "".join(splice.line_at(at, line) for line in lines)))
+    return splice.apply()
+
+
+def _last_content_end(splice: Splicer, node) -> int:
+    """Where a block node's last value ends: a block collection's marks run on over the
+    blank and comment lines after it, which belong to what follows."""
+    import yaml
+
+    while isinstance(node, yaml.MappingNode | yaml.SequenceNode) and not node.flow_style:
+        if not node.value:
+            break
+        last = node.value[-1]
+        node = last[1] if isinstance(node, yaml.MappingNode) else last
+    return splice.content_end(node)
+
+
+def remove_item(text: str, section: str, item_id: str) -> str:
+    """``text`` without the item of ``section`` whose id is ``item_id`` (its lines, the
+    comment lines inside it included)."""
+    splice = Splicer(text)
+    top = pairs(_root(text))
+    for node in items(top, section):
+        fields = pairs(node) if hasattr(node, "value") and isinstance(node.value, list) else {}
+        id_node = fields.get("id")
+        if id_node is not None and str(id_node[2].value) == item_id:
+            start = splice.line_start(node.start_mark.index)
+            end = splice.next_line(_last_content_end(splice, node) - 1)
+            splice.edits.append(Edit(start, end, ""))
+            return splice.apply()
+    raise Refused(f"no item {display(item_id)!r} in `{section}`")
+
+
+# --- the write ----------------------------------------------------------------------------
+
+
+def save(
+    state: FileState,
+    new_text: str,
+    *,
+    max_bytes: int = MAX_BYTES,
+    max_total_bytes: int = MAX_TOTAL_BYTES,
+) -> tuple[FileState, KnowledgeBase]:
+    """Write ``new_text`` over ``state.path`` if it checks clean and the file still holds
+    ``state.data``; the new state and the knowledge base it loads as. Raises
+    ``ChangeRefused`` (nothing written) otherwise."""
+    path = state.path
+    shown = display(str(path))
+    bom, encoding, _old_text = decode_bytes(state.data)
+    data = bom + new_text.encode(encoding)
+    _refuse_if_changed(state)
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+        temporary = write_beside(path, data, mode=mode)
+    except OSError as error:
+        reason = display(error.strerror or str(error))
+        message = f"{shown}: cannot write next to it: {reason}; nothing was changed"
+        raise ChangeRefused(message) from None
+    try:
+        try:
+            kb = load_knowledge_base(
+                temporary,
+                max_bytes=max(max_bytes, len(data)),
+                max_total_bytes=max_total_bytes + len(data),
+            )
+        except LoadError as error:
+            problems = [
+                dataclasses.replace(problem, path=str(path))
+                if problem.path == str(temporary)
+                else problem
+                for problem in error.problems
+            ]
+            raise ChangeRefused(
+                f"{shown}: the change does not check clean; nothing was changed", problems
+            ) from None
+        _refuse_if_changed(state)
+        try:
+            replace(temporary, path)
+        except OSError as error:
+            reason = display(error.strerror or str(error))
+            message = f"{shown}: cannot replace it: {reason}; nothing was changed"
+            raise ChangeRefused(message) from None
+    finally:
+        discard(temporary)
+    return FileState(path, data), dataclasses.replace(kb, path=str(path))
+
+
+def _refuse_if_changed(state: FileState) -> None:
+    try:
+        unchanged = not state.path.is_symlink() and state.path.read_bytes() == state.data
+    except OSError:
+        unchanged = False
+    if not unchanged:
+        raise ChangeRefused(
+            f"{display(str(state.path))} changed on disk since it was loaded; nothing was "
+            "written: reload it (your change is kept to try again)"
+        )
+
+
+__all__ = [
+    "SECTIONS",
+    "ChangeRefused",
+    "FileState",
+    "Refused",
+    "append_item",
+    "item_lines",
+    "remove_item",
+    "save",
+]
