@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -36,14 +37,31 @@ async def shoot(name: str, size: tuple[int, int], keys: tuple[str, ...] = (), qu
         screen = app.screen
         await settle(pilot, lambda: screen.actor_id is not None)
         screen.actor_id = "italy"
-        screen.item = ItemRef("relation", next(r.id for r in kb.relations_of("italy")
-                                               if r.type == "hosts"))
+        screen.item = ItemRef("relation", "italy-backs-gna")
         await pilot.press("2")
         for key in keys:
             await pilot.press(key)
             await pilot.pause()
         if query:
             app.screen.query_one(Input).value = query
+        for _ in range(10):
+            await pilot.pause()
+        for input_ in app.screen.query(Input):
+            input_.cursor_blink = False
+        app.save_screenshot(filename=f"{name}.svg", path=str(OUT))
+
+
+async def shoot_capture(name: str, size: tuple[int, int]) -> None:
+    """The capture form, on a copy of the bundled data (nothing is saved)."""
+    folder = Path(tempfile.mkdtemp()) / "kb"
+    shutil.copytree(bundled_knowledge_base_path().parent, folder)
+    app = StakeholderApp(folder / bundled_knowledge_base_path().name)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot, lambda: isinstance(app.screen, ExplorerScreen))
+        await pilot.press("slash", *"met italy's defence", "enter", "4")
+        await pilot.press("v", *"wwwww", "v", *"e" * 11, "c")
+        await settle(pilot, lambda: not isinstance(app.screen, ExplorerScreen))
+        await pilot.press(*"Haftar met Pinotti and Italy's security chiefs in Rome.")
         for _ in range(10):
             await pilot.pause()
         for input_ in app.screen.query(Input):
@@ -60,6 +78,7 @@ async def main() -> None:
     await shoot("matrix", (100, 30), ("m",))
     await shoot("neighbourhood", (100, 30), ("n", "t"))
     await shoot("timeline", (100, 30), ("t",))
+    await shoot_capture("capture", (100, 32))
 
 
 if __name__ == "__main__":

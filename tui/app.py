@@ -20,9 +20,18 @@ from . import (
     settings,
     views,  # each view's modules load on first use (see views/__init__.py)
 )
+from .changes import Change, Done, FileChanges, Focus
+from .edit import ChangeRefused
+from .files import Stamp, current_stamp
 from .filters import Filters, UndatedHidden, apply, undated_hidden
 from .keys import KeysInOrder
-from .loader import MAX_BYTES, MAX_TOTAL_BYTES, LoadError, collector_paused
+from .loader import (
+    MAX_BYTES,
+    MAX_TOTAL_BYTES,
+    LoadError,
+    collector_paused,
+    load_knowledge_base,
+)
 from .model import KnowledgeBase
 from .sanitize import display
 from .screens.explorer import ExplorerScreen
@@ -31,6 +40,7 @@ from .widgets.relation_table import RelationSort, RelationTable
 
 if TYPE_CHECKING:
     # Imported where first used: neither is needed for the first frame of a small file.
+    from .screens.capture import Capture
     from .screens.loading import LoadingScreen
     from .search import SearchIndex
 
@@ -45,6 +55,13 @@ very long source texts), it goes on loading behind the loading screen."""
 PROGRESS_PERIOD_SECONDS = 1 / 20
 """How often the loading screen shows the load's latest progress."""
 YOUNG_GENERATION_THRESHOLD = 10_000
+
+
+def _stamp_or_none(path: Path) -> Stamp | None:
+    try:
+        return current_stamp(path)
+    except OSError:
+        return None
 
 
 def _size_of(path: Path | None) -> float:
@@ -80,6 +97,7 @@ class _Load:
         self.max_bytes, self.max_total_bytes = limits
         self.on_finish = on_finish  # called from the load's thread, once finished
         self.progress: tuple[int, int, str] = (0, 1, "starting")
+        self.stamp: Stamp | None = None  # the file's, if it did not change while loaded
         self.outcome: tuple[KnowledgeBase, cache.UnsavedEntry | None] | Exception | None = None
         self.finished = threading.Event()
         self._lock = threading.Lock()  # who writes the entry is decided under it
@@ -99,12 +117,15 @@ class _Load:
 
     def _run(self) -> None:
         try:
+            before = _stamp_or_none(self.path)
             kb, entry = cache.open_file(
                 self.path,
                 progress=self._report,
                 max_bytes=self.max_bytes,
                 max_total_bytes=self.max_total_bytes,
             )
+            # The model is the file's as it was at both ends of the load, or it is unknown.
+            self.stamp = before if before == _stamp_or_none(self.path) else None
             with self._lock:
                 if self._waited_for:
                     self._finish((kb, entry))
@@ -148,6 +169,12 @@ class StakeholderApp(KeysInOrder[LoadError | None]):
             id="filters",
         ),
         Binding("X", "clear_filters", "Clear filters", show=False, tooltip="Drop every filter"),
+        Binding("u", "undo", "Undo", show=False, tooltip="Undo the last change to the file",
+                id="undo"),
+        Binding("ctrl+r", "redo", "Redo", show=False, tooltip="Make the undone change again",
+                id="redo"),
+        Binding("ctrl+l", "reload", "Reload", show=False,
+                tooltip="Read the knowledge base file again", id="reload"),
         Binding(
             "e",
             "export",
@@ -165,6 +192,7 @@ class StakeholderApp(KeysInOrder[LoadError | None]):
         knowledge_base: KnowledgeBase | None = None,
         max_bytes: int = MAX_BYTES,
         max_total_bytes: int = MAX_TOTAL_BYTES,
+        read_only: bool = False,
     ) -> None:
         if path is None and knowledge_base is None:
             raise ValueError("give a path to load or a knowledge base")
@@ -177,6 +205,9 @@ class StakeholderApp(KeysInOrder[LoadError | None]):
         self.filters = Filters()
         self.undated_hidden = UndatedHidden()  # what the date window hides for want of a date
         self._search_index: SearchIndex | None = None
+        self.read_only = read_only
+        self.changes: FileChanges | None = None  # once loaded from a file
+        self._writing = False  # a change is being saved: the next waits
         self._load: _Load | None = None
         self._load_error: LoadError | None = None
         self._unsaved_entry: cache.UnsavedEntry | None = None
@@ -285,6 +316,12 @@ class StakeholderApp(KeysInOrder[LoadError | None]):
         elif outcome is not None:
             kb, self._unsaved_entry = outcome
             self.full_knowledge_base = self.knowledge_base = kb
+            self.changes = FileChanges(
+                load.path,
+                load.stamp,
+                max_bytes=self.max_bytes,
+                max_total_bytes=self.max_total_bytes,
+            )
 
     def _write_cache_entry(self) -> None:
         """In a thread: encoding a model with long source texts takes a while."""
@@ -361,6 +398,167 @@ class StakeholderApp(KeysInOrder[LoadError | None]):
     def _remember_export_folder(self, written: list[Path] | None) -> None:
         if written:
             self.remember(export_folder=str(written[0].absolute().parent))
+
+    # --- changes to the file -----------------------------------------------------------
+
+    def why_read_only(self) -> str | None:
+        """Why the file cannot be changed from the app, or None when it can."""
+        if self.changes is None:
+            return "This knowledge base was not opened from a file: there is nowhere to write."
+        if self.read_only:
+            return "Opened with --read-only: nothing is written."
+        import os
+
+        path = self.changes.path
+        if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
+            return f"{display(str(path))} or its folder cannot be written by you."
+        return None
+
+    def change_file(
+        self,
+        change: Change,
+        *,
+        on_refused: Callable[[ChangeRefused], None] | None = None,
+        on_saved: Callable[[], None] | None = None,
+    ) -> None:
+        """Save ``change`` in a thread (the loader checks the whole file), then show it."""
+        self._write(lambda changes: changes.make(change), on_refused, on_saved, "Saved")
+
+    def save_capture(
+        self, capture: Capture, on_refused: Callable[[str], None], on_saved: Callable[[], None]
+    ) -> None:
+        """The capture form's Save: its new actors and its claim, each at the end of its
+        section, in one change."""
+        from . import edit
+
+        def apply(text: str) -> str:
+            for section, item in capture.items:
+                text = edit.append_item(text, section, item)
+            return text
+
+        focus = Focus(capture.actor_id, capture.claim, capture.claim_id)
+        self.change_file(
+            Change(f"captured {capture.description}", apply, focus),
+            on_refused=lambda refused: on_refused(refused.report()),
+            on_saved=on_saved,
+        )
+
+    def add_quote(self, actor_id: str, kind: str, claim_id: str, entry: dict, caveat: bool) -> None:
+        """Add a quote (or a caveat) cut from a source to a claim."""
+        from . import edit
+
+        section = {"relation": "relations", "attribute": "attributes", "stance": "stances"}[kind]
+        key = "caveats" if caveat else "evidence"
+        what = "caveat" if caveat else "quote"
+        self.change_file(
+            Change(
+                f"added a {what} to {kind} {claim_id}",
+                lambda text: edit.append_entry(text, section, claim_id, key, entry),
+                Focus(actor_id, kind, claim_id),
+            )
+        )
+
+    def action_undo(self) -> None:
+        self._write(lambda changes: changes.undo(), None, None, "Undone")
+
+    def action_redo(self) -> None:
+        self._write(lambda changes: changes.redo(), None, None, "Redone")
+
+    def _write(
+        self,
+        step: Callable[[FileChanges], tuple[KnowledgeBase, Done]],
+        on_refused: Callable[[ChangeRefused], None] | None,
+        on_saved: Callable[[], None] | None,
+        verb: str,
+    ) -> None:
+        why = self.why_read_only()
+        if why is not None or self.changes is None:
+            self._refused(ChangeRefused(why or ""), on_refused)
+            return
+        if self._writing:
+            self._refused(ChangeRefused("A change is being saved: try again."), on_refused)
+            return
+        self._writing = True
+        changes = self.changes
+
+        def run() -> None:
+            try:
+                kb, done = step(changes)
+            except ChangeRefused as refused:
+                self.call_from_thread(self._refused, refused, on_refused)
+            else:
+                self.call_from_thread(self._saved, kb, done, verb, on_saved)
+
+        self.run_worker(run, name="save a change", thread=True, group="write")
+
+    def _refused(
+        self, refused: ChangeRefused, on_refused: Callable[[ChangeRefused], None] | None
+    ) -> None:
+        self._writing = False
+        if on_refused is not None:
+            on_refused(refused)
+        else:
+            self.notify(display(refused.report(), keep_newlines=True), title="Not written",
+                        severity="error", markup=False, timeout=8)
+
+    def _saved(
+        self, kb: KnowledgeBase, done: Done, verb: str, on_saved: Callable[[], None] | None
+    ) -> None:
+        self._writing = False
+        if on_saved is not None:
+            on_saved()
+        self.show_knowledge_base(kb, done.focus)
+        name = self.changes.path.name if self.changes is not None else ""
+        hint = " (u undoes it)" if verb != "Undone" else " (ctrl+r redoes it)"
+        self.notify(display(f"{verb}: {done.description}, in {name}{hint}"), markup=False)
+
+    def show_knowledge_base(self, kb: KnowledgeBase, focus: Focus | None = None) -> None:
+        """Show a changed knowledge base on every screen, the filters applied again."""
+        self.full_knowledge_base = kb
+        self.undated_hidden = undated_hidden(kb, self.filters)
+        self.knowledge_base = apply(kb, self.filters)
+        self._search_index = None
+        place = None
+        if focus is not None:
+            from .screens.explorer import Place
+            from .widgets.items import ItemRef
+
+            item = ItemRef(focus.kind, focus.claim_id) if focus.kind and focus.claim_id else None
+            place = Place(focus.actor_id, item, 0)
+        for screen in self.screen_stack:
+            if isinstance(screen, ExplorerScreen):
+                screen.set_data(self.knowledge_base, self.filters, unfiltered=kb, focus=place)
+            elif (set_data := getattr(screen, "set_data", None)) is not None:
+                set_data(self.knowledge_base, self.filters)
+
+    def action_reload(self) -> None:
+        """Read the file again (after an edit elsewhere), in a thread."""
+        if self.changes is None or self.path is None:
+            self.bell()
+            return
+        path, limits = self.path, (self.max_bytes, self.max_total_bytes)
+
+        def run() -> None:
+            before = _stamp_or_none(path)
+            try:
+                kb = load_knowledge_base(path, max_bytes=limits[0], max_total_bytes=limits[1])
+            except LoadError as error:
+                self.call_from_thread(self._reload_failed, error)
+                return
+            stamp = before if before == _stamp_or_none(path) else None
+            self.call_from_thread(self._reloaded, kb, stamp)
+
+        self.run_worker(run, name="reload", thread=True, group="reload", exclusive=True)
+
+    def _reloaded(self, kb: KnowledgeBase, stamp: Stamp | None) -> None:
+        if self.changes is not None:
+            self.changes.reloaded(stamp)
+        self.show_knowledge_base(kb)
+        self.notify(display(f"Reloaded {self.path}"), markup=False)
+
+    def _reload_failed(self, error: LoadError) -> None:
+        self.notify(display(error.report(), keep_newlines=True), title="The file does not check",
+                    severity="error", markup=False, timeout=10)
 
     # --- the palette's Screenshot ---------------------------------------------------------
 

@@ -181,6 +181,12 @@ def _parse_args(argv: list[str]) -> argparse.Namespace:
         _add_common(parser, "the version 1 YAML file to migrate")
     else:
         _add_common(parser)
+    if command == "open":
+        parser.add_argument(
+            "--read-only",
+            action="store_true",
+            help="never write the file: capture, undo and the other changes are off",
+        )
     args = parser.parse_args(rest)
     args.command = command
     if command == "migrate" and args.file is None:
@@ -219,7 +225,11 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def explorer_app(
-    path: Path, max_bytes: int = MAX_BYTES, max_total_bytes: int = MAX_TOTAL_BYTES
+    path: Path,
+    max_bytes: int = MAX_BYTES,
+    max_total_bytes: int = MAX_TOTAL_BYTES,
+    *,
+    read_only: bool = False,
 ) -> StakeholderApp:
     """The explorer on ``path``, as `stakeholders [FILE]` opens it (the bench starts it
     here too)."""
@@ -227,12 +237,14 @@ def explorer_app(
     # collecting on the way walks them again and again (about 10 ms of the start-up).
     with collector_paused():
         from .app import StakeholderApp
-    return StakeholderApp(path, max_bytes=max_bytes, max_total_bytes=max_total_bytes)
+    return StakeholderApp(
+        path, max_bytes=max_bytes, max_total_bytes=max_total_bytes, read_only=read_only
+    )
 
 
 def _run(args: argparse.Namespace) -> int:
     if args.command == "open":
-        app = explorer_app(args.file, args.max_size, args.max_total)
+        app = explorer_app(args.file, args.max_size, args.max_total, read_only=args.read_only)
         result = app.run()
         if isinstance(result, LoadError):
             _print_problems(result)

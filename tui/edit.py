@@ -23,7 +23,7 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from .files import discard, replace, write_beside
+from .files import Stamp, current_stamp, discard, open_regular, replace, stamp_of, write_beside
 from .loader import MAX_BYTES, MAX_TOTAL_BYTES, LoadError, Problem, load_knowledge_base
 from .model import KnowledgeBase
 from .sanitize import display
@@ -32,6 +32,10 @@ from .splice import KEY_PREFIX, Edit, Refused, Splicer, decode_bytes, items, pai
 SECTIONS = ("sources", "issues", "actors", "relations", "attributes", "stances")
 
 Value = str | int | list | dict | None
+CHANGED_ON_DISK = (
+    "{shown} changed on disk since it was loaded; nothing was written: reload it "
+    "(Ctrl+L) and try again"
+)
 
 
 class ChangeRefused(Exception):
@@ -49,14 +53,28 @@ class ChangeRefused(Exception):
 
 @dataclass(frozen=True)
 class FileState:
-    """A knowledge base file as the app loaded it: its path and its bytes."""
+    """A knowledge base file as read for a change: its path, its bytes and its stamp."""
 
     path: Path
     data: bytes
+    stamp: Stamp | None = None
 
     @classmethod
-    def read(cls, path: Path) -> FileState:
-        return cls(path, path.read_bytes())
+    def read(cls, path: Path, expected: Stamp | None = None) -> FileState:
+        """The file now; with ``expected`` (the stamp it had when the app loaded it),
+        refused if it changed since. Raises ``ChangeRefused``."""
+        shown = display(str(path))
+        try:
+            descriptor, status = open_regular(path, follow_symlinks=False)
+            with open(descriptor, "rb") as stream:
+                data = stream.read()
+        except OSError as error:
+            reason = display(error.strerror or str(error))
+            raise ChangeRefused(f"{shown}: cannot read it: {reason}; nothing was written") from None
+        stamp = stamp_of(status)
+        if expected is not None and stamp != expected:
+            raise ChangeRefused(CHANGED_ON_DISK.format(shown=shown))
+        return cls(path, data, stamp)
 
     @property
     def text(self) -> str:
@@ -168,20 +186,57 @@ def _last_content_end(splice: Splicer, node) -> int:
     return splice.content_end(node)
 
 
+def _item_node(text: str, section: str, item_id: str):
+    """The mapping node of the item of ``section`` whose id is ``item_id``."""
+    import yaml
+
+    for node in items(pairs(_root(text)), section):
+        if not isinstance(node, yaml.MappingNode):
+            continue
+        found = pairs(node).get("id")
+        if found is not None and str(found[2].value) == item_id:
+            return node
+    raise Refused(f"no item {display(item_id)!r} in `{section}`")
+
+
 def remove_item(text: str, section: str, item_id: str) -> str:
     """``text`` without the item of ``section`` whose id is ``item_id`` (its lines, the
     comment lines inside it included)."""
     splice = Splicer(text)
-    top = pairs(_root(text))
-    for node in items(top, section):
-        fields = pairs(node) if hasattr(node, "value") and isinstance(node.value, list) else {}
-        id_node = fields.get("id")
-        if id_node is not None and str(id_node[2].value) == item_id:
-            start = splice.line_start(node.start_mark.index)
-            end = splice.next_line(_last_content_end(splice, node) - 1)
-            splice.edits.append(Edit(start, end, ""))
-            return splice.apply()
-    raise Refused(f"no item {display(item_id)!r} in `{section}`")
+    node = _item_node(text, section, item_id)
+    start = splice.line_start(node.start_mark.index)
+    end = splice.next_line(_last_content_end(splice, node) - 1)
+    splice.edits.append(Edit(start, end, ""))
+    return splice.apply()
+
+
+def append_entry(text: str, section: str, item_id: str, key: str, entry: dict) -> str:
+    """``text`` with ``entry`` (a quote) added at the end of the list ``key`` (``evidence``,
+    ``caveats``) of an item, the list made if the item has none."""
+    import yaml
+
+    splice = Splicer(text)
+    node = _item_node(text, section, item_id)
+    if node.flow_style:
+        raise splice.refuse(node, f"`{display(item_id)}` is a flow mapping `{{...}}`; write "
+                                  "it as `key: value` lines")
+    fields = pairs(node)
+    if key in fields:
+        value = fields[key][2]
+        if not isinstance(value, yaml.SequenceNode) or value.flow_style or not value.value:
+            raise splice.refuse(value, f"`{key}` should be a block list (`- source: ...`)")
+        first = value.value[0]
+        prefix = text[splice.line_start(first.start_mark.index) : first.start_mark.index]
+        if not KEY_PREFIX.fullmatch(prefix) or "-" not in prefix:
+            raise splice.refuse(first, f"the entries of `{key}` should start `- ` on their line")
+        at = splice.next_line(_last_content_end(splice, value) - 1)
+        lines = item_lines(entry, prefix)
+    else:
+        indent = " " * len(splice.key_prefix(node.value[0][0]))
+        at = splice.next_line(_last_content_end(splice, node) - 1)
+        lines = [f"{indent}{key}:", *item_lines(entry, indent + "  - ")]
+    splice.edits.append(Edit(at, at, "".join(splice.line_at(at, line) for line in lines)))
+    return splice.apply()
 
 
 # --- the write ----------------------------------------------------------------------------
@@ -235,7 +290,11 @@ def save(
             raise ChangeRefused(message) from None
     finally:
         discard(temporary)
-    return FileState(path, data), dataclasses.replace(kb, path=str(path))
+    try:
+        stamp = current_stamp(path)
+    except OSError:
+        stamp = None
+    return FileState(path, data, stamp), dataclasses.replace(kb, path=str(path))
 
 
 def _refuse_if_changed(state: FileState) -> None:
@@ -244,10 +303,7 @@ def _refuse_if_changed(state: FileState) -> None:
     except OSError:
         unchanged = False
     if not unchanged:
-        raise ChangeRefused(
-            f"{display(str(state.path))} changed on disk since it was loaded; nothing was "
-            "written: reload it (your change is kept to try again)"
-        )
+        raise ChangeRefused(CHANGED_ON_DISK.format(shown=display(str(state.path))))
 
 
 __all__ = [
@@ -255,6 +311,7 @@ __all__ = [
     "ChangeRefused",
     "FileState",
     "Refused",
+    "append_entry",
     "append_item",
     "item_lines",
     "remove_item",

@@ -28,6 +28,7 @@ from ..widgets.actor_list import ActorList, SortOrder
 from ..widgets.fitting_footer import FittingFooter
 from ..widgets.items import ItemRef, evidence_of, items_of
 from ..widgets.relation_table import RelationSort, RelationTable, sorted_items
+from ..widgets.source_text import SourceText
 from ..widgets.source_view import SourceView
 from ..widgets.too_small import TooSmall, is_too_small
 
@@ -196,11 +197,21 @@ class ExplorerScreen(Screen[None]):
         self._history_index = 0
         self.query_one(ActorList).focus()
 
-    def set_data(self, kb: KnowledgeBase, filters: Filters) -> None:
-        """Show a re-filtered knowledge base, keeping the selection where it still exists."""
+    def set_data(
+        self,
+        kb: KnowledgeBase,
+        filters: Filters,
+        *,
+        unfiltered: KnowledgeBase | None = None,
+        focus: Place | None = None,
+    ) -> None:
+        """Show a re-filtered (or changed: ``unfiltered``) knowledge base, keeping the
+        selection where it still exists, or showing ``focus``."""
+        if unfiltered is not None:
+            self.unfiltered = unfiltered
         # Recompose from the screen's own message loop, where its panes bind to it, and
         # only while it is on show (a screen under a view is refilled when it returns).
-        self._pending_data = (kb, filters, self.place)
+        self._pending_data = (kb, filters, focus or self.place)
         if self.is_current:
             self.call_later(self._refill_pending)
 
@@ -384,6 +395,32 @@ class ExplorerScreen(Screen[None]):
             return
         if actor_id != self.actor_id:
             self._jump(Place(actor_id, self._first_item_of(actor_id), 0))
+
+    def on_source_text_selected(self, message: SourceText.Selected) -> None:
+        """c on a selection: the capture form; a or A: a quote or caveat of the claim."""
+        evidence = self.query_one(SourceView).evidence
+        why = self.app.why_read_only()
+        if evidence is None or why is not None:
+            self.app.bell()
+            if why is not None:
+                self.notify(why, severity="warning", markup=False)
+            return
+        if message.what == "capture":
+            from ..capture import draft
+            from .capture import CaptureScreen
+
+            found = draft(self.unfiltered, evidence.source, message.start, message.end)
+            self.app.push_screen(CaptureScreen(self.unfiltered, found, self.app.save_capture))
+            return
+        if self.item is None or self.actor_id is None:
+            self.app.bell()
+            return
+        from ..capture import evidence_entry
+
+        entry = evidence_entry(self.unfiltered, evidence.source, message.start, message.end)
+        self.app.add_quote(
+            self.actor_id, self.item.kind, self.item.id, entry, message.what == "caveat"
+        )
 
     # --- actions ----------------------------------------------------------------------
 

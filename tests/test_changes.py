@@ -1,0 +1,84 @@
+"""Undo and redo of the session's changes (tui.changes), and where a selection of a
+sanitized source text lands in the raw text."""
+
+from __future__ import annotations
+
+import shutil
+from bisect import bisect_left
+from pathlib import Path
+
+import pytest
+
+from tui.changes import Change, FileChanges
+from tui.edit import ChangeRefused, append_item
+from tui.files import current_stamp
+from tui.loader import bundled_knowledge_base_path
+from tui.widgets.source_text import sanitized_with_span, shown_positions
+
+BUNDLED = Path(bundled_knowledge_base_path())
+STANCE = {"id": "s-2", "actor": "italy", "issue": "migration", "position": "p",
+          "evidence": [{"source": "news24-haftar-rome", "quote": "stem the flow"}]}
+
+
+@pytest.fixture
+def copy(tmp_path) -> Path:
+    shutil.copytree(BUNDLED.parent, tmp_path / "kb")
+    return tmp_path / "kb" / BUNDLED.name
+
+
+def add_stance() -> Change:
+    return Change("stance s-2", lambda text: append_item(text, "stances", STANCE))
+
+
+def test_undo_and_redo_write_the_texts_before_and_after(copy):
+    before = copy.read_text(encoding="utf-8")
+    changes = FileChanges(copy, current_stamp(copy))
+    kb, _ = changes.make(add_stance())
+    after = copy.read_text(encoding="utf-8")
+    assert "s-2" in kb.stance_by_id and after != before
+    kb, done = changes.undo()
+    assert copy.read_text(encoding="utf-8") == before and "s-2" not in kb.stance_by_id
+    assert done.description == "stance s-2"
+    kb, _ = changes.redo()
+    assert copy.read_text(encoding="utf-8") == after and "s-2" in kb.stance_by_id
+    with pytest.raises(ChangeRefused, match="Nothing to redo"):
+        changes.redo()
+
+
+def test_an_undo_never_overwrites_an_edit_made_elsewhere(copy):
+    changes = FileChanges(copy, current_stamp(copy))
+    changes.make(add_stance())
+    copy.write_text(copy.read_text(encoding="utf-8") + "# mine\n", encoding="utf-8")
+    edited = copy.read_bytes()
+    with pytest.raises(ChangeRefused, match="changed on disk"):
+        changes.undo()
+    changes.reloaded(current_stamp(copy))  # the app read it again
+    with pytest.raises(ChangeRefused) as refused:
+        changes.undo()
+    assert "edited since" in refused.value.report()
+    assert copy.read_bytes() == edited
+
+
+def test_a_file_that_changed_while_it_loaded_takes_no_change(copy):
+    changes = FileChanges(copy, None)
+    with pytest.raises(ChangeRefused, match="changed while it was being loaded"):
+        changes.make(add_stance())
+
+
+@pytest.mark.parametrize(
+    ("raw", "words"),
+    [
+        ("plain words here", "words"),
+        ("line one\r\nline two words", "words"),
+        ("a \x1b[2J trap\x07 then words", "words"),
+        ("tab\there and words", "words"),
+    ],
+)
+def test_a_selection_of_the_shown_text_is_the_same_words_in_the_raw_text(raw, words):
+    shown, _start, _end = sanitized_with_span(raw, 0, 1)
+    positions = shown_positions(raw)
+    assert len(positions) == len(raw) + 1 and positions[-1] == len(shown)
+    shown_start = shown.index(words)
+    start = bisect_left(positions, shown_start)
+    end = bisect_left(positions, shown_start + len(words))
+    assert raw[start:end] == words
