@@ -193,6 +193,7 @@ class StakeholderApp(KeysInOrder[LoadError | None]):
         max_bytes: int = MAX_BYTES,
         max_total_bytes: int = MAX_TOTAL_BYTES,
         read_only: bool = False,
+        watch: bool = True,
     ) -> None:
         if path is None and knowledge_base is None:
             raise ValueError("give a path to load or a knowledge base")
@@ -206,6 +207,8 @@ class StakeholderApp(KeysInOrder[LoadError | None]):
         self.undated_hidden = UndatedHidden()  # what the date window hides for want of a date
         self._search_index: SearchIndex | None = None
         self.read_only = read_only
+        self.watch_files = watch and path is not None  # live reload (--no-watch: off)
+        self._problems_shown: ModalScreen | None = None  # a reload's problems, on show
         self.changes: FileChanges | None = None  # once loaded from a file
         self._writing = False  # a change is being saved: the next waits
         self._load: _Load | None = None
@@ -266,6 +269,7 @@ class StakeholderApp(KeysInOrder[LoadError | None]):
             self.exit(self._load_error, 1)
         elif self.knowledge_base is not None:
             self.call_after_refresh(self._write_cache_entry)
+            self._start_watching()
         else:
             from .screens.loading import LoadingScreen
 
@@ -305,6 +309,7 @@ class StakeholderApp(KeysInOrder[LoadError | None]):
         elif self.knowledge_base is not None:
             # The load wrote its cache entry itself: the app was no longer waiting for it.
             self.switch_screen(self._explorer())
+            self._start_watching()
 
     def _take_outcome(self, load: _Load) -> None:
         self._load = None
@@ -531,7 +536,48 @@ class StakeholderApp(KeysInOrder[LoadError | None]):
             elif (set_data := getattr(screen, "set_data", None)) is not None:
                 set_data(self.knowledge_base, self.filters)
 
-    def action_reload(self) -> None:
+    def _watched_files(self) -> set[Path]:
+        """The knowledge base file and its sources, as the system resolves them."""
+        from .files import inside
+
+        if self.changes is None:
+            return set()
+        path = self.changes.path
+        found = {path.resolve()}
+        for source in (self.full_knowledge_base.sources if self.full_knowledge_base else ()):
+            place = inside(path.parent, source.path)
+            if place is not None:
+                found.add(place)
+        return found
+
+    def _start_watching(self) -> None:
+        if self.watch_files and self.changes is not None:
+            self.run_worker(self._watch(), name="watch files", group="watch", exclusive=True)
+
+    async def _watch(self) -> None:
+        """Reload when the file or one of its sources changes on disk (an editor in another
+        terminal): within a second, the selection kept where it still exists."""
+        from watchfiles import awatch
+
+        watched = self._watched_files()
+        folders = sorted({str(place.parent) for place in watched})
+        try:
+            async for batch in awatch(*folders, debounce=300, step=50, recursive=False):
+                touched = {Path(changed).resolve() for _kind, changed in batch} & watched
+                if touched and not self._is_own_write(touched):
+                    self.action_reload(quietly=True)
+                    watched = self._watched_files() or watched
+        except (OSError, RuntimeError) as error:  # a folder gone, a watch limit reached
+            self.notify(display(f"Stopped watching the files: {error}"), severity="warning",
+                        markup=False)
+
+    def _is_own_write(self, touched: set[Path]) -> bool:
+        """Whether the only change is the app's own last save of the file."""
+        if self.changes is None or touched != {self.changes.path.resolve()}:
+            return False
+        return _stamp_or_none(self.changes.path) == self.changes.stamp
+
+    def action_reload(self, quietly: bool = False) -> None:
         """Read the file again (after an edit elsewhere), in a thread."""
         if self.changes is None or self.path is None:
             self.bell()
@@ -546,19 +592,30 @@ class StakeholderApp(KeysInOrder[LoadError | None]):
                 self.call_from_thread(self._reload_failed, error)
                 return
             stamp = before if before == _stamp_or_none(path) else None
-            self.call_from_thread(self._reloaded, kb, stamp)
+            self.call_from_thread(self._reloaded, kb, stamp, quietly)
 
         self.run_worker(run, name="reload", thread=True, group="reload", exclusive=True)
 
-    def _reloaded(self, kb: KnowledgeBase, stamp: Stamp | None) -> None:
+    def _reloaded(self, kb: KnowledgeBase, stamp: Stamp | None, quietly: bool) -> None:
         if self.changes is not None:
             self.changes.reloaded(stamp)
+        if self._problems_shown is not None:  # the file checks again: recovered
+            if self._problems_shown.is_attached:
+                self._problems_shown.dismiss()
+            self._problems_shown = None
         self.show_knowledge_base(kb)
-        self.notify(display(f"Reloaded {self.path}"), markup=False)
+        what = "changed on disk: reloaded" if quietly else "reloaded"
+        self.notify(display(f"{self.path.name if self.path else ''} {what}"), markup=False)
 
     def _reload_failed(self, error: LoadError) -> None:
-        self.notify(display(error.report(), keep_newlines=True), title="The file does not check",
-                    severity="error", markup=False, timeout=10)
+        """The file no longer checks: its problems on top, the last good one under them."""
+        from .screens.problems import ProblemsScreen
+
+        if self._problems_shown is not None and self._problems_shown.is_attached:
+            self._problems_shown.show(error.report())
+            return
+        self._problems_shown = ProblemsScreen(error.report())
+        self.push_screen(self._problems_shown)
 
     # --- the palette's Screenshot ---------------------------------------------------------
 

@@ -187,6 +187,11 @@ def _parse_args(argv: list[str]) -> argparse.Namespace:
             action="store_true",
             help="never write the file: capture, undo and the other changes are off",
         )
+        parser.add_argument(
+            "--no-watch",
+            action="store_true",
+            help="do not reload when the file or its sources change on disk",
+        )
     args = parser.parse_args(rest)
     args.command = command
     if command == "migrate" and args.file is None:
@@ -230,6 +235,7 @@ def explorer_app(
     max_total_bytes: int = MAX_TOTAL_BYTES,
     *,
     read_only: bool = False,
+    watch: bool = True,
 ) -> StakeholderApp:
     """The explorer on ``path``, as `stakeholders [FILE]` opens it (the bench starts it
     here too)."""
@@ -238,13 +244,23 @@ def explorer_app(
     with collector_paused():
         from .app import StakeholderApp
     return StakeholderApp(
-        path, max_bytes=max_bytes, max_total_bytes=max_total_bytes, read_only=read_only
+        path,
+        max_bytes=max_bytes,
+        max_total_bytes=max_total_bytes,
+        read_only=read_only,
+        watch=watch,
     )
 
 
 def _run(args: argparse.Namespace) -> int:
     if args.command == "open":
-        app = explorer_app(args.file, args.max_size, args.max_total, read_only=args.read_only)
+        app = explorer_app(
+            args.file,
+            args.max_size,
+            args.max_total,
+            read_only=args.read_only,
+            watch=not args.no_watch,
+        )
         result = app.run()
         if isinstance(result, LoadError):
             _print_problems(result)

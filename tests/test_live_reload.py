@@ -1,0 +1,91 @@
+"""Live reload (issue 17, item 6): an edit made in another editor shows within a second, the
+selection kept; a file that no longer checks shows its problems over the last good version,
+and the app recovers once it is fixed; the app's own saves are not read back as edits."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tui.app import StakeholderApp
+from tui.loader import bundled_knowledge_base_path
+from tui.screens.explorer import ExplorerScreen
+from tui.screens.problems import ProblemsScreen
+from tui.widgets.actor_detail import ActorDetail
+
+BUNDLED = Path(bundled_knowledge_base_path())
+pytestmark = pytest.mark.skipif(not BUNDLED.is_file(), reason="no bundled knowledge base")
+
+
+@pytest.fixture
+def copy(tmp_path) -> Path:
+    shutil.copytree(BUNDLED.parent, tmp_path / "kb")
+    return tmp_path / "kb" / BUNDLED.name
+
+
+async def within_seconds(pilot, condition, seconds: float = 5.0) -> None:
+    """Wait for ``condition`` in short pauses (the file watcher runs in real time)."""
+    for _ in range(int(seconds / 0.05)):
+        if condition():
+            return
+        await pilot.pause(0.05)
+    raise AssertionError("not within the time")
+
+
+def italy(app: StakeholderApp) -> str:
+    return app.full_knowledge_base.actor_by_id["italy"].name
+
+
+async def test_an_outside_edit_shows_and_the_selection_stays(copy, explorer, settle):
+    text = copy.read_text(encoding="utf-8")
+    async with StakeholderApp(copy).run_test(size=(120, 40)) as pilot:
+        screen = await explorer(pilot)
+        await pilot.press("slash", *"pinot", "enter")
+        await settle(pilot, lambda: screen.actor_id == "roberta-pinotti")
+        copy.write_text(text.replace("name: Italy\n", "name: Italia\n", 1), encoding="utf-8")
+        await within_seconds(pilot, lambda: italy(pilot.app) == "Italia")
+        detail = screen.query_one(ActorDetail)
+        await settle(pilot, lambda: "affiliated with Italia" in detail.text)
+        assert screen.actor_id == "roberta-pinotti"
+
+
+async def test_a_broken_file_shows_its_problems_then_recovers(copy, explorer, settle):
+    text = copy.read_text(encoding="utf-8")
+    async with StakeholderApp(copy).run_test(size=(120, 40)) as pilot:
+        screen = await explorer(pilot)
+        copy.write_text(text.replace("target: roberta-pinotti", "target: nobody", 1),
+                        encoding="utf-8")
+        await within_seconds(pilot, lambda: isinstance(pilot.app.screen, ProblemsScreen))
+        report = pilot.app.screen.report
+        assert f"{copy}:" in report and "nobody" in report
+        assert italy(pilot.app) == "Italy"  # the last good version stays under it
+        copy.write_text(text, encoding="utf-8")
+        await within_seconds(pilot, lambda: pilot.app.screen is screen)
+        assert pilot.app._problems_shown is None
+
+
+async def test_a_source_edit_reloads_too_and_own_saves_do_not(copy, explorer, settle):
+    async with StakeholderApp(copy).run_test(size=(120, 40)) as pilot:
+        await explorer(pilot)
+        app = pilot.app
+        assert app._is_own_write({copy.resolve()})  # as loaded: nothing new
+        source = next(copy.parent.glob("sources/*"))
+        source.write_text(source.read_text(encoding="utf-8").replace("Haftar", "Hafter", 1),
+                          encoding="utf-8")
+        # A quote no longer in the source: the file does not check any more.
+        await within_seconds(pilot, lambda: isinstance(app.screen, ProblemsScreen))
+
+
+async def test_no_watch_leaves_the_file_alone(copy, explorer, settle):
+    text = copy.read_text(encoding="utf-8")
+    async with StakeholderApp(copy, watch=False).run_test(size=(120, 40)) as pilot:
+        screen = await explorer(pilot)
+        copy.write_text(text.replace("name: Italy\n", "name: Italia\n", 1), encoding="utf-8")
+        for _ in range(20):
+            await pilot.pause(0.05)
+        assert italy(pilot.app) == "Italy"
+        await pilot.press("ctrl+l")  # by hand, it reloads
+        await within_seconds(pilot, lambda: italy(pilot.app) == "Italia")
+        assert isinstance(pilot.app.screen, ExplorerScreen) and pilot.app.screen is screen
