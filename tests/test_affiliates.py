@@ -143,7 +143,7 @@ async def test_a_includes_italys_people_each_row_saying_who_acted(explorer, sett
         await settle(pilot, lambda: screen.actor_id == "italy")
         table = screen.query_one(RelationTable)
         own_rows = table.row_count
-        assert "by" not in table.column_labels  # no room taken while nobody is in it
+        assert "via" not in table.column_labels  # no room taken while nobody is in it
         assert not any(item.id == "haftar-meets-pinotti" for item in table.items)
 
         await pilot.press("a")
@@ -151,20 +151,20 @@ async def test_a_includes_italys_people_each_row_saying_who_acted(explorer, sett
         assert screen.with_affiliates
         assert "with 4 of its people" in str(table.border_title)
         labels = table.column_labels
-        assert labels[:3] == ["±", "by", "with"]
+        assert labels[:3] == ["±", "via", "with"]
         meeting = row_by_id(table, "haftar-meets-pinotti")
         cells = dict(zip(labels, (cell.plain for cell in table.cells_at(meeting)), strict=True))
         # From Pinotti's side: Haftar met her.
         assert cells["±"] == "← +"
-        assert cells["by"] == "Roberta Pinotti"
+        assert cells["via"] == "Roberta Pinotti"
         assert cells["with"] == "Khalifa Haftar"
         navy = row_by_id(table, "italian-navy-trains-coastguard")
         navy_cells = dict(zip(labels, (c.plain for c in table.cells_at(navy)), strict=True))
-        assert navy_cells["by"] == "Italian naval forces"
+        assert navy_cells["via"] == "Italian naval forces"
         assert navy_cells["with"] == "Libyan coastguard"
-        # Italy's own rows name nobody in "by".
+        # Italy's own rows name nobody in "via".
         backs = row_by_id(table, "italy-backs-gna")
-        assert dict(zip(labels, (c.plain for c in table.cells_at(backs)), strict=True))["by"] == ""
+        assert dict(zip(labels, (c.plain for c in table.cells_at(backs)), strict=True))["via"] == ""
 
         # Enter on Pinotti's meeting follows it to Haftar, in the history like any jump.
         table.focus()
@@ -180,7 +180,7 @@ async def test_a_includes_italys_people_each_row_saying_who_acted(explorer, sett
         # Again to leave them out: the highlighted claim of Pinotti's goes, the first row comes.
         await pilot.press("a")
         await settle(pilot, lambda: table.row_count == own_rows)
-        assert "by" not in table.column_labels
+        assert "via" not in table.column_labels
         assert screen.item == table.items[0]
 
 

@@ -83,8 +83,8 @@ async def test_what_italy_did_when_and_according_to_whom(explorer, settle):
         assert table.sorting is RelationSort.DATE
         shown = rows(table)
         # What its people did is there, each row saying who.
-        by = {row["by"] for row in shown}
-        assert {"Roberta Pinotti", "Italian naval forces"} <= by
+        via = {row["via"] for row in shown}
+        assert {"Roberta Pinotti", "Italian naval forces"} <= via
         # When: dated first, in order, the undated after.
         dates = [row["date"] for row in shown if row["±"][0] in "→←"]
         dated = [date for date in dates if date != "—"]
@@ -97,7 +97,7 @@ async def test_what_italy_did_when_and_according_to_whom(explorer, settle):
             "Mattia Toaldo",
         )
         meeting = shown[1]
-        assert (meeting["by"], meeting["with"], meeting["date"]) == (
+        assert (meeting["via"], meeting["with"], meeting["date"]) == (
             "Roberta Pinotti",
             "Khalifa Haftar",
             "2017-09-26",

@@ -289,3 +289,76 @@ async def test_shift_arrows_and_a_mouse_drag_select(copy, explorer, settle):
         assert text.selecting
         assert len(text.text[slice(*text.selected_span)]) >= 5
         assert region.width > 0
+
+
+# --- edit and delete -------------------------------------------------------------------
+
+
+async def wait_saved(pilot, settle, screen) -> None:
+    await settle(pilot, lambda: pilot.app.screen is screen and not pilot.app._writing)
+    for _ in range(3):
+        await pilot.pause()
+
+
+async def test_e_edits_the_highlighted_claim_changing_only_its_lines(copy, explorer, settle):
+    before = copy.read_text(encoding="utf-8")
+    async with StakeholderApp(copy).run_test(size=(120, 40)) as pilot:
+        screen = await explorer(pilot)
+        await pilot.press("slash", *"pinot", "enter", "2")
+        await settle(pilot, lambda: screen.item is not None
+                     and screen.item.id == "haftar-meets-pinotti")
+        await pilot.press("E")
+        await settle(pilot, lambda: isinstance(pilot.app.screen, CaptureScreen))
+        form = pilot.app.screen
+        assert form.query_one("#cf-claim-id", Input).value == "haftar-meets-pinotti"
+        assert form.query_one("#cf-polarity", Select).value == "1"
+        assert form.query_one("#cf-claim", Select).disabled  # a relation stays a relation
+        form.query_one("#cf-polarity", Select).value = "2"
+        form.query_one("#cf-claim-id", Input).value = "haftar-meets-pinotti-in-rome"
+        await pilot.press("ctrl+s")
+        await wait_saved(pilot, settle, screen)
+        assert screen.item.id == "haftar-meets-pinotti-in-rome"
+    after = copy.read_text(encoding="utf-8")
+    changed = [  # as many lines as before: replaced in place, none added or removed
+        (old, new) for old, new in zip(before.splitlines(), after.splitlines(), strict=True)
+        if old != new
+    ]
+    assert changed == [
+        ("  - id: haftar-meets-pinotti", "  - id: haftar-meets-pinotti-in-rome"),
+        ("    polarity: 1", "    polarity: 2"),
+    ]
+
+
+async def test_d_deletes_a_claim_after_asking_and_refuses_a_named_actor(copy, explorer, settle):
+    async with StakeholderApp(copy).run_test(size=(120, 40)) as pilot:
+        screen = await explorer(pilot)
+        await pilot.press("slash", *"pinot", "enter", "2", "D")
+        await settle(pilot, lambda: pilot.app.screen is not screen)
+        await pilot.press("n")  # not this time
+        await settle(pilot, lambda: pilot.app.screen is screen)
+        assert "haftar-meets-pinotti" in load_knowledge_base(copy).relation_by_id
+        await pilot.press("D", "y")
+        await wait_saved(pilot, settle, screen)
+        await settle(pilot, lambda: "haftar-meets-pinotti" not in screen.unfiltered.relation_by_id)
+        # Italy is named by its relations, its people and its stances: not deleted.
+        await pilot.press("slash", *"italy", "enter", "1", "D")
+        await settle(pilot, lambda: any("cannot be deleted" in n.message
+                                        for n in pilot.app._notifications))
+        assert pilot.app.screen is screen
+    kb = load_knowledge_base(copy)
+    assert "haftar-meets-pinotti" not in kb.relation_by_id and "italy" in kb.actor_by_id
+
+
+async def test_e_in_the_actor_list_renames_an_actor_everywhere(copy, explorer, settle):
+    async with StakeholderApp(copy).run_test(size=(120, 40)) as pilot:
+        screen = await explorer(pilot)
+        await pilot.press("slash", *"pinot", "enter", "1", "E")
+        await settle(pilot, lambda: isinstance(pilot.app.screen, NewActorScreen))
+        form = pilot.app.screen
+        form.query_one("#actor-id", Input).value = "pinotti"
+        await pilot.press("ctrl+s")
+        await wait_saved(pilot, settle, screen)
+        await settle(pilot, lambda: screen.actor_id == "pinotti")
+    kb = load_knowledge_base(copy)
+    assert kb.relation_by_id["haftar-meets-pinotti"].target == "pinotti"
+    assert kb.actor_by_id["pinotti"].name == "Roberta Pinotti"

@@ -15,7 +15,18 @@ from pathlib import Path
 import pytest
 
 from tui import edit
-from tui.edit import ChangeRefused, FileState, append_item, item_lines, remove_item, save
+from tui.edit import (
+    ChangeRefused,
+    FileState,
+    append_entry,
+    append_item,
+    item_lines,
+    references_to,
+    remove_item,
+    rename_references,
+    save,
+    update_item,
+)
 from tui.loader import bundled_knowledge_base_path, load_knowledge_base
 from tui.splice import Refused
 
@@ -215,3 +226,81 @@ def test_a_process_killed_in_the_middle_of_a_save_leaves_old_or_new(copy):
     assert result.returncode == -signal.SIGKILL
     assert copy.read_bytes() == state.data
     load_knowledge_base(copy)  # whole, and it checks
+
+
+# --- edits in place --------------------------------------------------------------------
+
+
+def diff_lines(before: str, after: str) -> list[tuple[str, list[str], list[str]]]:
+    import difflib
+
+    old, new = before.splitlines(), after.splitlines()
+    matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
+    return [(tag, old[i1:i2], new[j1:j2]) for tag, i1, i2, j1, j2 in matcher.get_opcodes()
+            if tag != "equal"]
+
+
+def test_an_edit_changes_only_the_changed_lines(copy):
+    state = FileState.read(copy)
+    new = update_item(state.text, "relations", "haftar-meets-pinotti",
+                      {"polarity": 2, "date": "2017-09-26", "modality": "intent",
+                       "verification": None})
+    changes = diff_lines(state.text, new)
+    assert changes[0] == ("replace", ["    polarity: 1"], ["    polarity: 2"])
+    assert ("delete", ["    verification: unconfirmed"], []) in changes
+    assert ("insert", [], ["    modality: intent"]) in changes
+    assert len(changes) == 3  # the date was already that, quoted: untouched
+    _, kb = save(state, new)
+    relation = kb.relation_by_id["haftar-meets-pinotti"]
+    assert relation.polarity == 2 and relation.verification is None
+    assert relation.modality.value == "intent"
+
+
+def test_a_flow_list_is_changed_in_place_and_a_block_list_refused(copy):
+    state = FileState.read(copy)
+    aliases = {"aliases": ["Haftar", "the Field Marshal"]}
+    new = update_item(state.text, "actors", "khalifa-haftar", aliases)
+    assert diff_lines(state.text, new)[0][2] == ["    aliases: [Haftar, the Field Marshal]"]
+    with pytest.raises(Refused, match="block list"):
+        update_item(state.text, "relations", "haftar-meets-pinotti", {"evidence": ["x"]})
+
+
+def test_renaming_an_id_rewrites_every_reference_and_nothing_else(copy):
+    state = FileState.read(copy)
+    new = rename_references(state.text, "roberta-pinotti", "pinotti")
+    changes = diff_lines(state.text, new)
+    assert all(tag == "replace" for tag, _old, _new in changes)
+    assert [line for _tag, _old, lines in changes for line in lines] == [
+        "  - id: pinotti",
+        "    target: pinotti",
+    ]
+    _, kb = save(state, new)
+    assert kb.relation_by_id["haftar-meets-pinotti"].target == "pinotti"
+    assert "roberta-pinotti" not in kb.actor_by_id
+    # A word in a summary or a quote that happens to equal an id is left alone.
+    assert new.count("Pinotti") == state.text.count("Pinotti")
+
+
+def test_references_to_an_actor_list_everything_that_names_it(copy):
+    kb = load_knowledge_base(copy)
+    named = references_to(kb, "italy")
+    assert "relation italy-backs-gna" in named
+    assert "actor roberta-pinotti (affiliation)" in named
+    assert "actor roberta-pinotti (post)" in named
+    assert "stance italy-peace-force" in named
+    assert references_to(kb, "migrants") == ["attribute migrants-launch-from-libya"]
+
+
+def test_a_quote_is_appended_to_a_claims_list_or_makes_it(copy):
+    state = FileState.read(copy)
+    entry = {"source": "news24-haftar-rome", "quote": "three hours inside"}
+    new = append_entry(state.text, "relations", "haftar-meets-pinotti", "evidence", entry)
+    assert diff_lines(state.text, new) == [
+        ("insert", [], ["      - source: news24-haftar-rome", "        quote: three hours inside"])
+    ]
+    made = append_entry(state.text, "relations", "italy-backs-gna", "caveats", entry)
+    inserted = diff_lines(state.text, made)[0][2]
+    assert inserted == ["    caveats:", "      - source: news24-haftar-rome",
+                        "        quote: three hours inside"]
+    _, kb = save(state, made)
+    assert kb.relation_by_id["italy-backs-gna"].caveats[0].quote == "three hours inside"

@@ -40,7 +40,7 @@ from .widgets.relation_table import RelationSort, RelationTable
 
 if TYPE_CHECKING:
     # Imported where first used: neither is needed for the first frame of a small file.
-    from .screens.capture import Capture
+    from .screens.capture import Capture, ClaimEdit
     from .screens.loading import LoadingScreen
     from .search import SearchIndex
 
@@ -430,22 +430,68 @@ class StakeholderApp(KeysInOrder[LoadError | None]):
         self._write(lambda changes: changes.make(change), on_refused, on_saved, "Saved")
 
     def save_capture(
-        self, capture: Capture, on_refused: Callable[[str], None], on_saved: Callable[[], None]
+        self,
+        capture: Capture | ClaimEdit,
+        on_refused: Callable[[str], None],
+        on_saved: Callable[[], None],
     ) -> None:
-        """The capture form's Save: its new actors and its claim, each at the end of its
-        section, in one change."""
+        """The capture form's Save: a new claim (and its new actors, each at the end of its
+        section), or the changed fields of a claim edited, in one change."""
+        from . import edit
+        from .screens.capture import ClaimEdit
+
+        if isinstance(capture, ClaimEdit):
+            change = self._edit_change(
+                capture.description, capture.section, capture.claim_id, capture.new_id,
+                capture.fields, Focus(capture.actor_id, capture.claim, capture.new_id),
+            )
+        else:
+
+            def apply(text: str) -> str:
+                for section, item in capture.items:
+                    text = edit.append_item(text, section, item)
+                return text
+
+            focus = Focus(capture.actor_id, capture.claim, capture.claim_id)
+            change = Change(f"captured {capture.description}", apply, focus)
+        self.change_file(
+            change, on_refused=lambda refused: on_refused(refused.report()), on_saved=on_saved
+        )
+
+    def _edit_change(
+        self,
+        description: str,
+        section: str,
+        old_id: str,
+        new_id: str,
+        fields: dict,
+        focus: Focus,
+    ) -> Change:
+        """Fields of an item changed in place; a new id rewrites every reference to it."""
         from . import edit
 
         def apply(text: str) -> str:
-            for section, item in capture.items:
-                text = edit.append_item(text, section, item)
-            return text
+            text = edit.update_item(text, section, old_id, fields)
+            return edit.rename_references(text, old_id, new_id) if new_id != old_id else text
 
-        focus = Focus(capture.actor_id, capture.claim, capture.claim_id)
+        return Change(description, apply, focus)
+
+    def save_actor_edit(self, old_id: str, actor: dict) -> None:
+        fields = {"name": actor["name"], "kind": actor["kind"], "aliases": actor["aliases"]}
+        renamed = f" (now {actor['id']})" if actor["id"] != old_id else ""
         self.change_file(
-            Change(f"captured {capture.description}", apply, focus),
-            on_refused=lambda refused: on_refused(refused.report()),
-            on_saved=on_saved,
+            self._edit_change(f"edited actor {old_id}{renamed}", "actors", old_id, actor["id"],
+                              fields, Focus(actor["id"]))
+        )
+
+    def delete_item(self, kind: str, item_id: str, focus: Focus | None) -> None:
+        from . import edit
+
+        section = {"actor": "actors", "relation": "relations", "attribute": "attributes",
+                   "stance": "stances"}[kind]
+        self.change_file(
+            Change(f"deleted {kind} {item_id}",
+                   lambda text: edit.remove_item(text, section, item_id), focus)
         )
 
     def add_quote(self, actor_id: str, kind: str, claim_id: str, entry: dict, caveat: bool) -> None:
@@ -688,6 +734,13 @@ class StakeholderApp(KeysInOrder[LoadError | None]):
                 "People in or out",
                 "Include what each actor's people and bodies did, or leave it out (a)",
                 screen.action_toggle_affiliates,
+            )
+        toggle_roll_up = getattr(screen, "action_toggle_roll_up", None)
+        if toggle_roll_up is not None:  # the matrix and the neighbourhood
+            yield SystemCommand(
+                "People in or out",
+                "Roll each state's people and bodies into it, or show them apart (a)",
+                toggle_roll_up,
             )
         yield SystemCommand("Filters", "Filter every view (F)", self.action_edit_filters)
         yield SystemCommand("Clear filters", "Drop every filter (X)", self.action_clear_filters)

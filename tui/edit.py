@@ -210,6 +210,110 @@ def remove_item(text: str, section: str, item_id: str) -> str:
     return splice.apply()
 
 
+def update_item(text: str, section: str, item_id: str, fields: dict[str, Value]) -> str:
+    """``text`` with the scalar fields of an item changed in place: each key of ``fields``
+    set to its value (a new key after the item's last one), or removed when the value is
+    None. Only the changed lines differ; the item's other lines, comments included, stay."""
+    import yaml
+
+    splice = Splicer(text)
+    node = _item_node(text, section, item_id)
+    existing = pairs(node)
+    last_key, last_value = node.value[-1]
+    for key, value in fields.items():
+        if key in existing:
+            index, _key_node, value_node = existing[key]
+            if value is None or value == []:
+                splice.remove_pair(node, index)
+            elif isinstance(value, list):
+                flow = f"[{', '.join(_scalar(v) for v in value)}]"
+                if not isinstance(value_node, yaml.SequenceNode) or not value_node.flow_style:
+                    raise splice.refuse(value_node, f"`{key}` is a block list: write it as "
+                                        f"`{key}: [a, b]` to change it here")
+                if [str(child.value) for child in value_node.value] != [str(v) for v in value]:
+                    splice.edits.append(
+                        Edit(value_node.start_mark.index, value_node.end_mark.index, flow)
+                    )
+            elif isinstance(value_node, yaml.ScalarNode):
+                if not _same(value_node, value):
+                    splice.replace_scalar(value_node, _scalar(value))
+            else:
+                raise splice.refuse(value_node, f"`{key}` is not a single value to change here")
+        elif value is not None and value != []:
+            shown = (
+                f"[{', '.join(_scalar(v) for v in value)}]"
+                if isinstance(value, list)
+                else _scalar(value)
+            )
+            splice.insert_after(node, last_key, last_value, f"{key}: {shown}")
+    return splice.apply()
+
+
+def _same(node, value: Value) -> bool:
+    """Whether a scalar node already reads as ``value`` (a string "1" is not the number 1)."""
+    import yaml
+
+    if node.value != str(value):
+        return False
+    plain_type = (
+        yaml.resolver.Resolver().resolve(yaml.ScalarNode, node.value, (True, False))
+        if node.style is None
+        else "tag:yaml.org,2002:str"
+    )
+    wanted = "tag:yaml.org,2002:int" if isinstance(value, int) else "tag:yaml.org,2002:str"
+    return plain_type == wanted
+
+
+def rename_references(text: str, old: str, new: str) -> str:
+    """``text`` with every reference to the id ``old`` (an item's own id, a party, an actor,
+    an affiliation, a post's organisation, an asserter, a hedge's) made ``new``."""
+    import yaml
+
+    references = {"id", "source", "target", "participants", "actor", "asserted_by",
+                  "affiliation", "organisation", "issue", "contradicts", "supersedes"}
+    splice = Splicer(text)
+    root = _root(text)
+
+    def visit(node, key: str | None) -> None:
+        if isinstance(node, yaml.MappingNode):
+            for key_node, value in node.value:
+                visit(value, str(key_node.value))
+        elif isinstance(node, yaml.SequenceNode):
+            for child in node.value:
+                visit(child, key)
+        elif key in references and str(node.value) == old:
+            splice.replace_scalar(node, yaml_scalar(new))
+
+    for section in SECTIONS:
+        for item in items(pairs(root), section):
+            visit(item, None)
+    if not splice.edits:
+        raise Refused(f"nothing in the file is {display(old)!r}")
+    return splice.apply()
+
+
+def references_to(kb, actor_id: str) -> list[str]:
+    """What names an actor, as "relation x", "stance y", "actor z (affiliation)": an actor
+    that is named anywhere cannot be deleted."""
+    found: list[str] = []
+    for relation in kb.relations:
+        if actor_id in relation.parties or relation.asserted_by == actor_id:
+            found.append(f"relation {relation.id}")
+    for claim_kind, claims in (("attribute", kb.attributes), ("stance", kb.stances)):
+        for claim in claims:
+            if claim.actor == actor_id or claim.asserted_by == actor_id:
+                found.append(f"{claim_kind} {claim.id}")
+    for claim in (*kb.relations, *kb.attributes, *kb.stances):
+        if any(hedge.asserted_by == actor_id for hedge in claim.hedges):
+            found.append(f"a hedge of {claim.id}")
+    for actor in kb.actors:
+        if actor.affiliation == actor_id:
+            found.append(f"actor {actor.id} (affiliation)")
+        if any(post.organisation == actor_id for post in actor.memberships):
+            found.append(f"actor {actor.id} (post)")
+    return list(dict.fromkeys(found))
+
+
 def append_entry(text: str, section: str, item_id: str, key: str, entry: dict) -> str:
     """``text`` with ``entry`` (a quote) added at the end of the list ``key`` (``evidence``,
     ``caveats``) of an item, the list made if the item has none."""
@@ -314,6 +418,9 @@ __all__ = [
     "append_entry",
     "append_item",
     "item_lines",
+    "references_to",
+    "rename_references",
+    "update_item",
     "remove_item",
     "save",
 ]

@@ -27,14 +27,23 @@ from ..model import (
     EVENT_TYPES,
     RELATION_TYPES,
     UNVALENCED_TYPES,
+    Actor,
+    Attribute,
+    ClaimKind,
     Confidence,
     KnowledgeBase,
     Modality,
+    Relation,
+    Stance,
+    Status,
 )
 from ..sanitize import display, truncate
 from ..widgets.capped_input import CappedInput
 
 CLAIMS = ("relation", "attribute", "stance")
+# Form fields whose key in the file is not their id less "cf-".
+FIELD_KEYS = {"cf-attribute-type": "type", "cf-asserted-by": "asserted_by",
+              "cf-date-phrase": "date_phrase", "cf-claim-id": "id"}
 SECTION = {"relation": "relations", "attribute": "attributes", "stance": "stances"}
 # A starting polarity for a type; the analyst sets what the quote supports.
 TYPE_POLARITY = {
@@ -43,6 +52,25 @@ TYPE_POLARITY = {
     "deals-with": 1, "mediates": 1,
 }  # fmt: skip
 NONE = "none"
+TEXT_LIMIT = 4000  # characters of a summary or a position typed in the form
+
+
+@dataclass(frozen=True)
+class ClaimEdit:
+    """What the form saves when it edits a claim: its changed fields (None: removed), and
+    its new id if it was renamed (every reference follows)."""
+
+    section: str
+    claim: str
+    claim_id: str
+    new_id: str
+    fields: dict
+    actor_id: str
+
+    @property
+    def description(self) -> str:
+        renamed = f" (now {self.new_id})" if self.new_id != self.claim_id else ""
+        return f"edited {self.claim} {self.claim_id}{renamed}"
 
 
 @dataclass(frozen=True)
@@ -57,6 +85,12 @@ class Capture:
     @property
     def description(self) -> str:
         return f"{self.claim} {self.claim_id}"
+
+
+def _claim_kind(claim: Relation | Attribute | Stance) -> str:
+    if isinstance(claim, Relation):
+        return "relation"
+    return "attribute" if isinstance(claim, Attribute) else "stance"
 
 
 def _options(pairs: list[tuple[str, str]]) -> list[tuple[Text, str]]:
@@ -85,13 +119,16 @@ class CaptureScreen(ModalScreen[str | None]):
         self,
         kb: KnowledgeBase,
         draft: Draft,
-        save: Callable[[Capture, Callable[[str], None], Callable[[], None]], None],
+        save: Callable[[Capture | ClaimEdit, Callable[[str], None], Callable[[], None]], None],
+        *,
+        editing: Relation | Attribute | Stance | None = None,
     ) -> None:
         super().__init__()
         self.kb = kb
         self.draft = draft
         self.save = save
-        self.claim = "relation"
+        self.editing = editing  # the claim the form edits; None: a new one
+        self.claim = _claim_kind(editing) if editing is not None else "relation"
         self.new_actors: list[dict] = []
         self._saving = False
 
@@ -157,7 +194,7 @@ class CaptureScreen(ModalScreen[str | None]):
                 ), "stance")
                 yield from self._row("Position", CappedInput(
                     placeholder="the actor's position, in one line", compact=True,
-                    id="cf-position",
+                    id="cf-position", max_length=TEXT_LIMIT,
                 ), "stance")
                 yield from self._row("Kind", Select(
                     _options([("event", "event"), ("tie", "tie")]),
@@ -212,6 +249,7 @@ class CaptureScreen(ModalScreen[str | None]):
                 ))
                 yield from self._row("Summary", CappedInput(
                     placeholder="one line, in your words", compact=True, id="cf-summary",
+                    max_length=TEXT_LIMIT,
                 ), "relation attribute")
                 yield from self._row("Id", CappedInput(compact=True, id="cf-claim-id"))
             yield Static(id="capture-problems")
@@ -237,9 +275,52 @@ class CaptureScreen(ModalScreen[str | None]):
         return str(TYPE_POLARITY.get(relation_type, 0))
 
     def on_mount(self) -> None:
+        if self.editing is not None:
+            self._fill_from(self.editing)
         self._show_claim()
         self._suggest_id()
-        self.query_one("#cf-summary", Input).focus()
+        self.query_one("#cf-summary" if self.claim != "stance" else "#cf-position", Input).focus()
+
+    def _fill_from(self, claim: Relation | Attribute | Stance) -> None:
+        """The form as the claim is: to edit it (its kind of claim cannot change)."""
+        selects = {
+            "cf-claim": self.claim,
+            "cf-modality": claim.modality.value,
+            "cf-confidence": claim.confidence.value,
+            "cf-asserted-by": claim.asserted_by or NONE,
+        }
+        inputs = {"cf-claim-id": claim.id, "cf-date": claim.date or "",
+                  "cf-date-phrase": claim.date_phrase or ""}
+        if isinstance(claim, Relation):
+            selects |= {"cf-source": claim.source, "cf-target": claim.target,
+                        "cf-type": claim.type, "cf-kind": claim.kind.value,
+                        "cf-polarity": NONE if claim.polarity is None else str(claim.polarity),
+                        "cf-status": (claim.status or Status.CURRENT).value}
+            inputs["cf-summary"] = claim.summary
+        elif isinstance(claim, Attribute):
+            selects |= {"cf-actor": claim.actor, "cf-kind": claim.kind.value,
+                        "cf-status": (claim.status or Status.CURRENT).value}
+            inputs |= {"cf-summary": claim.summary, "cf-attribute-type": claim.type}
+        else:
+            selects |= {"cf-actor": claim.actor, "cf-issue": claim.issue,
+                        "cf-stand": NONE if claim.stand is None else str(claim.stand)}
+            inputs["cf-position"] = claim.position
+        for widget_id, value in selects.items():
+            select = self.query_one(f"#{widget_id}", Select)
+            with select.prevent(Select.Changed):
+                select.value = value
+        for widget_id, value in inputs.items():
+            field = self.query_one(f"#{widget_id}", Input)
+            with field.prevent(Input.Changed):
+                field.value = value
+        self.query_one("#cf-claim-id", Input).add_class("-typed")
+        # What the form shows of the claim: a field left as it was is not rewritten (an
+        # input shows a multi-line text on one line; that alone is no edit).
+        self._as_filled = self._values()
+        self.query_one("#cf-claim", Select).disabled = True
+        hedge = self.query_one("#cf-hedge", Checkbox)
+        hedge.value, hedge.disabled = False, True
+        hedge.label = "hedges and quotes are kept as they are"
 
     def _show_claim(self) -> None:
         """Only the fields of the kind of claim chosen (a status only for a tie)."""
@@ -248,10 +329,13 @@ class CaptureScreen(ModalScreen[str | None]):
             row.display = row.has_class(f"-for-{self.claim}") and (
                 tie or not row.has_class("-tie-only")
             )
-        self.query_one("#capture-title", Static).update(
-            Content.from_markup("[b]Capture a $claim[/b] from the selected words",
-                                claim=self.claim)
-        )
+        if self.editing is not None:
+            title = Content.from_markup("[b]Edit $claim[/b] $id", claim=self.claim,
+                                        id=self.editing.id)
+        else:
+            title = Content.from_markup("[b]Capture a $claim[/b] from the selected words",
+                                        claim=self.claim)
+        self.query_one("#capture-title", Static).update(title)
 
     def _value(self, widget_id: str) -> str:
         widget = self.query_one(f"#{widget_id}")
@@ -386,12 +470,42 @@ class CaptureScreen(ModalScreen[str | None]):
             if not summary:
                 return "Write a summary, in one line."
             item["summary"] = summary
-        hedge = self._hedge()
+        hedge = self._hedge() if self.editing is None else None
         if hedge is not None:
             item["hedges"] = [hedge]
         item["evidence"] = evidence
         items = [("actors", actor_item) for actor_item in self.new_actors]
+        if self.editing is not None:
+            return self._edit_of(item, actor)
         return Capture((*items, (SECTION[self.claim], item)), self.claim, claim_id, actor)
+
+    def _edit_of(self, item: dict, actor: str) -> ClaimEdit | str:
+        """The fields that differ from the claim edited (the quotes and hedges stay)."""
+        if self.new_actors:
+            return "A new actor is for a new claim: capture one, or pick a known actor."
+        claim = self.editing
+        touched = {
+            FIELD_KEYS.get(widget_id, widget_id.removeprefix("cf-").replace("-", "_"))
+            for widget_id, value in self._values().items()
+            if value != self._as_filled.get(widget_id)
+        }
+        scalar_keys = ("kind", "source", "target", "actor", "type", "issue", "position",
+                       "polarity", "stand", "status", "date", "date_phrase", "modality",
+                       "confidence", "asserted_by", "summary")
+        fields = {
+            key: item.get(key) for key in scalar_keys if hasattr(claim, key) and key in touched
+        }
+        if "kind" in fields and fields["kind"] == ClaimKind.EVENT.value:
+            fields["status"] = None  # an event has no status
+        return ClaimEdit(SECTION[self.claim], self.claim, claim.id, item["id"], fields, actor)
+
+    def _values(self) -> dict[str, str]:
+        """Every field's value as the form shows it, by widget id."""
+        return {
+            widget.id: self._value(widget.id)
+            for widget in self.query("#capture-fields Select, #capture-fields Input")
+            if widget.id is not None
+        }
 
     def _hedge(self) -> dict | None:
         if not self._value("cf-hedge") or not self.draft.cues:
@@ -429,7 +543,8 @@ class CaptureScreen(ModalScreen[str | None]):
 
 
 class NewActorScreen(ModalScreen[dict | None]):
-    """A small form for an actor the file lacks: name, kind, aliases."""
+    """A small form for an actor the file lacks (name, kind, aliases), or, with
+    ``editing``, for an actor's id, name, kind and aliases."""
 
     CSS_PATH = "capture.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -437,24 +552,35 @@ class NewActorScreen(ModalScreen[dict | None]):
         Binding("ctrl+s", "add", "Add"),
     ]
 
-    def __init__(self, kb: KnowledgeBase, pending: list[dict]) -> None:
+    def __init__(
+        self, kb: KnowledgeBase, pending: list[dict], *, editing: Actor | None = None
+    ) -> None:
         super().__init__()
         self.kb = kb
         self.pending = pending
+        self.editing = editing
 
     def compose(self) -> ComposeResult:
+        actor = self.editing
         with Vertical(id="new-actor-dialog"):
-            yield Static(Text("A new actor", style="bold"))
+            title = f"Edit actor {actor.id}" if actor is not None else "A new actor"
+            yield Static(Text(display(title), style="bold"))
+            if actor is not None:
+                with Horizontal(classes="capture-row"):
+                    yield Static("Id", classes="capture-label")
+                    yield CappedInput(actor.id, compact=True, id="actor-id")
             with Horizontal(classes="capture-row"):
                 yield Static("Name", classes="capture-label")
-                yield CappedInput(compact=True, id="actor-name")
+                yield CappedInput(actor.name if actor else "", compact=True, id="actor-name")
             with Horizontal(classes="capture-row"):
                 yield Static("Kind", classes="capture-label")
-                yield Select(_options([(k, k) for k in ACTOR_KINDS]), value="person",
+                yield Select(_options([(k, k) for k in ACTOR_KINDS]),
+                             value=actor.kind if actor else "person",
                              allow_blank=False, compact=True, id="actor-kind")
             with Horizontal(classes="capture-row"):
                 yield Static("Also", classes="capture-label")
-                yield CappedInput(placeholder="aliases, separated by ;", compact=True,
+                yield CappedInput("; ".join(actor.aliases) if actor else "",
+                                  placeholder="aliases, separated by ;", compact=True,
                                   id="actor-aliases")
             yield Static(id="new-actor-problem")
             yield Static(Text("Ctrl+S add · Esc cancel", style="dim"))
@@ -470,11 +596,17 @@ class NewActorScreen(ModalScreen[dict | None]):
         if not name:
             self.query_one("#new-actor-problem", Static).update(Text("Give it a name."))
             return
-        taken = {actor["id"] for actor in self.pending}
-        actor_id = new_id(self.kb, name)
-        number = 2
-        while actor_id in taken:
-            actor_id, number = new_id(self.kb, name, str(number)), number + 1
+        if self.editing is not None:
+            actor_id = self.query_one("#actor-id", Input).value.strip()
+            if not actor_id:
+                self.query_one("#new-actor-problem", Static).update(Text("Give it an id."))
+                return
+        else:
+            taken = {actor["id"] for actor in self.pending}
+            actor_id = new_id(self.kb, name)
+            number = 2
+            while actor_id in taken:
+                actor_id, number = new_id(self.kb, name, str(number)), number + 1
         aliases = [
             alias.strip()
             for alias in self.query_one("#actor-aliases", Input).value.split(";")

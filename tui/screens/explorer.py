@@ -19,6 +19,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 
 from .. import views  # each view's modules load on first use (see views/__init__.py)
+from ..changes import Focus
 from ..commands import GoToProvider
 from ..filters import Filters
 from ..model import KnowledgeBase
@@ -26,7 +27,14 @@ from ..views.filter_bar import FilterBar
 from ..widgets.actor_detail import ActorDetail
 from ..widgets.actor_list import ActorList, SortOrder
 from ..widgets.fitting_footer import FittingFooter
-from ..widgets.items import ItemRef, evidence_of, items_of
+from ..widgets.items import (
+    ItemRef,
+    actor_name,
+    claim_by_ref,
+    describe_item,
+    evidence_of,
+    items_of,
+)
 from ..widgets.relation_table import RelationSort, RelationTable, sorted_items
 from ..widgets.source_text import SourceText
 from ..widgets.source_view import SourceView
@@ -109,9 +117,25 @@ class ExplorerScreen(Screen[None]):
             "toggle_affiliates",
             "People",
             show=False,  # the 80-column footer is full: in the palette, the help and README
-            tooltip="Include what the actor's people and bodies did (Italy's ministers, "
-            "services, navy), each row saying who acted; again to leave them out",
+            tooltip="Include the claims of the actor's people and bodies (Italy's ministers, "
+            "services, navy), each row saying whose (via); again to leave them out",
             id="affiliates",
+        ),
+        Binding(
+            "E",
+            "edit",
+            "Edit",
+            show=False,
+            tooltip="Edit the highlighted claim (in the actor list: the actor)",
+            id="edit",
+        ),
+        Binding(
+            "D",
+            "delete",
+            "Delete",
+            show=False,
+            tooltip="Delete the highlighted claim (in the actor list: the actor), asked first",
+            id="delete",
         ),
         Binding("m", "matrix", "Matrix", tooltip="Who is aligned with whom: the stance matrix"),
         Binding(
@@ -383,7 +407,7 @@ class ExplorerScreen(Screen[None]):
         # A row of one of the actor's people reads from that one's side.
         counterpart = relation.counterpart(item.via or self.actor_id or relation.source)
         if counterpart != self.actor_id:
-            # On the counterpart's page the claim is its own (a party to it): no "by".
+            # On the counterpart's page the claim is its own (a party to it): no "via".
             own = ItemRef(item.kind, item.id)
             self._jump(Place(counterpart, own, self.evidence_index))
 
@@ -470,11 +494,81 @@ class ExplorerScreen(Screen[None]):
         self.with_affiliates = not self.with_affiliates
         if self.with_affiliates:
             self.notify(
-                "With what each actor's people and bodies did: the 'by' column says who.",
+                "With the claims of each actor's people and bodies: the 'via' column says whose.",
                 timeout=3,
             )
         else:
             self.notify("Each actor's own relations and stances only.", timeout=3)
+
+    def _can_write(self) -> bool:
+        why = self.app.why_read_only()
+        if why is not None:
+            self.app.bell()
+            self.notify(why, severity="warning", markup=False)
+        return why is None
+
+    def _in_actor_list(self) -> bool:
+        return self.focused is not None and self.focused.id == "actors"
+
+    def action_edit(self) -> None:
+        if not self._can_write() or self.actor_id is None:
+            return
+        from .capture import CaptureScreen, NewActorScreen
+
+        if self._in_actor_list():
+            actor = self.unfiltered.actor_by_id[self.actor_id]
+
+            def save(edited: dict | None) -> None:
+                if edited is not None:
+                    self.app.save_actor_edit(actor.id, edited)
+
+            self.app.push_screen(NewActorScreen(self.unfiltered, [], editing=actor), save)
+            return
+        claim = claim_by_ref(self.unfiltered, self.item)
+        if claim is None or not claim.evidence:
+            self.app.bell()
+            return
+        from ..capture import draft
+
+        quote = claim.evidence[0]
+        found = draft(self.unfiltered, quote.source, quote.start, quote.end)
+        self.app.push_screen(
+            CaptureScreen(self.unfiltered, found, self.app.save_capture, editing=claim)
+        )
+
+    def action_delete(self) -> None:
+        if not self._can_write() or self.actor_id is None:
+            return
+        from ..edit import references_to
+        from .confirm import ConfirmScreen
+
+        if self._in_actor_list():
+            actor_id = self.actor_id
+            named = references_to(self.unfiltered, actor_id)
+            if named:
+                listed = ", ".join(named[:8]) + (f" and {len(named) - 8} more" if len(named) > 8
+                                                 else "")
+                self.notify(
+                    f"{actor_name(self.unfiltered, actor_id)} cannot be deleted: {listed} "
+                    "name it. Delete or change those first.",
+                    title="Not deleted", severity="error", markup=False, timeout=8,
+                )
+                return
+            question = f"Delete actor {actor_name(self.unfiltered, actor_id)} ({actor_id})?"
+            kind, item_id, focus = "actor", actor_id, None
+        else:
+            if self.item is None:
+                self.app.bell()
+                return
+            kind, item_id = self.item.kind, self.item.id
+            question = f"Delete {kind} {item_id}?\n{describe_item(self.unfiltered, self.item)}"
+            focus = Focus(self.actor_id)
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.app.delete_item(kind, item_id, focus)
+
+        self.app.push_screen(ConfirmScreen(question), answered)
 
     def action_matrix(self) -> None:
         self.app.push_screen(

@@ -131,12 +131,12 @@ class StanceMatrixScreen(AnalystView):
                           key=row, label=label)
         kind = self.kind or "all kinds"
         title = Text.assemble(("Stance matrix", "bold"))
+        if self.roll_up:  # first: a narrow screen cuts the end of the title
+            title.append(" · people in their states")
         title.append(
             f" · row acts on column · {self.scope} · {kind} · {len(self.actor_ids)} most connected"
             f" (max {self.top_n})"
         )
-        if self.roll_up:
-            title.append(" · people in their states")
         self.query_one("#matrix-title", Static).update(title)
         self._describe_cell(table.cursor_coordinate)
 

@@ -136,9 +136,9 @@ class NeighbourhoodScreen(AnalystView):
         tree.move_cursor(tree.root)
         hop_text = "1 hop" if self.hops == 1 else "2 hops"
         title = Text.assemble(("Neighbourhood", "bold"))
-        title.append(f" · {hop_text} · {len(hood.neighbours)} related directly")
-        if self.roll_up:
+        if self.roll_up:  # first: a narrow screen cuts the end of the title
             title.append(" · people in their states")
+        title.append(f" · {hop_text} · {len(hood.neighbours)} related directly")
         self.query_one("#neighbourhood-title", Static).update(title)
         relations = sum(len(neighbour.edges) for neighbour in hood.neighbours)
         self._centre_summary = actor_label(shown, self.centre)

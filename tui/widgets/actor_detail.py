@@ -191,10 +191,14 @@ class ActorDetail(VerticalScroll):
         console = self.app.console
         renderable = layout(with_links_shown(self._blocks, self._links, self._current_link))
         lines = console.render_lines(renderable, console.options.update_width(width), pad=False)
-        for y, line in enumerate(lines):
-            if any(segment.style and segment.style.meta.get("current_link") for segment in line):
-                self.scroll_to_region(Region(0, y, 1, 1), animate=False, immediate=True)
-                return
+        rows = [
+            y
+            for y, line in enumerate(lines)
+            if any(segment.style and segment.style.meta.get("current_link") for segment in line)
+        ]
+        if rows:  # a name wrapped over two lines: both in view
+            region = Region(0, rows[0], 1, rows[-1] - rows[0] + 1)
+            self.scroll_to_region(region, animate=False, immediate=True)
 
     def action_next_name(self) -> None:
         self._step_name(1)

@@ -7,10 +7,10 @@ styled rows).
 A ``DataTable`` measured and rendered every cell through Rich on each cursor move in the
 actor list, the largest part of a move's repaint and of the first frame.
 
-The first columns (direction and polarity, which of the actor's people acted when the pane
-includes them, the counterpart) stay put while the others scroll sideways under them:
-whatever column is in view, the row says whom it is about. The "by" column takes no room
-while no row has someone in it.
+The first columns (direction and polarity, which of the actor's people the claim is of when
+the pane includes them, the counterpart) stay put while the others scroll sideways under
+them: whatever column is in view, the row says whom it is about. The "via" column takes no
+room while no row has someone in it.
 """
 
 from __future__ import annotations
@@ -62,7 +62,7 @@ PADDING = 1  # cells either side of each cell
 
 COLUMNS = (
     ("direction", "±"),
-    ("by", "by"),
+    ("via", "via"),
     ("with", "with"),
     ("type", "type"),
     ("date", "date"),
@@ -71,8 +71,8 @@ COLUMNS = (
     ("status", "status"),
     ("summary", "summary"),
 )
-SIGN, BY, NAME, TYPE, DATE, HEDGE, PER, STATUS, SUMMARY = range(len(COLUMNS))
-FROZEN = 3  # direction, who acted and counterpart stay in view when the others scroll
+SIGN, VIA, NAME, TYPE, DATE, HEDGE, PER, STATUS, SUMMARY = range(len(COLUMNS))
+FROZEN = 3  # direction, which of its people, counterpart stay in view when the others scroll
 KIND_ORDER = {"relation": 0, "attribute": 1, "stance": 2}  # the groups, whatever the sort
 
 
@@ -128,14 +128,14 @@ class _Window:
 
 
 def _widest_of(rows: list[list[str]]) -> list[int]:
-    """Each column's widest text, its header's included; the "by" column's is 0 (no room
+    """Each column's widest text, its header's included; the "via" column's is 0 (no room
     taken) while no row names anyone in it."""
     widest = [len(label) for _key, label in COLUMNS]
     for texts in rows:
         for column, text in enumerate(texts):
             widest[column] = max(widest[column], cell_len(text))
-    if not any(texts[BY] for texts in rows):
-        widest[BY] = 0
+    if not any(texts[VIA] for texts in rows):
+        widest[VIA] = 0
     return widest
 
 
@@ -357,19 +357,21 @@ class RelationTable(RowCursor, ScrollView, can_focus=True, inherit_bindings=Fals
         return self._layout
 
     def _layout_for(self, view_width: int) -> _Layout:
-        """Names, then types, then names again are cut so that the date is in view when the
-        pane is narrow: two relations of one pair and type most often differ there."""
+        """Types, then names, then names again are cut so that the date is in view when the
+        pane is narrow: two relations of one pair and type most often differ there. With the
+        "via" column on show, the names come first: the date is then one → away."""
         widths = list(self._widest)
         least, most = NAME_WIDTH
         widths[NAME] = min(widths[NAME], most)
-        widths[BY] = min(widths[BY], most)
-        over = sum(map(column_cells, widths[: DATE + 1])) - view_width
+        widths[VIA] = min(widths[VIA], most)
+        kept_in_view = TYPE if widths[VIA] else DATE
+        over = sum(map(column_cells, widths[: kept_in_view + 1])) - view_width
         cuts = (
-            (NAME, least),
-            (BY, least),
             (TYPE, TYPE_LEAST),
+            (NAME, least),
+            (VIA, least),
             (NAME, NAME_LAST_RESORT),
-            (BY, NAME_LAST_RESORT),
+            (VIA, NAME_LAST_RESORT),
         )
         for column, shortest in cuts:
             if not widths[column]:
@@ -411,7 +413,7 @@ class RelationTable(RowCursor, ScrollView, can_focus=True, inherit_bindings=Fals
 
     @property
     def column_labels(self) -> list[str]:
-        """The headers of the columns drawn ("by" only while a row names someone in it)."""
+        """The headers of the columns drawn ("via" only while a row names someone in it)."""
         widths = self._layout_now().widths
         return [label for (_key, label), width in zip(COLUMNS, widths, strict=True) if width]
 
@@ -502,12 +504,12 @@ class RelationTable(RowCursor, ScrollView, can_focus=True, inherit_bindings=Fals
 
     def _texts_of(self, item: ItemRef, actor_id: str | None) -> list[str]:
         """What each cell of an item's row says (display-safe); ``_cells`` styles them."""
-        by = actor_name(self.kb, item.via) if item.via is not None else ""
+        via = actor_name(self.kb, item.via) if item.via is not None else ""
         if item.kind == "stance":
             stance = self.kb.stance_by_id[item.id]
             return [
                 "◆",
-                by,
+                via,
                 display(stance.issue),
                 "stance",
                 display(stance.date) if stance.date else NO_DATE,
@@ -518,7 +520,7 @@ class RelationTable(RowCursor, ScrollView, can_focus=True, inherit_bindings=Fals
             attribute = self.kb.attribute_by_id[item.id]
             return [
                 "●",
-                by,
+                via,
                 "",
                 display(attribute.type),
                 display(attribute.date) if attribute.date else NO_DATE,
@@ -535,7 +537,7 @@ class RelationTable(RowCursor, ScrollView, can_focus=True, inherit_bindings=Fals
         arrow = direction_arrow(relation, acting)
         return [
             f"{arrow} {polarity_sign(relation.polarity)}",
-            by,
+            via,
             display(name),
             display(type_label(relation.type, relation.modality)),
             display(relation.date) if relation.date else NO_DATE,
@@ -555,7 +557,7 @@ class RelationTable(RowCursor, ScrollView, can_focus=True, inherit_bindings=Fals
         texts = self._texts[row]
         cells = [Text(text) for text in texts]
         cells[NAME] = Text(fit(texts[NAME], widths[NAME]))
-        cells[BY] = Text(fit(texts[BY], widths[BY]), style="italic" if texts[BY] else "")
+        cells[VIA] = Text(fit(texts[VIA], widths[VIA]), style="italic" if texts[VIA] else "")
         cells[TYPE] = Text(fit_type(texts[TYPE], widths[TYPE]))
         if texts[HEDGE] != Confidence.STATED:
             cells[HEDGE].style = "italic"  # a hedged claim reads as one
