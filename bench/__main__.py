@@ -446,6 +446,41 @@ def measure_error_reports(name: str, path: Path) -> list[Row]:
     ]
 
 
+def measure_save(name: str, path: Path, scratch: Scratch) -> list[Row]:
+    """Saving a captured claim (issue 17) through the app's write path, as its thread runs
+    it: read the file, splice the claim in, check the whole new text with the loader, and
+    rename it over the file; then the reload an outside edit brings (the same loader pass).
+    On a copy of the knowledge base; each save undone before the next."""
+    from tui.changes import Change, FileChanges
+    from tui.edit import append_item
+    from tui.files import current_stamp
+
+    folder = scratch.fresh() / "kb"
+    shutil.copytree(path.parent, folder)
+    copy = folder / path.name
+    kb = load_knowledge_base(copy)
+    source = kb.sources[0]
+    quote = source.text[: source.text.index(".") + 1]
+    claim = {"id": "bench-capture", "kind": "event", "source": kb.actors[0].id,
+             "target": kb.actors[1].id, "type": "meets", "polarity": 1,
+             "summary": "A captured claim.", "evidence": [{"source": source.id, "quote": quote}]}
+    changes = FileChanges(copy, current_stamp(copy))
+    saves, reloads = [], []
+    for _ in range(RUNS):
+        started = perf_counter()
+        changes.make(Change("capture", lambda text: append_item(text, "relations", claim)))
+        saves.append(perf_counter() - started)
+        changes.undo()
+        started = perf_counter()
+        load_knowledge_base(copy)
+        reloads.append(perf_counter() - started)
+    return [
+        Row(f"save a captured claim, {name} KB (check + atomic write)", median(saves), "s",
+            target=Target("at_most", 0.25)),
+        Row(f"reload after an outside edit, {name} KB (in a thread)", median(reloads), "s"),
+    ]
+
+
 def machine() -> str:
     model = "unknown CPU"
     try:
@@ -527,6 +562,8 @@ def main(argv: list[str] | None = None) -> int:
             if name == MAIN or name in HUGE:
                 print(f"loading {name} in the app", flush=True)
                 rows += measure_loading(name, path, scratch)
+        print(f"saving a captured claim on {MAIN}", flush=True)
+        rows += measure_save(MAIN, paths[MAIN], scratch)
         print("error reports on 1k", flush=True)
         rows += measure_error_reports("1k", paths["1k"])
         print(f"memory on {MAIN}", flush=True)

@@ -268,4 +268,4 @@ async def test_the_toggle_is_in_the_palette_and_the_help(explorer, settle):
         commands = {c.title: c for c in pilot.app.get_system_commands(screen)}
         commands["People in or out"].callback()
         await settle(pilot, lambda: screen.with_affiliates)
-        assert screen.active_bindings["a"].binding.tooltip.startswith("Include what")
+        assert screen.active_bindings["a"].binding.tooltip.startswith("Include the claims")

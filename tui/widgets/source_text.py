@@ -145,17 +145,24 @@ class SourceText(ScrollView, can_focus=True):
         ),
         _selecting("escape", "cancel_selection", "Drop the selection"),
         _selecting("o", "swap_ends", "Other end", tooltip="Move the other end of the selection"),
-        _selecting("h,left", "move('char', -1)", "Back a character"),
-        _selecting("l,right", "move('char', 1)", "On a character"),
+        _selecting("h", "move('char', -1)", "Back a character"),
+        _selecting("l", "move('char', 1)", "On a character"),
+        # The arrows, Home and End scroll as in any pane unless a selection is being made.
+        _selecting("left", "move_or_scroll('char', -1, 'scroll_left')", "Back a character"),
+        _selecting("right", "move_or_scroll('char', 1, 'scroll_right')", "On a character"),
+        _selecting("up", "move_or_scroll('row', -1, 'scroll_up')", "Up a line"),
+        _selecting("down", "move_or_scroll('row', 1, 'scroll_down')", "Down a line"),
+        _selecting("home", "move_or_scroll('line', -1, 'scroll_home')", "Start of the line"),
+        _selecting("end", "move_or_scroll('line', 1, 'scroll_end')", "End of the line"),
         _selecting("w", "move('word', 1)", "Next word"),
         _selecting("b", "move('word', -1)", "Previous word"),
         _selecting("e", "move('word_end', 1)", "End of the word"),
         _selecting("left_parenthesis", "move('sentence', -1)", "Previous sentence"),
         _selecting("right_parenthesis", "move('sentence', 1)", "Next sentence"),
-        _selecting("0,home", "move('line', -1)", "Start of the line"),
-        _selecting("dollar_sign,end", "move('line', 1)", "End of the line"),
-        _selecting("k,up", "move('row', -1)", "Up a line"),
-        _selecting("j,down", "move('row', 1)", "Down a line"),
+        _selecting("0", "move('line', -1)", "Start of the line"),
+        _selecting("dollar_sign", "move('line', 1)", "End of the line"),
+        _selecting("k", "move('row', -1)", "Up a line"),
+        _selecting("j", "move('row', 1)", "Down a line"),
         Binding("shift+left", "extend('char', -1)", "Select left", show=False),
         Binding("shift+right", "extend('char', 1)", "Select right", show=False),
         Binding("shift+up", "extend('row', -1)", "Select up", show=False),
@@ -228,8 +235,8 @@ class SourceText(ScrollView, can_focus=True):
             self._text, shown_start, shown_end = sanitized_with_span(text, start, end)
             self._span = (shown_start, shown_end)
             self._wrapped_width = -1
-            self._caret, self._anchor = shown_start, None
-            self.refresh_bindings()
+            self._caret = shown_start
+            self._drop_selection()
         self._wrap()
         self.scroll_to_span()
 
@@ -237,11 +244,17 @@ class SourceText(ScrollView, can_focus=True):
         self._raw = None
         self._raw_positions = None
         self._text, self._span = display(message, keep_newlines=True), (0, 0)
-        self._caret, self._anchor = 0, None
+        self._caret = 0
+        self._drop_selection()
         self._wrapped_width = -1
         self._wrap()
         self.scroll_home(animate=False, immediate=True)
-        self.refresh_bindings()
+
+    def _drop_selection(self) -> None:
+        # The footer is rebuilt only when its keys change: not on every new quote shown.
+        if self._anchor is not None:
+            self._anchor = None
+            self.refresh_bindings()
 
     # --- the selection ------------------------------------------------------------------
 
@@ -314,6 +327,12 @@ class SourceText(ScrollView, can_focus=True):
         if unit == "char":
             self._by_character = True
         self._after_move()
+
+    def action_move_or_scroll(self, unit: str, step: int, scroll: str) -> None:
+        if self.selecting:
+            self.action_move(unit, step)
+        else:
+            getattr(self, f"action_{scroll}")()
 
     def action_extend(self, unit: str, step: int) -> None:
         if self._anchor is None:
