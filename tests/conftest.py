@@ -3,7 +3,9 @@ helpers."""
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 
 import pytest
 from views_host import settle as wait_until
@@ -23,6 +25,16 @@ def _private_settings(tmp_path_factory, monkeypatch):
     Downloads folder or in the checkout."""
     monkeypatch.setenv("STAKEHOLDERS_CONFIG_DIR", str(tmp_path_factory.mktemp("config")))
     monkeypatch.setenv("TEXTUAL_SCREENSHOT_LOCATION", str(tmp_path_factory.mktemp("shots")))
+
+
+@pytest.fixture
+def copy(tmp_path) -> Path:
+    """A copy of the bundled knowledge base and its sources, to change."""
+    from tui.loader import bundled_knowledge_base_path
+
+    bundled = Path(bundled_knowledge_base_path())
+    shutil.copytree(bundled.parent, tmp_path / "kb")
+    return tmp_path / "kb" / bundled.name
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@ sanitized source text lands in the raw text."""
 
 from __future__ import annotations
 
-import shutil
 from bisect import bisect_left
 from pathlib import Path
 
@@ -18,12 +17,6 @@ from tui.widgets.source_text import sanitized_with_span, shown_positions
 BUNDLED = Path(bundled_knowledge_base_path())
 STANCE = {"id": "s-2", "actor": "italy", "issue": "migration", "position": "p",
           "evidence": [{"source": "news24-haftar-rome", "quote": "stem the flow"}]}
-
-
-@pytest.fixture
-def copy(tmp_path) -> Path:
-    shutil.copytree(BUNDLED.parent, tmp_path / "kb")
-    return tmp_path / "kb" / BUNDLED.name
 
 
 def add_stance() -> Change:

@@ -5,7 +5,6 @@ changed on disk, and atomic whatever fails."""
 from __future__ import annotations
 
 import errno
-import shutil
 import signal
 import subprocess
 import sys
@@ -13,6 +12,8 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from text_changes import added_lines
+from text_changes import changes as diff_lines
 
 from tui import edit
 from tui.edit import (
@@ -48,26 +49,6 @@ MEETING = {
         }
     ],
 }
-
-
-@pytest.fixture
-def copy(tmp_path) -> Path:
-    """A copy of the bundled knowledge base and its sources."""
-    shutil.copytree(BUNDLED.parent, tmp_path / "kb", symlinks=False)
-    return tmp_path / "kb" / BUNDLED.name
-
-
-def added_lines(before: str, after: str) -> list[str]:
-    """The lines of ``after`` that are not in ``before``, asserting nothing else changed."""
-    old, new = before.splitlines(), after.splitlines()
-    head = 0
-    while head < len(old) and old[head] == new[head]:
-        head += 1
-    tail = 0
-    while tail < len(old) - head and old[-1 - tail] == new[-1 - tail]:
-        tail += 1
-    assert head + tail == len(old), "only lines were added"
-    return new[head : len(new) - tail]
 
 
 def test_an_item_is_emitted_as_block_yaml_that_reads_back_the_same():
@@ -229,15 +210,6 @@ def test_a_process_killed_in_the_middle_of_a_save_leaves_old_or_new(copy):
 
 
 # --- edits in place --------------------------------------------------------------------
-
-
-def diff_lines(before: str, after: str) -> list[tuple[str, list[str], list[str]]]:
-    import difflib
-
-    old, new = before.splitlines(), after.splitlines()
-    matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
-    return [(tag, old[i1:i2], new[j1:j2]) for tag, i1, i2, j1, j2 in matcher.get_opcodes()
-            if tag != "equal"]
 
 
 def test_an_edit_changes_only_the_changed_lines(copy):

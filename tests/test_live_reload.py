@@ -4,7 +4,6 @@ and the app recovers once it is fixed; the app's own saves are not read back as 
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -17,12 +16,6 @@ from tui.widgets.actor_detail import ActorDetail
 
 BUNDLED = Path(bundled_knowledge_base_path())
 pytestmark = pytest.mark.skipif(not BUNDLED.is_file(), reason="no bundled knowledge base")
-
-
-@pytest.fixture
-def copy(tmp_path) -> Path:
-    shutil.copytree(BUNDLED.parent, tmp_path / "kb")
-    return tmp_path / "kb" / BUNDLED.name
 
 
 async def within_seconds(pilot, condition, seconds: float = 5.0) -> None:

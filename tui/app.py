@@ -487,8 +487,7 @@ class StakeholderApp(KeysInOrder[LoadError | None]):
     def delete_item(self, kind: str, item_id: str, focus: Focus | None) -> None:
         from . import edit
 
-        section = {"actor": "actors", "relation": "relations", "attribute": "attributes",
-                   "stance": "stances"}[kind]
+        section = edit.SECTION_OF[kind]
         self.change_file(
             Change(f"deleted {kind} {item_id}",
                    lambda text: edit.remove_item(text, section, item_id), focus)
@@ -498,7 +497,7 @@ class StakeholderApp(KeysInOrder[LoadError | None]):
         """Add a quote (or a caveat) cut from a source to a claim."""
         from . import edit
 
-        section = {"relation": "relations", "attribute": "attributes", "stance": "stances"}[kind]
+        section = edit.SECTION_OF[kind]
         key = "caveats" if caveat else "evidence"
         what = "caveat" if caveat else "quote"
         self.change_file(

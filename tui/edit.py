@@ -23,13 +23,25 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from .files import Stamp, current_stamp, discard, open_regular, replace, stamp_of, write_beside
+from .files import (
+    Stamp,
+    current_stamp,
+    discard,
+    holds,
+    open_regular,
+    replace,
+    stamp_of,
+    write_beside,
+)
 from .loader import MAX_BYTES, MAX_TOTAL_BYTES, LoadError, Problem, load_knowledge_base
 from .model import KnowledgeBase
 from .sanitize import display
 from .splice import KEY_PREFIX, Edit, Refused, Splicer, decode_bytes, items, pairs, yaml_scalar
 
 SECTIONS = ("sources", "issues", "actors", "relations", "attributes", "stances")
+SECTION_OF = {"actor": "actors", "relation": "relations", "attribute": "attributes",
+              "stance": "stances"}
+"""The section each kind of item is listed in."""
 
 Value = str | int | list | dict | None
 CHANGED_ON_DISK = (
@@ -405,16 +417,13 @@ def save(
 
 
 def _refuse_if_changed(state: FileState) -> None:
-    try:
-        unchanged = not state.path.is_symlink() and state.path.read_bytes() == state.data
-    except OSError:
-        unchanged = False
-    if not unchanged:
+    if not holds(state.path, state.data):
         raise ChangeRefused(CHANGED_ON_DISK.format(shown=display(str(state.path))))
 
 
 __all__ = [
     "SECTIONS",
+    "SECTION_OF",
     "ChangeRefused",
     "FileState",
     "Refused",

@@ -81,6 +81,15 @@ def current_stamp(path: Path) -> Stamp:
     return stamp_of(path.stat())
 
 
+def holds(path: Path, data: bytes) -> bool:
+    """Whether ``path`` is a regular file (not a link) holding exactly ``data`` now: the
+    last check before a file is replaced, that nothing changed it meanwhile."""
+    try:
+        return not path.is_symlink() and path.is_file() and path.read_bytes() == data
+    except OSError:
+        return False
+
+
 def inside(folder: Path, relative: str) -> Path | None:
     """Where ``relative`` (a path written in a file in ``folder``) leads, symbolic links
     followed as the system follows them, or None when that place is outside ``folder``.

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
-from .files import discard, replace, write_beside
+from .files import discard, holds, replace, write_beside
 from .loader import MAX_BYTES, MAX_TOTAL_BYTES, LoadError, load_knowledge_base
 from .model import EVENT_TYPES, Issue, KnowledgeBase
 from .sanitize import display, truncate
@@ -210,13 +210,6 @@ def _identity(path: Path) -> tuple[int, int, int] | None:
     return found.st_ino, found.st_size, found.st_mtime_ns
 
 
-def _unchanged(path: Path, data: bytes) -> bool:
-    try:
-        return not path.is_symlink() and path.is_file() and path.read_bytes() == data
-    except OSError:
-        return False
-
-
 def _keep_backup(path: Path, backup: Path, data: bytes, mode: int, force: bool) -> None:
     """``data`` (the old text) as ``backup``, written whole or not at all; never over an
     existing one unless ``force``."""
@@ -319,7 +312,7 @@ def migrate_file(
             return io.fail(
                 shown, f"the migrated text would not mean the same ({difference}); a bug"
             )
-        if not _unchanged(path, data):
+        if not holds(path, data):
             return io.fail(shown, "it changed on disk while it was being migrated; run again")
         had_backup = backup.exists()
         try:
@@ -329,7 +322,7 @@ def migrate_file(
         except OSError as error:
             reason = display(error.strerror or str(error))
             return io.fail(shown, f"cannot keep the old text as {display(str(backup))}: {reason}")
-        if not _unchanged(path, data):
+        if not holds(path, data):
             if not had_backup:
                 backup.unlink(missing_ok=True)
             return io.fail(shown, "it changed on disk while it was being migrated; run again")

@@ -22,6 +22,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Select, Static
 
 from ..capture import Cue, Draft, cue_location, evidence_entry, new_id
+from ..edit import SECTION_OF
 from ..model import (
     ACTOR_KINDS,
     EVENT_TYPES,
@@ -44,7 +45,6 @@ CLAIMS = ("relation", "attribute", "stance")
 # Form fields whose key in the file is not their id less "cf-".
 FIELD_KEYS = {"cf-attribute-type": "type", "cf-asserted-by": "asserted_by",
               "cf-date-phrase": "date_phrase", "cf-claim-id": "id"}
-SECTION = {"relation": "relations", "attribute": "attributes", "stance": "stances"}
 # A starting polarity for a type; the analyst sets what the quote supports.
 TYPE_POLARITY = {
     "backs": 2, "invests-in": 2, "opposes": -2, "threatens": -2, "strikes": -2,
@@ -477,7 +477,7 @@ class CaptureScreen(ModalScreen[str | None]):
         items = [("actors", actor_item) for actor_item in self.new_actors]
         if self.editing is not None:
             return self._edit_of(item, actor)
-        return Capture((*items, (SECTION[self.claim], item)), self.claim, claim_id, actor)
+        return Capture((*items, (SECTION_OF[self.claim], item)), self.claim, claim_id, actor)
 
     def _edit_of(self, item: dict, actor: str) -> ClaimEdit | str:
         """The fields that differ from the claim edited (the quotes and hedges stay)."""
@@ -497,7 +497,7 @@ class CaptureScreen(ModalScreen[str | None]):
         }
         if "kind" in fields and fields["kind"] == ClaimKind.EVENT.value:
             fields["status"] = None  # an event has no status
-        return ClaimEdit(SECTION[self.claim], self.claim, claim.id, item["id"], fields, actor)
+        return ClaimEdit(SECTION_OF[self.claim], self.claim, claim.id, item["id"], fields, actor)
 
     def _values(self) -> dict[str, str]:
         """Every field's value as the form shows it, by widget id."""
