@@ -52,19 +52,23 @@ class Done:
 
 
 class FileChanges:
-    """``FileChanges(path, stamp)``: changes to ``path``, which the app loaded when it had
-    ``stamp`` (None: it changed while it was loaded, and the first change is refused)."""
+    """``FileChanges(path, stamp, kb)``: changes to ``path``, which the app loaded as ``kb``
+    when it had ``stamp`` (None: it changed while it was loaded, and the first change is
+    refused). With ``kb``, a change to one section's items is checked on its own against it
+    (``edit.checked_change``) instead of by loading the whole file again."""
 
     def __init__(
         self,
         path: Path,
         stamp: Stamp | None,
+        kb: KnowledgeBase | None = None,
         *,
         max_bytes: int = MAX_BYTES,
         max_total_bytes: int = MAX_TOTAL_BYTES,
     ) -> None:
         self.path = path
         self.stamp = stamp
+        self.kb = kb
         self.max_bytes = max_bytes
         self.max_total_bytes = max_total_bytes
         self.undone: list[Done] = []  # most recent last
@@ -102,9 +106,10 @@ class FileChanges:
         self.done.append(self.undone.pop())
         return kb, last
 
-    def reloaded(self, stamp: Stamp | None) -> None:
-        """The file was read again (an outside edit): changes go on from it."""
+    def reloaded(self, stamp: Stamp | None, kb: KnowledgeBase | None = None) -> None:
+        """The file was read again (an outside edit), as ``kb``: changes go on from it."""
         self.stamp = stamp
+        self.kb = kb
 
     def _write(
         self, description: str, apply: Callable[[str], str], focus: Focus | None
@@ -122,9 +127,14 @@ class FileChanges:
             problem = refused.problem(str(self.path), "change it")
             raise ChangeRefused(f"{self.path}: nothing was written", [problem]) from None
         saved, kb = save(
-            state, after, max_bytes=self.max_bytes, max_total_bytes=self.max_total_bytes
+            state,
+            after,
+            kb=self.kb,
+            max_bytes=self.max_bytes,
+            max_total_bytes=self.max_total_bytes,
         )
         self.stamp = saved.stamp
+        self.kb = kb
         return kb, Done(description, before, after, focus)
 
 

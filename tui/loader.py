@@ -220,6 +220,79 @@ def load_knowledge_base(
             raise LoadError([Problem(shown, 1, 1, "the document is too large to load")]) from None
 
 
+def read_items(
+    kb: KnowledgeBase,
+    section: str,
+    text: str,
+    *,
+    version: str,
+    shown: str,
+    first_line: int,
+    kept_ids: Collection[str],
+    line_of: Callable[[str], int | None] = lambda item_id: None,
+) -> list:
+    """The items of ``section`` written in ``text``: part of the file ``kb`` was loaded from,
+    a block list whose first line is the file's line ``first_line`` (1-based), checked by the
+    rules of ``load_knowledge_base`` against ``kb``, where the other items of ``section``
+    keep the ids ``kept_ids`` (``line_of`` tells a repeated one's line). Actors come as
+    (actor, fields) pairs, as the builder keeps them. For a change to one item of a large
+    file: its sources and the other sections are not read again. Raises ``LoadError``, with
+    the file's lines and columns."""
+    if version not in VERSIONS or section not in _SECTION_KEYS[version]:
+        raise ValueError(f"no section {section!r} in version {version!r}")
+    builder = _Builder(Path(kb.path or shown), shown, Reading(), lambda *_: None, lines=1)
+    builder.version = version
+    for source in kb.sources:
+        builder.source_text[source.id] = source.text
+        builder.published[source.id] = source.published_date
+    builder.declared = {
+        "sources": kb.source_by_id.keys(),
+        "issues": kb.issue_by_id.keys(),
+        "actors": kb.actor_by_id.keys(),
+        "relations": kb.relation_by_id.keys(),
+        "attributes": kb.attribute_by_id.keys(),
+        "stances": kb.stance_by_id.keys(),
+    }
+    builder.closed.update(_SECTIONS)
+    builder.open_section(section)
+    with collector_paused():
+        try:
+            nodes: list[_Node] = []
+            if any(line.strip() and not line.lstrip().startswith("#")
+                   for line in text.splitlines()):
+                root, _ = _parse(text, shown, builder)
+                if not isinstance(root, _Sequence) or root.tag != _SEQ:
+                    raise builder.invalid(root, f"expected the items of `{section}` (a list)")
+                nodes = root.value
+            for node in nodes:
+                builder.section_item(section, node)
+                item_id = _peek_id(node)
+                if item_id is not None and item_id in kept_ids:
+                    first = line_of(item_id)
+                    where = f" (first at line {first})" if first is not None else ""
+                    builder.problem(
+                        node,
+                        f"duplicate id {item_id!r} in `{section}`{where}; ids must be unique",
+                        item_id,
+                    )
+        except LoadError as error:
+            builder.problems += error.problems
+        except _Invalid:
+            pass
+        except RecursionError:
+            builder.problems.append(Problem(shown, 1, 1, "the document is nested too deeply"))
+    values = builder.values[section]
+    if section == "actors":
+        known = {*kept_ids, *(actor.id for actor, _ in values)}
+        builder.check_actor_references(values, known)
+    if builder.problems:
+        raise LoadError([
+            Problem(p.path, p.line + first_line - 1, p.column, p.message, p.item_id)
+            for p in builder.problems
+        ])
+    return values
+
+
 @contextmanager
 def collector_paused() -> Iterator[None]:
     """Run a block that makes millions of objects without the cyclic garbage collector.

@@ -6,6 +6,8 @@ after validating a file; the UI and the exporters only read them.
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Collection
 from dataclasses import KW_ONLY, dataclass
 from enum import StrEnum
 from functools import cached_property
@@ -403,16 +405,7 @@ class KnowledgeBase:
 
     @cached_property
     def _relations_by_actor(self) -> dict[str, tuple[Relation, ...]]:
-        index: dict[str, list[Relation]] = {actor.id: [] for actor in self.actors}
-        for relation in self.relations:
-            if not relation.participants:
-                index[relation.source].append(relation)
-                if relation.target != relation.source:
-                    index[relation.target].append(relation)
-                continue
-            for party in dict.fromkeys(relation.parties):
-                index[party].append(relation)
-        return {actor_id: tuple(found) for actor_id, found in index.items()}
+        return _relations_by_actor(self.relations, [actor.id for actor in self.actors])
 
     @cached_property
     def _stances_by_actor(self) -> dict[str, tuple[Stance, ...]]:
@@ -441,6 +434,37 @@ class KnowledgeBase:
         """Relations between other actors that this actor is the source of, in file order
         ("according to the US military")."""
         return self._asserted_by_actor.get(actor_id, ())
+
+    def replaced(self, section: str, items: tuple) -> KnowledgeBase:
+        """A copy with the items of ``section`` replaced (a change saved to the file). The
+        indexes built from the other sections are kept, and the relations of each actor are
+        worked out again only for the actors whose relations changed."""
+        new = dataclasses.replace(self, **{section: items})
+        built = self.__dict__
+        for name, sections in _INDEX_SECTIONS.items():
+            if name in built and section not in sections:
+                new.__dict__[name] = built[name]
+        if section == "relations" and "_relations_by_actor" in built:
+            # The same relations at the start and at the end: what changed is in between.
+            old = self.relations
+            same = min(len(old), len(items))
+            start = next((i for i in range(same) if old[i] is not items[i]), same)
+            end = next((i for i in range(same - start) if old[-1 - i] is not items[-1 - i]),
+                       same - start)
+            changed = (*old[start : len(old) - end], *items[start : len(items) - end])
+            touched = {party for relation in changed for party in relation.parties}
+            index = dict(built["_relations_by_actor"])
+            index.update(_relations_by_actor(items, touched))
+            new.__dict__["_relations_by_actor"] = index
+        return new
+
+    def indexed(self) -> KnowledgeBase:
+        """Itself, every index built: a worker thread calls it after a change is saved, so
+        that the screen showing the change does not build them while the user waits."""
+        for name, value in vars(type(self)).items():
+            if isinstance(value, cached_property):
+                getattr(self, name)
+        return self
 
     def relations_of(self, actor_id: str) -> tuple[Relation, ...]:
         """Outgoing and incoming relations of an actor, in file order."""
@@ -501,3 +525,40 @@ class KnowledgeBase:
     def quote_count(self) -> int:
         claims = (*self.relations, *self.stances, *self.attributes)
         return sum(len(claim.evidence) for claim in claims)
+
+
+def _relations_by_actor(
+    relations: tuple[Relation, ...], actor_ids: Collection[str]
+) -> dict[str, tuple[Relation, ...]]:
+    """Each of ``actor_ids`` -> its relations (outgoing, incoming, or as a participant),
+    in file order."""
+    index: dict[str, list[Relation]] = {actor_id: [] for actor_id in actor_ids}
+    for relation in relations:
+        if not relation.participants:
+            if relation.source in index:
+                index[relation.source].append(relation)
+            if relation.target != relation.source and relation.target in index:
+                index[relation.target].append(relation)
+            continue
+        for party in dict.fromkeys(relation.parties):
+            if party in index:
+                index[party].append(relation)
+    return {actor_id: tuple(found) for actor_id, found in index.items()}
+
+
+# The sections each index of a KnowledgeBase is built from (``KnowledgeBase.replaced``
+# keeps an index that a change to another section leaves as it was).
+_INDEX_SECTIONS: dict[str, tuple[str, ...]] = {
+    "issue_by_id": ("issues",),
+    "attribute_by_id": ("attributes",),
+    "_attributes_by_actor": ("attributes",),
+    "actor_by_id": ("actors",),
+    "source_by_id": ("sources",),
+    "relation_by_id": ("relations",),
+    "stance_by_id": ("stances",),
+    "_relations_by_actor": ("actors", "relations"),
+    "_stances_by_actor": ("actors", "stances"),
+    "_members_by_actor": ("actors",),
+    "_asserted_by_actor": ("relations",),
+    "_belongs_to": ("actors",),
+}

@@ -289,9 +289,15 @@ def items(top: dict, name: str) -> list:
     return list(node.value) if isinstance(node, yaml.SequenceNode) else []
 
 
-def decode_bytes(data: bytes) -> tuple[bytes, str, str]:
-    """The byte-order mark, the encoding and the text of a file the loader read."""
+def encoding_of(data: bytes) -> tuple[bytes, str]:
+    """The byte-order mark and the encoding of a file the loader read."""
     for bom, codec in BOMS:
         if data.startswith(bom):
-            return bom, codec, data[len(bom) :].decode(codec)
-    return b"", "utf-8", data.decode("utf-8")
+            return bom, codec
+    return b"", "utf-8"
+
+
+def decode_bytes(data: bytes) -> tuple[bytes, str, str]:
+    """The byte-order mark, the encoding and the text of a file the loader read."""
+    bom, codec = encoding_of(data)
+    return bom, codec, data[len(bom) :].decode(codec)
