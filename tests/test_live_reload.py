@@ -82,3 +82,68 @@ async def test_no_watch_leaves_the_file_alone(copy, explorer, settle):
         await pilot.press("ctrl+l")  # by hand, it reloads
         await within_seconds(pilot, lambda: italy(pilot.app) == "Italia")
         assert isinstance(pilot.app.screen, ExplorerScreen) and pilot.app.screen is screen
+
+
+async def test_a_slow_reload_shows_its_progress_over_the_last_good_version(
+    copy, explorer, settle, monkeypatch
+):
+    """The loader is held mid-way (as a 25 MB file would keep it busy): the progress line
+    says what it is doing while the explorer stays usable, and goes once it is done."""
+    import threading
+
+    import tui.app
+    from tui.widgets.actor_list import ActorList
+    from tui.widgets.reload_bar import ReloadBar
+
+    release = threading.Event()
+    real_load = tui.app.load_knowledge_base
+
+    def held_load(path, *, progress=None, **limits):
+        if progress is not None:
+            progress(40, 100, "checking")
+            release.wait(10)
+        return real_load(path, progress=progress, **limits)
+
+    monkeypatch.setattr(tui.app, "load_knowledge_base", held_load)
+    async with StakeholderApp(copy, watch=False).run_test(size=(120, 40)) as pilot:
+        screen = await explorer(pilot)
+        bar = screen.query_one(ReloadBar)
+        assert not bar.display
+        await pilot.press("ctrl+l")
+        await settle(pilot, lambda: bar.display and bar.children)
+        assert "Reloading actors.yaml: checking" in str(
+            bar.query_one("#reload-stage").render()
+        )
+        assert bar.query_one("ProgressBar").percentage == pytest.approx(0.4)
+        actors = screen.query_one(ActorList)
+        before = screen.actor_id
+        await pilot.press("down")  # the last good version is still there to use
+        await settle(pilot, lambda: screen.actor_id != before)
+        release.set()
+        await settle(pilot, lambda: not bar.display)
+        assert actors is screen.query_one(ActorList)  # the panes were refilled in place
+
+
+async def test_a_saved_change_refills_the_panes_in_place_and_keeps_the_focus(
+    copy, explorer, settle
+):
+    from tui.changes import Change
+    from tui.edit import update_item
+    from tui.widgets.relation_table import RelationTable
+
+    async with StakeholderApp(copy, watch=False).run_test(size=(120, 40)) as pilot:
+        screen = await explorer(pilot)
+        await pilot.press("slash", *"pinot", "enter")
+        await settle(pilot, lambda: screen.actor_id == "roberta-pinotti")
+        table = screen.query_one(RelationTable)
+        table.focus()
+        await pilot.pause()
+        claim = table.item
+        pilot.app.change_file(Change(
+            "a summary", lambda text: update_item(text, "relations", claim.id,
+                                                  {"summary": "Changed in place."})))
+        await settle(pilot, lambda: screen.unfiltered.relation_by_id[claim.id].summary
+                     == "Changed in place.")
+        await settle(pilot, lambda: not pilot.app._writing)
+        assert screen.query_one(RelationTable) is table and screen.focused is table
+        assert table.item == claim and screen.actor_id == "roberta-pinotti"

@@ -7,6 +7,7 @@ import math
 import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from time import perf_counter
 from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import SystemCommand
@@ -43,6 +44,7 @@ if TYPE_CHECKING:
     from .screens.capture import Capture, ClaimEdit
     from .screens.loading import LoadingScreen
     from .search import SearchIndex
+    from .widgets.reload_bar import ReloadBar
 
 DEFAULT_THEME = "textual-dark"
 LOAD_AT_ONCE_BYTES = 256 * 1024
@@ -54,6 +56,7 @@ AT_ONCE_WAIT_SECONDS = 0.2
 very long source texts), it goes on loading behind the loading screen."""
 PROGRESS_PERIOD_SECONDS = 1 / 20
 """How often the loading screen shows the load's latest progress."""
+RELOAD_SHOWN_AFTER = 0.2  # seconds of a reload before its progress line shows
 YOUNG_GENERATION_THRESHOLD = 10_000
 
 
@@ -324,6 +327,7 @@ class StakeholderApp(KeysInOrder[LoadError | None]):
             self.changes = FileChanges(
                 load.path,
                 load.stamp,
+                kb,
                 max_bytes=self.max_bytes,
                 max_total_bytes=self.max_total_bytes,
             )
@@ -426,7 +430,8 @@ class StakeholderApp(KeysInOrder[LoadError | None]):
         on_refused: Callable[[ChangeRefused], None] | None = None,
         on_saved: Callable[[], None] | None = None,
     ) -> None:
-        """Save ``change`` in a thread (the loader checks the whole file), then show it."""
+        """Save ``change`` in a thread (checked by the loader's rules: the changed items
+        alone when that is certain to give the same result, else the whole file), then show it."""
         self._write(lambda changes: changes.make(change), on_refused, on_saved, "Saved")
 
     def save_capture(
@@ -534,6 +539,7 @@ class StakeholderApp(KeysInOrder[LoadError | None]):
         def run() -> None:
             try:
                 kb, done = step(changes)
+                kb.indexed()
             except ChangeRefused as refused:
                 self.call_from_thread(self._refused, refused, on_refused)
             else:
@@ -628,22 +634,49 @@ class StakeholderApp(KeysInOrder[LoadError | None]):
             self.bell()
             return
         path, limits = self.path, (self.max_bytes, self.max_total_bytes)
+        progress = [(0, 1, "reading")]  # the loader's last report, set from its thread
+        started = perf_counter()
+
+        def show_progress() -> None:
+            # Only a reload that takes a while is shown: a small file's is over at once.
+            if perf_counter() - started >= RELOAD_SHOWN_AFTER:
+                for bar in self._reload_bars():
+                    bar.show(path.name, *progress[0])
+
+        timer = self.set_interval(PROGRESS_PERIOD_SECONDS, show_progress)
+
+        def done() -> None:
+            timer.stop()
+            for bar in self._reload_bars():
+                bar.hide()
 
         def run() -> None:
             before = _stamp_or_none(path)
             try:
-                kb = load_knowledge_base(path, max_bytes=limits[0], max_total_bytes=limits[1])
+                kb = load_knowledge_base(
+                    path,
+                    max_bytes=limits[0],
+                    max_total_bytes=limits[1],
+                    progress=lambda *report: progress.__setitem__(0, report),
+                )
             except LoadError as error:
+                self.call_from_thread(done)
                 self.call_from_thread(self._reload_failed, error)
                 return
             stamp = before if before == _stamp_or_none(path) else None
-            self.call_from_thread(self._reloaded, kb, stamp, quietly)
+            self.call_from_thread(done)
+            self.call_from_thread(self._reloaded, kb.indexed(), stamp, quietly)
 
         self.run_worker(run, name="reload", thread=True, group="reload", exclusive=True)
 
+    def _reload_bars(self) -> list[ReloadBar]:
+        from .widgets.reload_bar import ReloadBar
+
+        return [bar for screen in self.screen_stack for bar in screen.query(ReloadBar)]
+
     def _reloaded(self, kb: KnowledgeBase, stamp: Stamp | None, quietly: bool) -> None:
         if self.changes is not None:
-            self.changes.reloaded(stamp)
+            self.changes.reloaded(stamp, kb)
         if self._problems_shown is not None:  # the file checks again: recovered
             if self._problems_shown.is_attached:
                 self._problems_shown.dismiss()

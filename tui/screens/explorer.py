@@ -36,6 +36,7 @@ from ..widgets.items import (
     items_of,
 )
 from ..widgets.relation_table import RelationSort, RelationTable, sorted_items
+from ..widgets.reload_bar import ReloadBar
 from ..widgets.source_text import SourceText
 from ..widgets.source_view import SourceView
 from ..widgets.too_small import TooSmall, is_too_small
@@ -210,6 +211,7 @@ class ExplorerScreen(Screen[None]):
                 )
         yield TooSmall(self.app.size)
         yield FilterBar(self.filters)
+        yield ReloadBar()
         yield FittingFooter()
 
     def on_resize(self, event: events.Resize) -> None:
@@ -243,28 +245,33 @@ class ExplorerScreen(Screen[None]):
         if self._pending_data is not None:
             self.call_later(self._refill_pending)
 
-    async def _refill_pending(self) -> None:
+    def _refill_pending(self) -> None:
         if self._pending_data is not None:
             pending, self._pending_data = self._pending_data, None
-            await self._refill(*pending)
+            self._refill(*pending)
 
-    async def _refill(self, kb: KnowledgeBase, filters: Filters, before: Place) -> None:
+    def _refill(self, kb: KnowledgeBase, filters: Filters, before: Place) -> None:
+        """The panes take the new knowledge base in place (a change saved to a 25 MB file
+        is on screen without building the screen again), then the selection."""
         self.kb, self.filters = kb, filters
-        replaced = self.query_one_optional(ActorList)
-        cursor_line = replaced.cursor_line if replaced is not None else 0
-        await self.recompose()
         actors = self.query_one_optional(ActorList)
         if actors is None:
             return  # the app is closing: the screen composed nothing
+        cursor_line = actors.cursor_line
+        actors.show_data(kb)
+        self.query_one(RelationTable).show_data(kb, self.unfiltered)
+        self.query_one(ActorDetail).show_data(kb, self.unfiltered)
+        self.query_one(SourceView).show_data(kb, self.unfiltered)
+        self.query_one(FilterBar).set_filters(filters)
         actor_id = before.actor_id if before.actor_id in kb.actor_by_id else None
         self.actor_id = actor_id or actors.first_actor_id()
-        self.mutate_reactive(ExplorerScreen.actor_id)  # new panes: fill them even if unchanged
         actors.keep_cursor_on_line(cursor_line)
         if before.item in self._items_of(self.actor_id):
             self.item = before.item
         self._keep_history_in(kb)
         self.refresh_bindings()
-        actors.focus()
+        if self.focused is None:
+            actors.focus()
 
     def _keep_history_in(self, kb: KnowledgeBase) -> None:
         """Keep the places of the history that the re-filtered ``kb`` still shows, the

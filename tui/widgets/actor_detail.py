@@ -142,6 +142,11 @@ class ActorDetail(VerticalScroll):
     def compose(self) -> ComposeResult:
         yield self._text
 
+    def show_data(self, kb: KnowledgeBase, unfiltered: KnowledgeBase) -> None:
+        """Show another (re-filtered or changed) knowledge base in place."""
+        self.kb, self.unfiltered = kb, unfiltered
+        self.watch_actor_id(self.actor_id)
+
     def on_mount(self) -> None:
         self.border_title = "Detail"
 

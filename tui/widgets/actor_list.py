@@ -123,7 +123,7 @@ class ActorList(RowCursor, ScrollView, can_focus=True, inherit_bindings=False):
         super().__init__(id=id)
         self.kb = kb
         self.set_reactive(ActorList.sorting, sorting)  # the rows are built in it below
-        self._relation_counts = {actor.id: len(kb.relations_of(actor.id)) for actor in kb.actors}
+        self._relation_counts = self._counts(kb)
         self._rows: list[_Row] = []
         self._row_of_actor: dict[str, int] = {}
         self._cursor = -1  # index into _rows of an actor row; -1 when there is none
@@ -131,7 +131,27 @@ class ActorList(RowCursor, ScrollView, can_focus=True, inherit_bindings=False):
         self._cursor_line_wanted: int | None = None
         self._rebuild()
 
+    def show_data(self, kb: KnowledgeBase) -> None:
+        """Show another (re-filtered or changed) knowledge base in place: the rows are
+        built again, the cursor kept on its actor while that one is listed."""
+        current = self.actor_at(self._cursor)
+        old, self.kb = self.kb, kb
+        if kb.actors is old.actors and self.sorting is not SortOrder.RELATIONS:
+            # A claim changed: the same rows in the same order, a few counts changed.
+            self._recount([actor.id for actor in kb.actors
+                           if kb.relations_of(actor.id) is not old.relations_of(actor.id)])
+        else:
+            self._relation_counts = self._counts(kb)
+            self._rebuild()
+        self._cursor = self._row_of_actor.get(current, -1) if current is not None else -1
+        self.border_title = f"Actors ({len(kb.actors):,})"
+        self.refresh()
+
     # --- rows -------------------------------------------------------------------------
+
+    @staticmethod
+    def _counts(kb: KnowledgeBase) -> dict[str, int]:
+        return {actor.id: len(kb.relations_of(actor.id)) for actor in kb.actors}
 
     def _rebuild(self) -> None:
         actors = self.kb.actors
@@ -164,6 +184,15 @@ class ActorList(RowCursor, ScrollView, can_focus=True, inherit_bindings=False):
         self._count_width = len(str(max(counts.values(), default=0)))
         self._kind_width = max((len(kind) for kind in {a.kind for a in actors}), default=0)
         self.virtual_size = Size(0, len(rows))
+
+    def _recount(self, actor_ids: list[str]) -> None:
+        counts = self._relation_counts
+        for actor_id in actor_ids:
+            counts[actor_id] = len(self.kb.relations_of(actor_id))
+            row = self._row_of_actor[actor_id]
+            self._rows[row] = _Row(self._rows[row].label, self._rows[row].actor,
+                                   counts[actor_id])
+        self._count_width = len(str(max(counts.values(), default=0)))
 
     @property
     def row_count(self) -> int:

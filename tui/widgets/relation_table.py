@@ -328,6 +328,11 @@ class RelationTable(RowCursor, ScrollView, can_focus=True, inherit_bindings=Fals
         self._why_empty_lines: dict[int, list[Strip]] = {}  # width -> its lines, wrapped
         self._cursor = -1
 
+    def show_data(self, kb: KnowledgeBase, unfiltered: KnowledgeBase) -> None:
+        """Show another (re-filtered or changed) knowledge base in place."""
+        self.kb, self.unfiltered = kb, unfiltered
+        self._repopulate()
+
     def on_mount(self) -> None:
         self.border_subtitle = self.sorting.label
         # The signal comes once the new theme's colours are in ``theme_variables``.

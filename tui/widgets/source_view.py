@@ -52,6 +52,12 @@ class SourceView(Vertical):
         self.border_title = "Source"
         self._update()
 
+    def show_data(self, kb: KnowledgeBase, unfiltered: KnowledgeBase) -> None:
+        """Show another (re-filtered or changed) knowledge base in place."""
+        self.kb, self.unfiltered = kb, unfiltered
+        self._text.clear()  # a selection made in the old text is not carried over
+        self._schedule_update()
+
     @property
     def evidence(self) -> Evidence | None:
         """The quote on show, or None."""

@@ -1,0 +1,30 @@
+"""A line over the footer while the file is read again (an outside edit, or Ctrl+L): what
+is being done, and how far along it is. The last good knowledge base stays usable under it."""
+
+from __future__ import annotations
+
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.widgets import Static
+
+from ..sanitize import display
+
+
+class ReloadBar(Horizontal):
+    """Hidden until ``show`` is called; ``hide`` when the reload is over. Its parts are made
+    on the first ``show``: most sessions never reload a file that takes a while."""
+
+    def show(self, name: str, done: int, total: int, stage: str) -> None:
+        from textual.widgets import ProgressBar
+
+        if not self.children:
+            self.mount(Static(id="reload-stage", markup=False),
+                       ProgressBar(total=None, show_eta=False, id="reload-progress"))
+        self.display = True
+        self.query_one("#reload-stage", Static).update(
+            Content(display(f"Reloading {name}: {stage}"))
+        )
+        self.query_one(ProgressBar).update(total=max(total, 1), progress=done)
+
+    def hide(self) -> None:
+        self.display = False
