@@ -14,6 +14,10 @@ interpreter (the garbage collector's work depends on everything else alive in th
                                                 onto its busiest actor), search keystrokes
 ``python -m bench.interact loading FILE``       frame gaps and event-loop stalls while
                                                 FILE loads (give an empty cache directory)
+``python -m bench.interact save FILE ROUNDS``   a captured claim saved to FILE (a copy: it
+                                                is written) until it is on screen, then
+                                                undone; and FILE reloaded after an outside
+                                                edit. Frame gaps and stalls meanwhile
 Output: one JSON object of seconds.
 """
 
@@ -35,6 +39,9 @@ from tui.app import StakeholderApp
 from tui.screens.search import SearchScreen
 from tui.widgets.actor_list import ActorList
 from tui.widgets.items import items_of
+from tui.widgets.relation_table import RelationTable
+from tui.widgets.source_text import SourceText
+from tui.widgets.source_view import SourceView
 
 from .frames import FrameRecorder, Target
 from .probes import (
@@ -258,6 +265,121 @@ async def loading(path: Path) -> dict:
     }
 
 
+class StallProbe:
+    """How long the event loop is kept from running: a task that sleeps briefly, and notes
+    how late it wakes."""
+
+    def __init__(self) -> None:
+        self.stalls: list[tuple[float, float]] = []
+        self.task: asyncio.Task | None = None
+
+    def start(self) -> None:
+        async def probe() -> None:
+            while True:
+                before = perf_counter()
+                await asyncio.sleep(STALL_PROBE)
+                after = perf_counter()
+                self.stalls.append((after, after - before - STALL_PROBE))
+
+        self.task = asyncio.create_task(probe())
+
+    def longest(self, start: float, end: float) -> float:
+        return max((lag for at, lag in self.stalls if start <= at <= end), default=0.0)
+
+
+def _gaps(times: list[float], start: float, end: float) -> float:
+    """The longest time between two frames from ``start`` to ``end`` (the wait until the
+    first frame after ``start`` included)."""
+    inside = [start, *(t for t in times if start < t <= end)]
+    return max((b - a for a, b in zip(inside, inside[1:], strict=False)), default=0.0)
+
+
+async def save(path: Path, rounds: int) -> dict:
+    """A claim captured (as the capture form's Save does it: ``app.save_capture``) until the
+    explorer shows it highlighted with its quote; then undone. Then an outside edit (the
+    file rewritten as it is) until the app has reloaded it."""
+    from tui.screens.capture import Capture
+    from tui.widgets.items import ItemRef
+
+    run = Session(path)
+    probe = StallProbe()
+    async with run.app.run_test(size=SIZE):
+        await run.open()
+        probe.start()
+        app = run.app
+        kb = app.full_knowledge_base
+        actor, other = kb.actors[0].id, kb.actors[1].id
+        source = kb.sources[0]
+        quote = source.text[: source.text.index(".") + 1]
+        saves, gaps, stalls = [], [], []
+        for round_ in range(rounds):
+            claim_id = f"bench-capture-{round_}"
+            claim = {"id": claim_id, "kind": "event", "source": actor, "target": other,
+                     "type": "meets", "polarity": 1, "summary": "A captured claim.",
+                     "evidence": [{"source": source.id, "quote": quote}]}
+            item = ItemRef("relation", claim_id)
+
+            watch = run.recorder.watch(_claim_shows(app, item))
+            capture = Capture(items=(("relations", claim),), claim="relation",
+                              claim_id=claim_id, actor_id=actor)
+            t0 = perf_counter()
+            app.save_capture(capture, on_refused=_fail, on_saved=lambda: None)
+            await asyncio.wait_for(watch.done.wait(), LIMIT)
+            saves.append(watch.done_at - t0)
+            gaps.append(_gaps(run.recorder.times, t0, watch.done_at))
+            stalls.append(probe.longest(t0, watch.done_at))
+            await _idle(run.recorder)
+            undone = app.full_knowledge_base
+            app.action_undo()
+            await _until(lambda undone=undone: app.full_knowledge_base is not undone
+                         and not app._writing)
+            await _idle(run.recorder)
+        reloaded = app.full_knowledge_base
+        t0 = perf_counter()
+        path.write_bytes(path.read_bytes())  # an editor's save: same text, new file times
+        app.action_reload(quietly=True)
+        await _until(lambda: app.full_knowledge_base is not reloaded, limit=OPEN_LIMIT)
+        reload_done = perf_counter()
+        await _idle(run.recorder)
+    return {
+        "saves": saves,
+        "frame_gaps": gaps,
+        "stalls": stalls,
+        "reload": reload_done - t0,
+        "reload_frame_gap": _gaps(run.recorder.times, t0, reload_done),
+        "reload_stall": probe.longest(t0, reload_done),
+    }
+
+
+def _claim_shows(app: App, item) -> list[Target]:
+    """The relations pane with ``item`` highlighted, and the source pane showing its quote."""
+
+    def table():
+        screen = explorer_of(app)
+        return screen.query_one(RelationTable) if screen is not None else None
+
+    def view():
+        screen = explorer_of(app)
+        return screen.query_one(SourceView) if screen is not None else None
+
+    return [
+        Target("relations", table, lambda: table().item == item),
+        Target("source", lambda: view().query_one(SourceText), lambda: view().item == item),
+    ]
+
+
+def _fail(report: str) -> None:
+    raise RuntimeError(f"the benchmark's capture was refused: {report}")
+
+
+async def _until(condition, limit: float = LIMIT) -> None:
+    started = perf_counter()
+    while not condition():
+        if perf_counter() - started > limit:
+            raise RuntimeError(f"not done {limit:.0f} s on")
+        await asyncio.sleep(0.01)
+
+
 def main(argv: list[str]) -> dict:
     if argv[0] == "floor":
         return {"keys": asyncio.run(label_floor(int(argv[1])))}
@@ -265,6 +387,8 @@ def main(argv: list[str]) -> dict:
         return asyncio.run(session(Path(argv[1]), int(argv[2])))
     if argv[0] == "loading":
         return asyncio.run(loading(Path(argv[1])))
+    if argv[0] == "save":
+        return asyncio.run(save(Path(argv[1]), int(argv[2])))
     raise SystemExit(f"unknown scenario {argv[0]!r}")
 
 
