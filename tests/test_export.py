@@ -109,6 +109,8 @@ def test_json_has_the_interchange_shape_in_order():
         "memberships",
         "name_note",
         "notes",
+        "merged_from",
+        "distinct_from",
     ]
     assert list(data["relations"][0]) == [
         "id",

@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from .screens.capture import Capture, ClaimEdit
     from .screens.loading import LoadingScreen
     from .search import SearchIndex
+    from .sources_add import SourceFields
     from .widgets.reload_bar import ReloadBar
 
 DEFAULT_THEME = "textual-dark"
@@ -398,6 +399,13 @@ class StakeholderApp(KeysInOrder[LoadError | None]):
     def action_clear_filters(self) -> None:
         self.set_filters(Filters())
 
+    def action_duplicates(self) -> None:
+        """The likely duplicate actors of the whole file (the filters aside)."""
+        from .screens.duplicates import DuplicatesScreen
+
+        if self.full_knowledge_base is not None:
+            self.push_screen(DuplicatesScreen(self.full_knowledge_base))
+
     def action_export(self) -> None:
         if self.knowledge_base is not None:  # the dialog reports what it wrote
             folder = self.settings.get("export_folder")
@@ -512,6 +520,63 @@ class StakeholderApp(KeysInOrder[LoadError | None]):
                 Focus(actor_id, kind, claim_id),
             )
         )
+
+    def action_add_source(self) -> None:
+        """The "Add source..." form; the new source then opens in the source pane."""
+        why = self.why_read_only()
+        if why is not None:
+            self.bell()
+            self.notify(why, title="Not available", severity="warning", markup=False)
+            return
+        from .screens.add_source import AddSourceScreen
+
+        self.push_screen(AddSourceScreen(self.add_source))
+
+    def add_source(
+        self,
+        path: Path,
+        fields: SourceFields,
+        on_refused: Callable[[str], None],
+        on_saved: Callable[[str], None],
+    ) -> None:
+        """Copy the text at ``path`` into the sources folder and add its entry, in one
+        change (the text is read, checked and copied in the writing thread; a refused entry
+        removes the copy again); then show the new source whole in the source pane."""
+        from . import edit, sources_add
+
+        added: list[sources_add.NewSource] = []
+
+        def step(changes: FileChanges) -> tuple[KnowledgeBase, Done]:
+            kb = changes.kb or self.full_knowledge_base
+            try:
+                data = sources_add.read_text_file(path, max_bytes=self.max_bytes)
+                source = sources_add.prepare(
+                    kb, changes.path, data, fields, shown=display(str(path))
+                )
+                made = sources_add.write_text(source)
+            except sources_add.SourceRefused as refused:
+                raise ChangeRefused(refused.message) from None
+            change = Change(
+                f"added source {source.source_id}",
+                lambda text: edit.append_item(text, "sources", source.entry),
+            )
+            try:
+                done = changes.make(change)
+            except ChangeRefused as refused:
+                removed = sources_add.remove_text(source, made)
+                message = f"{refused.message}; {sources_add.undone(source, removed)}"
+                raise ChangeRefused(message, refused.problems) from None
+            added.append(source)
+            return done
+
+        def saved() -> None:
+            source_id = added[0].source_id
+            on_saved(source_id)
+            for screen in self.screen_stack:
+                if isinstance(screen, ExplorerScreen):
+                    screen.show_source(source_id)
+
+        self._write(step, lambda refused: on_refused(refused.report()), saved, "Saved")
 
     def action_undo(self) -> None:
         self._write(lambda changes: changes.undo(), None, None, "Undone")
@@ -777,3 +842,13 @@ class StakeholderApp(KeysInOrder[LoadError | None]):
         yield SystemCommand("Filters", "Filter every view (F)", self.action_edit_filters)
         yield SystemCommand("Clear filters", "Drop every filter (X)", self.action_clear_filters)
         yield SystemCommand("Export", "Write what is shown to a file (e)", self.action_export)
+        yield SystemCommand(
+            "Likely duplicates",
+            "Actors that may be one: merge them, or mark them distinct",
+            self.action_duplicates,
+        )
+        yield SystemCommand(
+            "Add source...",
+            "Copy an article's text into the knowledge base as a new source",
+            self.action_add_source,
+        )

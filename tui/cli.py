@@ -26,7 +26,7 @@ from .sanitize import display
 if TYPE_CHECKING:
     from .app import StakeholderApp
 
-COMMANDS = ("check", "export", "migrate", "search", "show")
+COMMANDS = ("add-source", "check", "export", "merge", "migrate", "search", "show")
 SEARCH_LIMIT = 25  # as many hits as the app's search overlay lists
 
 # Each command with an example, for `stakeholders --help` (argparse would rewrap them).
@@ -36,8 +36,11 @@ commands (FILE defaults to the bundled knowledge base):
   stakeholders check data/actors.yaml          validate a file and print its counts
   stakeholders export -f markdown -o brief.md  write it in another format (default json)
   stakeholders migrate old.yaml                rewrite a version 1 file as version 2
+  stakeholders merge hifter --into haftar      make two actors one (--dry-run: the diff)
   stakeholders search isis --kind quote        the app's search, one result a line
   stakeholders show us-strikes-isis            one actor, relation, attribute or stance
+  stakeholders add-source story.txt --title T  copy an article's text in as a new source
+                 --publisher P --published 2017-09-27
 
 `stakeholders COMMAND --help` tells more of each."""
 
@@ -163,6 +166,20 @@ def _parse_args(argv: list[str]) -> argparse.Namespace:
             metavar="N",
             help=f"at most N hits (default {SEARCH_LIMIT})",
         )
+    elif command == "merge":
+        parser.prog = "stakeholders merge"
+        parser.description = (
+            "Make two actors one: every reference to OLD (relations, attributes, stances, "
+            "affiliations, posts, asserters) becomes NEW, OLD's item goes, its name and "
+            "aliases become NEW's aliases and its id goes in NEW's `merged_from` (the old id "
+            "still finds NEW). Refused, with nothing written, when it would lose anything "
+            "(a relation of NEW with itself) or the file would not check clean."
+        )
+        parser.add_argument("old", help="the id of the actor that goes")
+        parser.add_argument("--into", required=True, metavar="NEW", help="the id it becomes")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="print the change as a diff; write nothing"
+        )
     elif command == "show":
         parser.prog = "stakeholders show"
         parser.description = (
@@ -177,8 +194,42 @@ def _parse_args(argv: list[str]) -> argparse.Namespace:
             "without --json), "
             "record (as `export` writes it), quotes (with their source and offsets)",
         )
+    elif command == "add-source":
+        parser.prog = "stakeholders add-source"
+        parser.description = (
+            "Copy an article's text, verbatim, into the knowledge base's sources folder (as "
+            "ID.txt, next to its other texts), pin its sha256 and add its entry to `sources`. "
+            "Refused, with nothing written, when the text is empty, binary or not UTF-8, when "
+            "its name is taken, or when the file does not check clean with the entry."
+        )
+        parser.add_argument(
+            "text", help="the article's text: a UTF-8 file, or - for the standard input"
+        )
+        parser.add_argument("--title", required=True, help="the headline as published")
+        parser.add_argument("--publisher", required=True, help="e.g. News24")
+        parser.add_argument(
+            "--published",
+            required=True,
+            metavar="DATE",
+            help="YYYY-MM-DD, or with the time of day YYYY-MM-DDTHH:MM[:SS]",
+        )
+        parser.add_argument("--url", help="where it was published")
+        parser.add_argument("--origin", help="the wire agency the text comes from, e.g. AFP")
+        parser.add_argument("--byline", help="the author(s) as printed")
+        parser.add_argument("--language", help="e.g. en")
+        parser.add_argument(
+            "--id",
+            dest="source_id",
+            metavar="ID",
+            help="the source's id (default: made from the publisher, the date and the title)",
+        )
+        parser.add_argument(
+            "--name", help="the text file's name in the sources folder (default: ID.txt)"
+        )
     if command == "migrate":
         _add_common(parser, "the version 1 YAML file to migrate")
+    elif command == "add-source":
+        _add_common(parser, "the knowledge base YAML to add it to (default: the bundled one)")
     else:
         _add_common(parser)
     if command == "open":
@@ -192,7 +243,8 @@ def _parse_args(argv: list[str]) -> argparse.Namespace:
             action="store_true",
             help="do not reload when the file or its sources change on disk",
         )
-    args = parser.parse_args(rest)
+    # (`merge OLD --into NEW FILE`: a positional after an option)
+    args = parser.parse_intermixed_args(rest) if command == "merge" else parser.parse_args(rest)
     args.command = command
     if command == "migrate" and args.file is None:
         parser.error("which file? `stakeholders migrate FILE`")
@@ -204,6 +256,26 @@ def _parse_args(argv: list[str]) -> argparse.Namespace:
 
 def _print_problems(error: LoadError) -> None:
     print(error.report(), file=sys.stderr)
+
+
+def _print_duplicate_warnings(kb, path: Path) -> None:
+    """`check`'s warnings: actors that may be one (never an error: the status stays 0)."""
+    from .duplicates import id_places, likely_duplicates, warning_text
+
+    found = likely_duplicates(kb)
+    if not found:
+        return
+    try:
+        from .edit import ChangeRefused, FileState
+
+        places = id_places(FileState.read(path).text, {pair.first for pair in found})
+    except ChangeRefused:
+        places = {}
+    shown = display(str(path))
+    for pair in found:
+        line, column = places.get(pair.first, (1, 1))
+        print(f"{shown}:{line}:{column}: warning: {display(warning_text(kb, pair))}",
+              file=sys.stderr)
 
 
 def _print_lines(lines: Iterable[str]) -> int:
@@ -252,6 +324,38 @@ def explorer_app(
     )
 
 
+def _add_source(args: argparse.Namespace) -> int:
+    from .edit import ChangeRefused
+    from .sources_add import SourceFields, SourceRefused, add_source, read_stream, read_text_file
+
+    fields = SourceFields(
+        args.title, args.publisher, args.published, args.url, args.origin, args.byline,
+        args.language,
+    )
+    try:
+        if args.text == "-":
+            shown = "the standard input"
+            data = read_stream(sys.stdin.buffer, max_bytes=args.max_size)
+        else:
+            shown = display(args.text)
+            data = read_text_file(Path(args.text), max_bytes=args.max_size)
+        added = add_source(
+            args.file, data, fields, source_id=args.source_id, name=args.name, shown=shown,
+            max_bytes=args.max_size, max_total_bytes=args.max_total,
+        )
+    except LoadError as error:
+        _print_problems(error)
+        return 1
+    except SourceRefused as refused:
+        print(f"stakeholders add-source: {refused.message}", file=sys.stderr)
+        return 1
+    except ChangeRefused as refused:
+        print(refused.report(), file=sys.stderr)
+        return 1
+    print(display(added.described()))
+    return 0
+
+
 def _run(args: argparse.Namespace) -> int:
     if args.command == "open":
         app = explorer_app(
@@ -266,6 +370,17 @@ def _run(args: argparse.Namespace) -> int:
             _print_problems(result)
             return 1
         return app.return_code or 0
+
+    if args.command == "add-source":
+        return _add_source(args)
+
+    if args.command == "merge":
+        from .merge import merge_file
+
+        return merge_file(
+            args.file, args.old, args.into, dry_run=args.dry_run, max_bytes=args.max_size,
+            max_total_bytes=args.max_total, print_lines=_print_lines,
+        )
 
     if args.command == "migrate":
         from .migrate import migrate_file
@@ -314,6 +429,7 @@ def _run(args: argparse.Namespace) -> int:
             (len(kb.sources), "source"),
         )
         summary = ", ".join(counted(n, noun) for n, noun in counts)
+        _print_duplicate_warnings(kb, args.file)
         print(f"{display(str(args.file))}: OK: {summary}")
         return 0
 

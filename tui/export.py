@@ -539,6 +539,9 @@ def _actor_json(actor: Actor) -> dict[str, object]:
         ],
         "name_note": actor.name_note,
         "notes": actor.notes,
+        # Old ids that lead to this actor (merged into it), and the actors it is not.
+        "merged_from": list(actor.merged_from),
+        "distinct_from": list(actor.distinct_from),
     }
 
 

@@ -284,7 +284,17 @@ def read_items(
     values = builder.values[section]
     if section == "actors":
         known = {*kept_ids, *(actor.id for actor, _ in values)}
-        builder.check_actor_references(values, known)
+        claimed = {old: actor.id for actor in kb.actors if actor.id in kept_ids
+                   for old in actor.merged_from}
+        builder.check_actor_references(values, known, claimed)
+        for actor, fields in values:
+            if actor.id in claimed:
+                builder.problem(
+                    fields["id"],
+                    f"{actor.id!r} is an old id of {claimed[actor.id]!r} (its `merged_from`): "
+                    "choose another id",
+                    actor.id,
+                )
     if builder.problems:
         raise LoadError([
             Problem(p.path, p.line + first_line - 1, p.column, p.message, p.item_id)
@@ -692,7 +702,8 @@ _V2_KEYS = {
     "issues": ({"id", "label"}, {"description", "notes"}),
     "actors": (
         _V1_KEYS["actors"][0],
-        _V1_KEYS["actors"][1] | {"identifiers", "memberships", "name_note", "notes"},
+        _V1_KEYS["actors"][1]
+        | {"identifiers", "memberships", "name_note", "notes", "distinct_from", "merged_from"},
     ),
     "relations": (
         {"id", "source", "target", "type", "kind", "summary", "evidence"},
@@ -733,6 +744,33 @@ _GEO_KEYS = ({"lat", "lon"}, set())
 _MEMBERSHIP_KEYS = ({"organisation"}, {"role", "from", "to", "evidence"})
 _HEDGE_CUES = tuple(c.value for c in Confidence if c is not Confidence.STATED)
 _SHA256 = re.compile(r"[0-9a-f]{64}\Z")
+
+
+def timestamp_problem(value: str, field: str = "published") -> str | None:
+    """Why ``value`` is not a publication date (``YYYY-MM-DD`` or ``YYYY-MM-DDTHH:MM[:SS]``
+    and nothing else: no week or ordinal dates, no basic format ``20170927``, no time zone or
+    fractions of a second, which Python's ``fromisoformat`` would all take), or None."""
+    shown = truncate(display(value), 40)
+    match = _TIMESTAMP.match(value)
+    if match is None:
+        hint = ""
+        if _TIMESTAMP.match(value.replace(" ", "T", 1)):
+            hint = "; put a T between the date and the time"
+        elif _ZONED.match(value):
+            hint = "; leave out the time zone and any fraction of a second"
+        return (
+            f"`{field}` {shown!r} is not a date: write it as YYYY-MM-DD, or with the time "
+            f"of day as YYYY-MM-DDTHH:MM[:SS] (e.g. 2017-09-27 or 2017-09-27T10:00){hint}"
+        )
+    day, hour, minute, second = match.groups()
+    try:
+        datetime.date.fromisoformat(day)
+    except ValueError:
+        return f"`{field}` {shown!r} is not a calendar date (no such month or day)"
+    if hour is not None and (int(hour) > 23 or int(minute) > 59 or int(second or 0) > 59):
+        return f"`{field}` {shown!r} is not a time of day (00:00 to 23:59:59)"
+    return None
+
 
 # What each section needs read before its items can be finished (references to them).
 _PREREQUISITES = {
@@ -1110,31 +1148,9 @@ class _Builder:
         dates, no basic format (``20170927``), no time zone or fractions of a second, which
         Python's ``fromisoformat`` would all take."""
         value = self.text(node, item_id, field)
-        shown = truncate(display(value), 40)
-        match = _TIMESTAMP.match(value)
-        if match is None:
-            hint = ""
-            if _TIMESTAMP.match(value.replace(" ", "T", 1)):
-                hint = "; put a T between the date and the time"
-            elif _ZONED.match(value):
-                hint = "; leave out the time zone and any fraction of a second"
-            raise self.invalid(
-                node,
-                f"`{field}` {shown!r} is not a date: write it as YYYY-MM-DD, or with the time "
-                f"of day as YYYY-MM-DDTHH:MM[:SS] (e.g. 2017-09-27 or 2017-09-27T10:00){hint}",
-                item_id,
-            )
-        day, hour, minute, second = match.groups()
-        try:
-            datetime.date.fromisoformat(day)
-        except ValueError:
-            raise self.invalid(
-                node, f"`{field}` {shown!r} is not a calendar date (no such month or day)", item_id
-            ) from None
-        if hour is not None and (int(hour) > 23 or int(minute) > 59 or int(second or 0) > 59):
-            raise self.invalid(
-                node, f"`{field}` {shown!r} is not a time of day (00:00 to 23:59:59)", item_id
-            )
+        problem = timestamp_problem(value, field)
+        if problem is not None:
+            raise self.invalid(node, problem, item_id)
         return value
 
     def sha256(self, node: _Node, item_id, field: str) -> str:
@@ -1236,6 +1252,16 @@ class _Builder:
         name_note = self.field(fields, "name_note", self.text, actor_id)
         notes = self.field(fields, "notes", self.text, actor_id)
         identifiers = self.field(fields, "identifiers", self.identifiers, actor_id)
+        distinct_from = self.slugs(fields, "distinct_from", actor_id)
+        merged_from = self.slugs(fields, "merged_from", actor_id)
+        for key, ids, message in (
+            ("distinct_from", distinct_from, "an actor is always itself; remove its own id"),
+            ("merged_from", merged_from, "an actor cannot be merged into itself; remove its "
+             "own id"),
+        ):
+            if actor_id is not None and actor_id in ids:
+                self.problem(fields[key], f"`{key}` names {actor_id!r}: {message}", actor_id)
+                self.broken = True
         memberships = ()
         if "memberships" in fields:
             nodes = self._guard(self.sequence, fields["memberships"], actor_id, "`memberships`")
@@ -1255,8 +1281,23 @@ class _Builder:
             memberships=memberships,
             name_note=name_note or "",
             notes=notes or "",
+            distinct_from=distinct_from,
+            merged_from=merged_from,
         )
         return actor, fields
+
+    def slugs(self, fields, key: str, item_id) -> tuple[str, ...]:
+        """A list of ids (`distinct_from`, `merged_from`), each once."""
+        if key not in fields:
+            return ()
+        nodes = self._guard(self.sequence, fields[key], item_id, f"`{key}`")
+        if nodes is None:
+            self.broken = True
+            return ()
+        values = [self._guard(self.slug, node, item_id, key) for node in nodes]
+        if None in values:
+            self.broken = True
+        return tuple(dict.fromkeys(value for value in values if value is not None))
 
     def identifiers(self, node: _Node, item_id, field: str) -> tuple[tuple[str, str], ...]:
         self._check_node(node, item_id)
@@ -1303,8 +1344,37 @@ class _Builder:
             organisation=organisation, role=role, start=start, end=end, evidence=evidence
         )
 
-    def check_actor_references(self, actors, actor_ids: Collection[str]) -> None:
+    def check_actor_references(
+        self, actors, actor_ids: Collection[str], claimed: dict[str, str] | None = None
+    ) -> None:
+        """Affiliations, posts and `distinct_from` name actors; a `merged_from` id is no
+        actor's id and is claimed once (``claimed``: old id -> the actor that has it, for
+        actors not in ``actors``)."""
+        claimed = dict(claimed or {})
         for actor, fields in actors:
+            for node in fields["distinct_from"].value if actor.distinct_from else ():
+                value = node.value if isinstance(node, _Scalar) else None
+                if value in actor.distinct_from and value not in actor_ids:
+                    self.unknown(node, "actor", value, actor_ids, actor.id)
+            for node in fields["merged_from"].value if actor.merged_from else ():
+                value = node.value if isinstance(node, _Scalar) else None
+                if value not in actor.merged_from:
+                    continue
+                if value in actor_ids:
+                    self.problem(
+                        node,
+                        f"`merged_from` names {value!r}, which is an actor: an old id is "
+                        "the id of an actor that is gone; remove it, or merge that actor "
+                        f"(`stakeholders merge {value} --into {actor.id}`)",
+                        actor.id,
+                    )
+                elif claimed.setdefault(value, actor.id) != actor.id:
+                    self.problem(
+                        node,
+                        f"{value!r} was merged into {claimed[value]!r} already (its "
+                        "`merged_from`); an old id leads to one actor: remove one of them",
+                        actor.id,
+                    )
             if actor.affiliation is not None and actor.affiliation not in actor_ids:
                 self.unknown(fields["affiliation"], "actor", actor.affiliation, actor_ids, actor.id)
             if actor.memberships:

@@ -121,7 +121,7 @@ def show_lines(kb: KnowledgeBase, item_id: str, *, as_json: bool = False) -> lis
     """What the app shows of the items with id ``item_id``: an actor, a relation, an
     attribute or a stance (a relation and a stance may share an id: each is shown), as
     text, or as one JSON object an item. Raises ``UnknownId``."""
-    actor = kb.actor_by_id.get(item_id)
+    actor = kb.resolve_actor(item_id)  # an old id (`merged_from`) finds its actor
     claims = [ItemRef(kind, item_id) for kind in CLAIM_KINDS]
     claims = [ref for ref in claims if claim_by_ref(kb, ref) is not None]
     if actor is None and not claims:
@@ -157,7 +157,8 @@ def _unknown_message(kb: KnowledgeBase, item_id: str) -> str:
 
 
 def _actor_text(kb: KnowledgeBase, actor: Actor) -> str:
-    lines = [f"actor {display(actor.id)}", plain(describe(kb, actor.id))]
+    merged = f" (merged from {', '.join(actor.merged_from)})" if actor.merged_from else ""
+    lines = [f"actor {display(actor.id)}{merged}", plain(describe(kb, actor.id))]
     items = items_of(kb, actor.id)
     if items:
         # What the relation pane lists, by id: each is a `stakeholders show ID` away.

@@ -207,6 +207,8 @@ class Actor:
     memberships: tuple[Membership, ...] = ()
     name_note: str = ""  # why the name differs from what the sources say
     notes: str = ""
+    distinct_from: tuple[str, ...] = ()  # actor ids checked not to be the same as this one
+    merged_from: tuple[str, ...] = ()  # ids of actors merged into this one (old ids)
 
 
 @dataclass(frozen=True, slots=True)
@@ -392,6 +394,14 @@ class KnowledgeBase:
         return {actor.id: actor for actor in self.actors}
 
     @cached_property
+    def _actor_by_old_id(self) -> dict[str, Actor]:
+        return {old: actor for actor in self.actors for old in actor.merged_from}
+
+    def resolve_actor(self, actor_id: str) -> Actor | None:
+        """The actor with ``actor_id``, or the one it was merged into (``merged_from``)."""
+        return self.actor_by_id.get(actor_id) or self._actor_by_old_id.get(actor_id)
+
+    @cached_property
     def source_by_id(self) -> dict[str, Source]:
         return {source.id: source for source in self.sources}
 
@@ -553,6 +563,7 @@ _INDEX_SECTIONS: dict[str, tuple[str, ...]] = {
     "attribute_by_id": ("attributes",),
     "_attributes_by_actor": ("attributes",),
     "actor_by_id": ("actors",),
+    "_actor_by_old_id": ("actors",),
     "source_by_id": ("sources",),
     "relation_by_id": ("relations",),
     "stance_by_id": ("stances",),

@@ -178,6 +178,7 @@ class ExplorerScreen(Screen[None]):
         self._history: list[Place] = []
         self._history_index = -1
         self._pending_data: tuple[KnowledgeBase, Filters, Place] | None = None
+        self._source_to_show: str | None = None  # a source added: shown once the panes refill
         # The layout class Textual sets on the first resize, set now: else the first frame is
         # painted with no layout (every pane stacked), and every widget is restyled twice.
         self.add_class(self.layout_class(self.app.size.width), update=False)
@@ -263,7 +264,9 @@ class ExplorerScreen(Screen[None]):
         self.query_one(ActorDetail).show_data(kb, self.unfiltered)
         self.query_one(SourceView).show_data(kb, self.unfiltered)
         self.query_one(FilterBar).set_filters(filters)
-        actor_id = before.actor_id if before.actor_id in kb.actor_by_id else None
+        # An actor merged into another since (its old id in `merged_from`): that one.
+        found = kb.resolve_actor(before.actor_id) if before.actor_id is not None else None
+        actor_id = found.id if found is not None else None
         self.actor_id = actor_id or actors.first_actor_id()
         actors.keep_cursor_on_line(cursor_line)
         if before.item in self._items_of(self.actor_id):
@@ -272,6 +275,22 @@ class ExplorerScreen(Screen[None]):
         self.refresh_bindings()
         if self.focused is None:
             actors.focus()
+        self._show_pending_source()
+
+    def show_source(self, source_id: str) -> None:
+        """Show a source whole in the source pane and focus it (a source just added: once
+        the panes have taken the knowledge base that has it)."""
+        self._source_to_show = source_id
+        self.call_later(self._show_pending_source)
+
+    def _show_pending_source(self) -> None:
+        source_id = self._source_to_show
+        if source_id is None or self._pending_data is not None:
+            return  # nothing to show, or the refill to come shows it
+        self._source_to_show = None
+        if source_id in self.kb.source_by_id:
+            self.query_one(SourceView).show_source(source_id)
+            self.action_focus_pane("source-text")
 
     def _keep_history_in(self, kb: KnowledgeBase) -> None:
         """Keep the places of the history that the re-filtered ``kb`` still shows, the
@@ -429,9 +448,10 @@ class ExplorerScreen(Screen[None]):
 
     def on_source_text_selected(self, message: SourceText.Selected) -> None:
         """c on a selection: the capture form; a or A: a quote or caveat of the claim."""
-        evidence = self.query_one(SourceView).evidence
+        view = self.query_one(SourceView)
+        evidence, source_id = view.evidence, view.source_id
         why = self.app.why_read_only()
-        if evidence is None or why is not None:
+        if source_id is None or why is not None:
             self.app.bell()
             if why is not None:
                 self.notify(why, severity="warning", markup=False)
@@ -440,10 +460,10 @@ class ExplorerScreen(Screen[None]):
             from ..capture import draft
             from .capture import CaptureScreen
 
-            found = draft(self.unfiltered, evidence.source, message.start, message.end)
+            found = draft(self.unfiltered, source_id, message.start, message.end)
             self.app.push_screen(CaptureScreen(self.unfiltered, found, self.app.save_capture))
             return
-        if self.item is None or self.actor_id is None:
+        if evidence is None or self.item is None or self.actor_id is None:
             self.app.bell()
             return
         from ..capture import evidence_entry

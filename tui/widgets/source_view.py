@@ -15,12 +15,14 @@ from .items import ItemRef, describe_item, evidence_of, is_caveat, why_no_items
 from .source_text import SourceText
 
 NOTHING_SELECTED = "Highlight a relation or a stance to read the source that backs it."
+WHOLE_SOURCE = "the whole text: select words (v) to capture a claim (c)"
 
 
 class SourceView(Vertical):
     """``SourceView(kb, unfiltered=None)``: shows quote ``evidence_index`` of ``item`` with its
     citation; with no item, why: ``actor_id`` has none, or the filters hid them all (``kb``
-    being ``unfiltered`` filtered)."""
+    being ``unfiltered`` filtered). ``show_source(id)`` shows a source whole, no quote in it
+    (a source just added), until the selection moves."""
 
     ALLOW_MAXIMIZE = True  # zooming the text zooms the pane, citation included
 
@@ -39,6 +41,7 @@ class SourceView(Vertical):
         self.kb = kb
         self.unfiltered = unfiltered or kb
         self._update_pending = False
+        self._whole_source: str | None = None  # the id of a source shown whole
         self._claim = ClaimBlock(id="claim")
         self._citation = Static(id="citation", markup=False)
         self._text = SourceText(id="source-text")
@@ -60,19 +63,38 @@ class SourceView(Vertical):
 
     @property
     def evidence(self) -> Evidence | None:
-        """The quote on show, or None."""
+        """The quote on show, or None (a source shown whole has none)."""
+        if self._whole_source is not None:
+            return None
         found = evidence_of(self.kb, self.item)
         return found[self.evidence_index] if 0 <= self.evidence_index < len(found) else None
 
+    @property
+    def source_id(self) -> str | None:
+        """The id of the source on show: the quote's, or the one shown whole."""
+        if self._whole_source is not None:
+            return self._whole_source
+        evidence = self.evidence
+        return evidence.source if evidence is not None else None
+
+    def show_source(self, source_id: str) -> None:
+        """Show the source ``source_id`` whole, from its start, with no quote in it."""
+        self._whole_source = source_id
+        self._text.clear()
+        self._schedule_update()
+
     def watch_actor_id(self) -> None:
         # Only an empty pane tells of the actor (why it is empty): a quote on show stays.
-        if self.item is None:
+        if self.item is None or self._whole_source is not None:
+            self._whole_source = None
             self._schedule_update()
 
     def watch_item(self) -> None:
+        self._whole_source = None
         self._schedule_update()
 
     def watch_evidence_index(self) -> None:
+        self._whole_source = None
         self._schedule_update()
 
     def _schedule_update(self) -> None:
@@ -84,6 +106,15 @@ class SourceView(Vertical):
     def _update(self) -> None:
         self._update_pending = False
         text, citation = self._text, self._citation
+        whole = self.kb.source_by_id.get(self._whole_source or "")
+        if whole is not None:
+            self._claim.show("")
+            citation.display = True
+            citation.update(Content(display(whole.citation())))
+            self.border_subtitle = WHOLE_SOURCE
+            text.show(whole.text, 0, 0)
+            return
+        self._whole_source = None  # gone (an undo): back to the quote
         found = evidence_of(self.kb, self.item)
         evidence = self.evidence
         claim = describe_item(self.kb, self.item)
