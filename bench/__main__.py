@@ -470,6 +470,73 @@ def measure_save(name: str, path: Path, scratch: Scratch) -> list[Row]:
     ]
 
 
+PROPOSE_WORDS = 50_000
+
+
+def long_source_text(kb, words: int, *, seed: int = 11) -> str:
+    """An article of about ``words`` words in which the knowledge base's actors meet,
+    back and oppose each other among filler sentences, with names it does not know."""
+    import random
+
+    rng = random.Random(seed)
+    names = [actor.name for actor in kb.actors]
+    verbs = ("met", "backed", "opposed", "threatened", "hosted", "agreed with")
+    filler = ("the talks on the port and the oil corridor went on into the night while the "
+              "council waited for a statement").split()
+    sentences, count = [], 0
+    while count < words:
+        if rng.random() < 0.4:
+            sentence = (f"{rng.choice(names)} {rng.choice(verbs)} {rng.choice(names)} in "
+                        f"Port Town {rng.randint(1, 500)} on Tuesday, officials said.")
+        else:
+            sentence = " ".join(rng.choice(filler) for _ in range(12)).capitalize() + "."
+        sentences.append(sentence)
+        count += len(sentence.split())
+    paragraphs = [" ".join(sentences[i:i + 5]) for i in range(0, len(sentences), 5)]
+    return "\n\n".join(paragraphs) + "\n"
+
+
+def measure_propose(name: str, path: Path, scratch: Scratch) -> list[Row]:
+    """`stakeholders propose` (issue 18) on a 50,000-word source added to the knowledge
+    base: names and aliases found in one pass, candidate claims and actors, every quote
+    through the matcher, the review file written. The knowledge base is loaded (from the
+    cache) before the clock starts; the name index is built inside it, each run."""
+    import dataclasses
+
+    from tui import mentions
+    from tui.model import Source
+    from tui.propose import CLAIM, propose_into_file
+
+    folder = scratch.fresh() / "kb"
+    shutil.copytree(path.parent, folder)
+    copy = folder / path.name
+    kb = load_knowledge_base(copy)
+    text = long_source_text(kb, PROPOSE_WORDS)
+    source = Source(id="long-article", title="A long article", publisher="Bench Wire",
+                    published="2020-06-30", dateline=None, path="sources/long.txt", text=text)
+    kb = dataclasses.replace(kb, sources=(*kb.sources, source))
+    first, again, found = [], [], None
+    for _ in range(RUNS):
+        for times in (first, again):  # again: the file of the first run read and merged
+            if times is first:
+                copy.with_name(f"{copy.stem}.proposals.yaml").unlink(missing_ok=True)
+            mentions._last = None  # the index is part of the work
+            gc.collect()
+            started = perf_counter()
+            found, _, _ = propose_into_file(kb, copy, source.id)
+            times.append(perf_counter() - started)
+    assert found is not None
+    claims = sum(p.kind == CLAIM for p in found.proposals)
+    what = (f"a {len(text.split()):,}-word source, {name} KB ({len(found.mentions):,} mentions, "
+            f"{claims:,} candidate claims)")
+    return [
+        Row(f"propose on {what}, review file written", median(first), "s",
+            target=Target("at_most", 2.0)),
+        Row(f"propose again on {what}: the review file read, decisions kept", median(again),
+            "s", target=Target("at_most", 2.0)),
+    ]
+
+
 def machine() -> str:
     model = "unknown CPU"
     try:
@@ -553,6 +620,8 @@ def main(argv: list[str] | None = None) -> int:
                 rows += measure_loading(name, path, scratch)
         print(f"saving a captured claim on {MAIN}", flush=True)
         rows += measure_save(MAIN, paths[MAIN], scratch)
+        print(f"propose on a long source, {MAIN}", flush=True)
+        rows += measure_propose(MAIN, paths[MAIN], scratch)
         print("error reports on 1k", flush=True)
         rows += measure_error_reports("1k", paths["1k"])
         print(f"memory on {MAIN}", flush=True)

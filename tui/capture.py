@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from .folding import fold
+from .mentions import name_index
 from .model import RELATION_TYPES, Confidence, KnowledgeBase, Modality
 from .splice import slugify
 
@@ -42,7 +43,8 @@ VERBS: tuple[tuple[str, str], ...] = (
     (r"\blead(?:s|ing)?\b|\bled\b|\bcommand", "leads"),
 )
 MODAL_CUES: tuple[tuple[str, Modality], ...] = (
-    (r"\bdid not\b|\bdidn't\b|\bdenied\b|\bnever\b", Modality.NEGATED),
+    (r"\b(?:did not|didn't)\b(?! (?:prevent|stop|deter)\b)|\bdenied\b|\bnever\b",
+     Modality.NEGATED),
     (r"\bagreed to\b", Modality.AGREEMENT),
     (r"\boffer(?:ed|s)? to\b|\bplans? to\b|\bpromised to\b|\bwants? to\b", Modality.INTENT),
     (r"\bcould\b|\bmay\b|\bmight\b|\bwould\b", Modality.HYPOTHETICAL),
@@ -114,6 +116,33 @@ def sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
     return left, right
 
 
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Every sentence of ``text`` as (start, end), in one pass: a sentence ends where
+    `sentence_around` ends one (a full stop before a capital, the end of a line)."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for found in re.finditer(r"[.?!]|\n", text):
+        at = found.start()
+        if text[at] == "\n":
+            end = at
+        elif _ends_sentence(text, at):
+            end = at + 1
+        else:
+            continue
+        spans.append((start, end))
+        start = end
+    spans.append((start, len(text)))
+    trimmed = []
+    for start, end in spans:
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if start < end:
+            trimmed.append((start, end))
+    return trimmed
+
+
 def _ends_sentence(text: str, at: int) -> bool:
     """Whether ``text[at]`` ends a sentence: a full stop, ? or ! before a space and a capital
     (or the end), not an initial ("J. Smith") or a decimal point."""
@@ -133,29 +162,9 @@ def _ends_sentence(text: str, at: int) -> bool:
 
 def actors_named(kb: KnowledgeBase, text: str) -> tuple[str, ...]:
     """The ids of the actors whose name or an alias occurs in ``text`` as whole words
-    (case, accents and typographic quotes folded), in the order they first occur. A name
+    (see `mentions`: folded, longest name first), in the order they first occur. A name
     inside a longer one is not counted ("Italy" in "Italy's defence minister")."""
-    folded = fold(text)
-    matches: list[tuple[int, int, str]] = []
-    for actor in kb.actors:
-        for name in (actor.name, *actor.aliases):
-            needle = fold(name).strip()
-            if len(needle) < 2:
-                continue
-            for found in re.finditer(rf"(?<!\w){re.escape(needle)}(?!\w)", folded):
-                matches.append((found.start(), found.end(), actor.id))
-    kept = [
-        (start, end, actor_id)
-        for start, end, actor_id in matches
-        if not any(
-            other != actor_id and s <= start and end <= e and e - s > end - start
-            for s, e, other in matches
-        )
-    ]
-    first: dict[str, tuple[int, int]] = {}
-    for start, end, actor_id in kept:
-        first[actor_id] = min(first.get(actor_id, (start, -end)), (start, -end))
-    return tuple(sorted(first, key=lambda actor_id: (*first[actor_id], actor_id)))
+    return name_index(kb).actor_ids(text)
 
 
 def suggested_type(sentence: str) -> str | None:

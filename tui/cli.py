@@ -26,7 +26,7 @@ from .sanitize import display
 if TYPE_CHECKING:
     from .app import StakeholderApp
 
-COMMANDS = ("add-source", "check", "export", "merge", "migrate", "search", "show")
+COMMANDS = ("add-source", "check", "export", "merge", "migrate", "propose", "search", "show")
 SEARCH_LIMIT = 25  # as many hits as the app's search overlay lists
 
 # Each command with an example, for `stakeholders --help` (argparse would rewrap them).
@@ -41,6 +41,7 @@ commands (FILE defaults to the bundled knowledge base):
   stakeholders show us-strikes-isis            one actor, relation, attribute or stance
   stakeholders add-source story.txt --title T  copy an article's text in as a new source
                  --publisher P --published 2017-09-27
+  stakeholders propose SOURCE_ID              suggest claims and actors for review (R)
 
 `stakeholders COMMAND --help` tells more of each."""
 
@@ -226,6 +227,28 @@ def _parse_args(argv: list[str]) -> argparse.Namespace:
         parser.add_argument(
             "--name", help="the text file's name in the sources folder (default: ID.txt)"
         )
+    elif command == "propose":
+        parser.prog = "stakeholders propose"
+        parser.description = (
+            "Suggest, for one source, the claims its sentences may make (two or more known "
+            "actors named) and the actors it names that the knowledge base lacks, and write "
+            "them to <kb>.proposals.yaml beside it for review in the app (R). The knowledge "
+            "base itself is never written. Every quote passes the loader's matcher: verified, "
+            "repaired (only case, spacing or quote marks differed) or rejected with a reason."
+        )
+        parser.add_argument("source_id", metavar="SOURCE_ID", help="the source's id")
+        parser.add_argument(
+            "--with", dest="command_line", metavar="CMD",
+            help="also run CMD, an outside proposer (e.g. a local language model): it reads "
+            "a JSON object (the source's text and metadata, the actors) on standard input "
+            "and writes one JSON object a line: {\"kind\": \"claim\", \"quote\": ..., "
+            "\"parties\": [ids], \"type\": ...} or {\"kind\": \"actor\", \"name\": ..., "
+            "\"quote\": ...}",
+        )
+        parser.add_argument(
+            "--timeout", type=_positive, default=300, metavar="SECONDS",
+            help="how long CMD may take (default 300)",
+        )
     if command == "migrate":
         _add_common(parser, "the version 1 YAML file to migrate")
     elif command == "add-source":
@@ -356,6 +379,26 @@ def _add_source(args: argparse.Namespace) -> int:
     return 0
 
 
+def _propose(args: argparse.Namespace, kb) -> int:
+    from .propose import ProposalsError, propose_into_file, summary_lines
+
+    try:
+        found, proposals, path = propose_into_file(
+            kb, args.file, args.source_id, command=args.command_line, timeout=args.timeout
+        )
+    except ProposalsError as error:
+        print(f"stakeholders propose: {error.message}", file=sys.stderr)
+        return 1
+    except OSError as error:
+        print(f"stakeholders propose: the proposals could not be written: "
+              f"{error.strerror or error}; nothing was changed", file=sys.stderr)
+        return 1
+    for problem in found.problems:
+        print(f"stakeholders propose: {display(args.command_line)}: {problem}",
+              file=sys.stderr)
+    return _print_lines(summary_lines(found, proposals, path))
+
+
 def _run(args: argparse.Namespace) -> int:
     if args.command == "open":
         app = explorer_app(
@@ -408,6 +451,9 @@ def _run(args: argparse.Namespace) -> int:
             kb, args.query, kinds=args.kind or KINDS, limit=args.limit, as_json=args.json
         )
         return _print_lines(lines)
+
+    if args.command == "propose":
+        return _propose(args, kb)
 
     if args.command == "show":
         from .lookup import UnknownId, show_lines

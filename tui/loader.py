@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
 from .files import Stamp, inside, open_regular, stamp_of
+from .matcher import NOT_CONTIGUOUS, REPAIRED, Matcher
 from .model import (
     ACTOR_KINDS,
     EVENT_TYPES,
@@ -808,7 +809,7 @@ class _Builder:
         self.closed: set[str] = set()
         self.suggestion_budget = SUGGESTION_BUDGET  # see `unknown`
         self.hints: dict[tuple[str, str, int], str] = {}  # (what, id, known) -> its hint
-        self.loose_text: dict[int, str] = {}  # id of a source text -> it loosened (`loosened`)
+        self.matchers: dict[int, Matcher] = {}  # id of a source text -> its `matcher`
         self.loose_chars = 0
         self.finishers = {
             "sources": self.read_source,
@@ -1744,21 +1745,21 @@ class _Builder:
         found = [self._guard(self.evidence, item, item_id) for item in items]
         return None if None in found else tuple(found)
 
-    def loosened(self, source_id: str) -> str:
-        """A source's text as `_not_found` compares it, made the first time a quote is not
-        found in it and kept (loosening a long text again for each failing quote made the
-        report quadratic). Texts that several sources share are loosened once; the least
-        recently used are dropped past LOOSE_CACHE_CHARS."""
+    def matcher(self, source_id: str) -> Matcher:
+        """A source's text as `_not_found` compares it (a `Matcher`), made the first time a
+        quote is not found in it and kept (loosening a long text again for each failing
+        quote made the report quadratic). Texts that several sources share are loosened
+        once; the least recently used are dropped past LOOSE_CACHE_CHARS."""
         text = self.source_text[source_id]
         key = id(text)  # the texts live in `source_text` for the whole load
-        loose = self.loose_text.pop(key, None)
-        if loose is None:
-            loose = _loosen(text)
-            self.loose_chars += len(loose)
-        self.loose_text[key] = loose  # last: the most recently used
-        while self.loose_chars > LOOSE_CACHE_CHARS and len(self.loose_text) > 1:
-            self.loose_chars -= len(self.loose_text.pop(next(iter(self.loose_text))))
-        return loose
+        matcher = self.matchers.pop(key, None)
+        if matcher is None:
+            matcher = Matcher(text)
+            self.loose_chars += len(matcher.loose)
+        self.matchers[key] = matcher  # last: the most recently used
+        while self.loose_chars > LOOSE_CACHE_CHARS and len(self.matchers) > 1:
+            self.loose_chars -= len(self.matchers.pop(next(iter(self.matchers))).loose)
+        return matcher
 
     def evidence(self, node: _Node, item_id: str) -> Evidence:
         return self.located(self.mapping(node, _EVIDENCE_KEYS, item_id, "a quote"), item_id)
@@ -1792,7 +1793,7 @@ class _Builder:
         start = text.find(quote)
         if start < 0:
             raise self.invalid(
-                fields["quote"], _not_found(quote, self.loosened, source_id), item_id
+                fields["quote"], _not_found(quote, self.matcher(source_id), source_id), item_id
             )
         if occurrence is None:
             if text.find(quote, start + 1) >= 0:
@@ -1819,22 +1820,20 @@ def _padded(date: str) -> str:
     """A date cut to its precision, padded to a full day for comparison and checking."""
     return date + "-01" * ((10 - len(date)) // 3)
 
-_LOOSE = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'})
-
-
-def _loosen(text: str) -> str:
-    return " ".join(text.translate(_LOOSE).casefold().split())
-
-
-def _not_found(quote: str, loosened: Callable[[str], str], source_id: str) -> str:
-    """Why ``quote`` is not in the source: ``loosened(source_id)`` is the source's text
-    loosened (`_loosen`), made once per source however many quotes fail in it."""
+def _not_found(quote: str, matcher: Matcher, source_id: str) -> str:
+    """Why ``quote`` is not in the source, as the one matcher sees it."""
     shown = truncate(display(quote), 60)
     message = f"quote {shown!r} is not in source {source_id!r}"
-    loose = _loosen(quote)
-    if loose and loose in loosened(source_id):
+    verdict = matcher.verify(quote, near=0)
+    if verdict.status == REPAIRED:
+        exact = truncate(display(verdict.quote), 60)
         return message + (
             " word for word; it differs only in case, spacing or quote marks: "
-            "copy the exact words from the source"
+            f"the source has {exact!r}; copy the exact words from the source"
+        )
+    if verdict.reason == NOT_CONTIGUOUS:
+        return message + (
+            " as one passage: its parts are in the source but not together; quote one "
+            "passage, or give each part as a quote of its own"
         )
     return message + "; copy the exact words from the source text"
