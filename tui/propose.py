@@ -128,12 +128,14 @@ class Proposal:
         """Whether a person can accept it: its quote passed the matcher, no one decided."""
         return self.check != REJECTED and self.decision == OPEN
 
-    def label(self) -> str:
-        """One line saying what it proposes."""
+    def label(self, kb: KnowledgeBase | None = None) -> str:
+        """One line saying what it proposes (with ``kb``, its actors by name)."""
         if self.kind == ACTOR:
             said = f" ({self.described_as})" if self.described_as else ""
             return f"new actor {self.name}{said}"
-        parties = ", ".join(self.parties) or "no known actors"
+        names = [kb.actor_by_id[p].name if kb is not None and p in kb.actor_by_id else p
+                 for p in self.parties]
+        parties = ", ".join(names) or "no known actors"
         kind = self.type or "claim (type to choose)"
         extra = [m for m in (self.modality,) if m != Modality.ACTUAL.value]
         extra += [self.confidence] if self.confidence != Confidence.STATED.value else []
