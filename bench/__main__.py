@@ -537,6 +537,49 @@ def measure_propose(name: str, path: Path, scratch: Scratch) -> list[Row]:
     ]
 
 
+def one_polarity_changed(text: str) -> str:
+    """``text`` with the first relation's polarity changed (-2 <-> -1, 2 <-> 1, 0 -> 1)."""
+    match = re.search(r"(?m)^    polarity: (-?[0-9]+)$", text)
+    assert match is not None, "no polarity to change"
+    value = int(match.group(1))
+    changed = {-2: -1, -1: -2, 2: 1, 1: 2}.get(value, 1)
+    return f"{text[: match.start(1)]}{changed}{text[match.end(1) :]}"
+
+
+def measure_diff(name: str, path: Path, scratch: Scratch) -> list[Row]:
+    """`stakeholders diff` (issue 19) of the knowledge base and a copy with one relation's
+    polarity changed, both cached (as any command but `check` opens a file): the two
+    entries read and checked against their files, the items compared by id, the text
+    printed. Against the cached load of one of them (``cache.load``), interleaved,
+    in-process."""
+    from tui.diff import compare_files, text_lines
+
+    folder = scratch.fresh() / "kb"
+    shutil.copytree(path.parent, folder)
+    copy = folder / path.name
+    copy.write_text(one_polarity_changed(path.read_text(encoding="utf-8")), encoding="utf-8")
+    os.environ[CACHE_VARIABLE] = str(scratch.fresh())
+    cache.load(path)  # warms both entries: not timed
+    cache.load(copy)
+    loads, diffs, found = [], [], None
+    for _ in range(RUNS):
+        gc.collect()
+        started = perf_counter()
+        kb = cache.load(path)
+        loads.append(perf_counter() - started)
+        del kb
+        gc.collect()
+        started = perf_counter()
+        found = compare_files(path, copy)
+        text_lines(found)
+        diffs.append(perf_counter() - started)
+    assert found is not None and len(found.changes) == 1, found
+    return [
+        Row(f"diff of two {name} KBs differing in one relation (both cached)", median(diffs),
+            "s", median(loads), "cached load of one", Target("ratio", 1.5)),
+    ]
+
+
 def machine() -> str:
     model = "unknown CPU"
     try:
@@ -622,6 +665,8 @@ def main(argv: list[str] | None = None) -> int:
         rows += measure_save(MAIN, paths[MAIN], scratch)
         print(f"propose on a long source, {MAIN}", flush=True)
         rows += measure_propose(MAIN, paths[MAIN], scratch)
+        print(f"diff of two versions, {MAIN}", flush=True)
+        rows += measure_diff(MAIN, paths[MAIN], scratch)
         print("error reports on 1k", flush=True)
         rows += measure_error_reports("1k", paths["1k"])
         print(f"memory on {MAIN}", flush=True)

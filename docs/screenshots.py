@@ -69,6 +69,27 @@ async def shoot_capture(name: str, size: tuple[int, int]) -> None:
         app.save_screenshot(filename=f"{name}.svg", path=str(OUT))
 
 
+async def shoot_disputes(name: str, size: tuple[int, int]) -> None:
+    """The disputes view, on the bundled data plus the made-up test texts of the tests
+    (tests/data/many_sources: a copy, an independent report, a later correction)."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parent.parent / "tests"))
+    from many_sources import build
+
+    folder = Path(tempfile.mkdtemp()) / "kb"
+    shutil.copytree(bundled_knowledge_base_path().parent, folder)
+    path = build(folder / bundled_knowledge_base_path().name)
+    app = StakeholderApp(path, watch=False)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot, lambda: isinstance(app.screen, ExplorerScreen))
+        await pilot.press("exclamation_mark")
+        await settle(pilot, lambda: not isinstance(app.screen, ExplorerScreen))
+        for _ in range(10):
+            await pilot.pause()
+        app.save_screenshot(filename=f"{name}.svg", path=str(OUT))
+
+
 async def main() -> None:
     os.environ.setdefault("STAKEHOLDERS_CACHE_DIR", tempfile.mkdtemp())
     OUT.mkdir(exist_ok=True)
@@ -79,6 +100,7 @@ async def main() -> None:
     await shoot("neighbourhood", (100, 30), ("n", "t"))
     await shoot("timeline", (100, 30), ("t",))
     await shoot_capture("capture", (100, 32))
+    await shoot_disputes("disputes", (100, 30))
 
 
 if __name__ == "__main__":

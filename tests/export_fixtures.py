@@ -460,3 +460,113 @@ def graph_edges(kb: KnowledgeBase) -> list[tuple[str, str, str, Relation]]:
             if party not in (relation.source, relation.target):
                 edges.append((f"{relation.id}#{party}", relation.source, party, relation))
     return edges
+
+
+# Table-breaking text on top of HOSTILE: pipes, an escaped pipe, a newline, a row that looks
+# like a table's delimiter, a heading and a list marker.
+TABLE_HOSTILE = f"a | b || c \\| d\n|---|---|\n# head\n- item {HOSTILE}"
+
+DISPUTED_TEXTS = {
+    "wire": (
+        f"Wire copy. Strikes on Sunday killed 17 | per officials {TABLE_HOSTILE}.\n"
+        "The minister backs the plan.\n"
+    ),
+    "herald": (
+        f"Herald. Strikes on Friday killed 17 militants {TABLE_HOSTILE}.\n"
+        "The minister opposes the plan.\n"
+    ),
+}
+
+
+def disputed_kb(path: str = "") -> KnowledgeBase:
+    """Two sources that disagree, in hostile words: the same strikes dated differently (a
+    candidate), a stance taken both ways (a candidate), and a pair of ties marked both true
+    (decided, so not contested). Hostile text wherever the Contested section shows data."""
+    sources = tuple(
+        Source(
+            source_id,
+            f"Title {source_id} {TABLE_HOSTILE}",
+            f"Publisher {source_id} | {HOSTILE}",
+            published,
+            None,
+            f"{source_id}.txt",
+            DISPUTED_TEXTS[source_id],
+        )
+        for source_id, published in (("wire", "2017-09-27T10:00"), ("herald", "2017-09-28"))
+    )
+    wire, herald = sources
+    actors = (
+        Actor("us", f"Name | {HOSTILE}", "state"),
+        Actor("isis", "*ISIS* <b>x</b> `y`", "armed-group"),
+        Actor("military", f"Military {TABLE_HOSTILE}", "armed-force"),
+        Actor("minister", "Minister", "person"),
+    )
+    relations = (
+        Relation(
+            "strikes-sunday",
+            "us",
+            "isis",
+            f"strikes|{HOSTILE}",
+            -2,
+            f"Summary {TABLE_HOSTILE}",
+            (locate(wire, f"Strikes on Sunday killed 17 | per officials {TABLE_HOSTILE}"),),
+            date="2017-09-24",
+            date_phrase=f"on Sunday {TABLE_HOSTILE}",
+            status=None,
+            kind=ClaimKind.EVENT,
+            asserted_by="military",
+            confidence=Confidence.ATTRIBUTED,
+        ),
+        Relation(
+            "strikes-friday",
+            "us",
+            "isis",
+            f"strikes|{HOSTILE}",
+            -2,
+            "",
+            (locate(herald, f"Strikes on Friday killed 17 militants {TABLE_HOSTILE}"),),
+            date="2017-09-22",
+            status=None,
+            kind=ClaimKind.EVENT,
+        ),
+        Relation(
+            "minister-backs-us",
+            "minister",
+            "us",
+            "backs",
+            1,
+            "Backs.",
+            (locate(wire, "The minister backs the plan"),),
+            consistent_with=("minister-opposes-us",),
+        ),
+        Relation(
+            "minister-opposes-us",
+            "minister",
+            "us",
+            "opposes",
+            -1,
+            "Opposes.",
+            (locate(herald, "The minister opposes the plan"),),
+        ),
+    )
+    stances = (
+        Stance(
+            "minister-for",
+            "minister",
+            "plan",
+            f"For {TABLE_HOSTILE}",
+            (locate(wire, "The minister backs the plan"),),
+            stand=2,
+        ),
+        Stance(
+            "minister-against",
+            "minister",
+            "plan",
+            f"Against {TABLE_HOSTILE}",
+            (locate(herald, "The minister opposes the plan"),),
+            stand=-2,
+            asserted_by="military",
+        ),
+    )
+    issues = (Issue("plan", f"Plan | {TABLE_HOSTILE}"),)
+    return KnowledgeBase(sources, actors, relations, stances, path, issues=issues)

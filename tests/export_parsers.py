@@ -35,7 +35,7 @@ def xml_visible(text: str) -> str:
 
 _DOT_TOKEN = re.compile(
     r'\s+|"(?P<string>(?:[^"\\]|\\.)*)"|(?P<arrow>->)|(?P<punct>[{}\[\];,=])'
-    r"|(?P<word>[A-Za-z_][A-Za-z0-9_]*)",
+    r"|(?P<word>[A-Za-z_][A-Za-z0-9_]*)|(?P<numeral>-?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?))",
     re.DOTALL,
 )
 
@@ -49,8 +49,8 @@ def dot_tokens(text: str) -> list[tuple[str, str]]:
         position = match.end()
         if match.lastgroup == "string":
             tokens.append(("id", match.group("string").replace('\\"', '"')))
-        elif match.lastgroup == "word":
-            tokens.append(("id", match.group("word")))
+        elif match.lastgroup in ("word", "numeral"):
+            tokens.append(("id", match.group()))
         elif match.lastgroup:
             tokens.append(("punct", match.group()))
     return tokens

@@ -297,19 +297,21 @@ async def test_e_edits_the_highlighted_claim_changing_only_its_lines(copy, explo
     ]
 
 
-async def test_d_deletes_a_claim_after_asking_and_refuses_a_named_actor(copy, explorer, settle):
+async def test_delete_key_deletes_a_claim_after_asking_and_refuses_a_named_actor(
+    copy, explorer, settle
+):
     async with StakeholderApp(copy).run_test(size=(120, 40)) as pilot:
         screen = await explorer(pilot)
-        await pilot.press("slash", *"pinot", "enter", "2", "D")
+        await pilot.press("slash", *"pinot", "enter", "2", "delete")
         await settle(pilot, lambda: pilot.app.screen is not screen)
         await pilot.press("n")  # not this time
         await settle(pilot, lambda: pilot.app.screen is screen)
         assert "haftar-meets-pinotti" in load_knowledge_base(copy).relation_by_id
-        await pilot.press("D", "y")
+        await pilot.press("delete", "y")
         await wait_saved(pilot, settle, screen)
         await settle(pilot, lambda: "haftar-meets-pinotti" not in screen.unfiltered.relation_by_id)
         # Italy is named by its relations, its people and its stances: not deleted.
-        await pilot.press("slash", *"italy", "enter", "1", "D")
+        await pilot.press("slash", *"italy", "enter", "1", "delete")
         await settle(pilot, lambda: any("cannot be deleted" in n.message
                                         for n in pilot.app._notifications))
         assert pilot.app.screen is screen

@@ -17,6 +17,7 @@ from tests.export_fixtures import (
     EMPTY_KB,
     HOSTILE,
     PLAIN_TEXT,
+    disputed_kb,
     graph_edges,
     hostile_kb,
     plain_kb,
@@ -25,6 +26,7 @@ from tests.export_fixtures import (
 from tests.export_parsers import parse_dot, parse_mermaid, render_markdown, xml_visible
 from tests.kb_files import write_kb
 from tui.cli import main
+from tui.corroboration import origins
 from tui.export import (
     CONNECTION_COLUMNS,
     ELEMENT_COLUMNS,
@@ -38,7 +40,13 @@ from tui.loader import load_knowledge_base
 from tui.model import KnowledgeBase
 from tui.wording import hedge_phrase
 
-KBS = {"plain": plain_kb(), "hostile": hostile_kb(), "v2": v2_kb(), "empty": EMPTY_KB}
+KBS = {
+    "plain": plain_kb(),
+    "hostile": hostile_kb(),
+    "v2": v2_kb(),
+    "empty": EMPTY_KB,
+    "disputed": disputed_kb(),
+}
 
 
 def single(kb: KnowledgeBase, fmt: str) -> str:
@@ -77,6 +85,10 @@ def test_every_export_encodes_as_utf8(fmt, name):
 
 # --- json ------------------------------------------------------------------------------
 
+# Appended to every claim (relations, attributes, stances) of the json export and to every
+# line of the events export: support counts, then the analyst's decisions on disputes.
+MANY_SOURCES_KEYS = ["sources", "origins", "contradicts", "supersedes", "consistent_with"]
+
 
 def test_json_has_the_interchange_shape_in_order():
     data = json.loads(single(plain_kb(), "json"))
@@ -97,6 +109,7 @@ def test_json_has_the_interchange_shape_in_order():
         "reliability",
         "sha256",
         "notes",
+        "syndicated_from",
     ]
     assert list(data["actors"][0]) == [
         "id",
@@ -138,6 +151,7 @@ def test_json_has_the_interchange_shape_in_order():
         "valid_from",
         "valid_to",
         "notes",
+        *MANY_SOURCES_KEYS,
     ]
     assert list(data["stances"][0]) == [
         "id",
@@ -155,6 +169,7 @@ def test_json_has_the_interchange_shape_in_order():
         "hedges",
         "caveats",
         "notes",
+        *MANY_SOURCES_KEYS,
     ]
     assert list(data["relations"][0]["evidence"][0]) == ["source", "quote", "start", "end"]
 
@@ -182,6 +197,7 @@ def test_json_v2_shapes():
         "fatalities",
         "reported",
         "notes",
+        *MANY_SOURCES_KEYS,
     ]
     assert list(data["issues"][0]) == ["id", "label", "description", "notes"]
     relations = {relation["id"]: relation for relation in data["relations"]}
@@ -374,6 +390,9 @@ def test_csv_rows_link_by_label(name):
         assert row["Direction"] == "directed"
         polarity = relation.polarity
         assert row["Polarity"] == ("" if polarity is None else str(polarity))
+        # Appended last: how many sources and independent origins back the relation.
+        support = origins(kb).support(relation)
+        assert (row["Sources"], row["Origins"]) == (str(support.sources), str(support.origins))
 
 
 def test_csv_plain_values():
@@ -521,7 +540,9 @@ def test_annotations_are_web_annotations(name):
     assert len({item["id"] for item in items}) == len(items)
     texts = {source.id: source.text for source in kb.sources}
     urls = {source.id: source.url for source in kb.sources}
-    for item, (motivation, description, tag, evidence) in zip(items, expected, strict=True):
+    for item, (motivation, description, tag, evidence, support) in zip(
+        items, expected, strict=True
+    ):
         assert item["type"] == "Annotation"
         assert item["id"].startswith("tag:")
         assert item["motivation"] == motivation
@@ -532,6 +553,13 @@ def test_annotations_are_web_annotations(name):
             "value": description,
         }
         assert item["body"][-1] == {"type": "TextualBody", "purpose": "tagging", "value": tag}
+        if support is not None:  # a claim's: its support, just before the tag
+            assert item["body"][-2] == {
+                "type": "TextualBody",
+                "purpose": "assessing",
+                "format": "text/plain",
+                "value": support,
+            }
         target = item["target"]
         if urls[evidence.source]:
             assert target["source"] == urls[evidence.source]
@@ -550,29 +578,34 @@ def test_annotations_are_web_annotations(name):
         assert quote_selector["prefix"] == text[max(0, start - 32) : start]
 
 
-def expected_annotations(kb: KnowledgeBase) -> list[tuple[str, str, str, object]]:
-    """(motivation, first body's text, tag, quote) of each annotation, in order: per claim its
-    evidence, hedges, caveats and toll; relations, attributes, stances; then memberships."""
-    expected: list[tuple[str, str, str, object]] = []
+def expected_annotations(kb: KnowledgeBase) -> list[tuple[str, str, str, object, str | None]]:
+    """(motivation, first body's text, tag, quote, support) of each annotation, in order: per
+    claim its evidence, hedges, caveats and toll; relations, attributes, stances; then
+    memberships. ``support`` is the claim's "1 source · 1 origin" (None for a membership)."""
+    expected: list[tuple[str, str, str, object, str | None]] = []
     claims = [(r, r.summary, r.type) for r in kb.relations]
     claims += [(a, a.summary, a.type) for a in kb.attributes]
     claims += [(s, s.position, s.issue) for s in kb.stances]
     for claim, description, tag in claims:
-        expected += [("describing", description, tag, e) for e in claim.evidence]
+        support = origins(kb).support(claim).describe()
+        expected += [("describing", description, tag, e, support) for e in claim.evidence]
         expected += [
-            ("assessing", hedge_phrase(kb, hedge), tag, hedge.evidence) for hedge in claim.hedges
+            ("assessing", hedge_phrase(kb, hedge), tag, hedge.evidence, support)
+            for hedge in claim.hedges
         ]
         verification = getattr(claim, "verification", None)
         said = "caveat" + (f": {verification.value}" if verification else "")
-        expected += [("assessing", said, tag, caveat) for caveat in claim.caveats]
+        expected += [("assessing", said, tag, caveat, support) for caveat in claim.caveats]
         toll = getattr(claim, "fatalities", None)
         if toll is not None:
-            expected.append(("describing", f"fatalities: {toll.count}", tag, toll.evidence))
+            expected.append(
+                ("describing", f"fatalities: {toll.count}", tag, toll.evidence, support)
+            )
     for actor in kb.actors:
         for membership in actor.memberships:
             organisation = kb.actor_by_id[membership.organisation].name
             text = f"{actor.name}: {membership.role} of {organisation}"
-            expected += [("describing", text, "membership", e) for e in membership.evidence]
+            expected += [("describing", text, "membership", e, None) for e in membership.evidence]
     return expected
 
 
@@ -618,6 +651,7 @@ EVENT_KEYS = [
     "fatalities",
     "quotes",
     "notes",
+    *MANY_SOURCES_KEYS,
 ]
 
 
@@ -686,6 +720,11 @@ def test_events_sorted_by_date_then_file_order():
             )
         ],
         "notes": "",
+        "sources": 1,
+        "origins": 1,
+        "contradicts": [],
+        "supersedes": None,
+        "consistent_with": [],
     }
 
 

@@ -294,8 +294,9 @@ def test_dot_and_mermaid_say_an_offer_is_an_offer(outputs):
     assert labels["sarraj-leads-gna"] == "leads (no valence)"
     _, mermaid_edges, _ = parse_mermaid(text_of(outputs, "mermaid"))
     mermaid_labels = [edge["label"] for edge in mermaid_edges]
-    assert "offers or intends to mediate (+1)" in mermaid_labels
-    assert "mediates (+1)" not in mermaid_labels
+    # Mermaid links have no attributes of their own: the counts end the label.
+    assert "offers or intends to mediate (+1, 1 source · 1 origin)" in mermaid_labels
+    assert not any(label.startswith("mediates") for label in mermaid_labels)
 
 
 # --- markdown --------------------------------------------------------------------------
@@ -305,7 +306,7 @@ def test_markdown_strike_keeps_both_hedges(briefing):
     head = (
         "United States strikes Islamic State (ISIS) (-2, 2017-09-24, event, per US military "
         "(attributed), alleged: target, in “south of the city "
-        "of Sirte”, 17 killed): US drone strikes"
+        "of Sirte”, 17 killed, 1 source · 1 origin): US drone strikes"
     )
     assert briefing.count(head) == 2  # under each of its two actors
     assert "Hedge (attributed: claim (US military)): “according to the US military”" in briefing
@@ -317,7 +318,7 @@ def test_markdown_meeting_is_unconfirmed_with_its_caveat(briefing):
     head = (
         "Khalifa Haftar meets Roberta Pinotti, with Italian security chiefs (+1, 2017-09-26, "
         "event, stated, attributed: claim (Reporters at the defence ministry), unconfirmed, "
-        "1 caveat, in “Rome”)"
+        "1 caveat, in “Rome”, 1 source · 1 origin)"
     )
     assert briefing.count(head) == 3  # under Haftar, Pinotti and the security chiefs
     assert briefing.count("Caveat (the claim is unconfirmed):") == 3
@@ -327,9 +328,12 @@ def test_markdown_meeting_is_unconfirmed_with_its_caveat(briefing):
 def test_markdown_offer_reads_as_an_offer(briefing):
     assert (
         "Beji Caid Essebsi offers or intends to mediate Rival Libyan factions (+1, undated, "
-        "event, stated, an offer or intent, not an act)" in briefing
+        "event, stated, an offer or intent, not an act, 1 source · 1 origin)" in briefing
     )
-    assert "Mediation (stand +2, stated, an offer or intent, not an act)" in briefing
+    assert (
+        "Mediation (stand +2, stated, an offer or intent, not an act, 1 source · 1 origin)"
+        in briefing
+    )
     assert not re.search(r"Essebsi mediates|\bmediates Rival", briefing)
 
 
@@ -353,10 +357,14 @@ def test_markdown_lists_attributes_issues_and_notes(kb, briefing, outputs):
     actors_with_attributes = {attribute.actor for attribute in kb.attributes}
     assert markdown.count("#### Attributes") == len(actors_with_attributes)
     assert (
-        "Tobruk-based administration controls territory (undated, current, stated): The "
+        "Tobruk-based administration controls territory (undated, current, stated, 1 source · "
+        "1 origin): The "
         "Tobruk-based administration controls much of the east and south" in briefing
     )
-    assert "Islamic State (ISIS) expelled (2016, event, stated, in “Sirte”)" in briefing
+    assert (
+        "Islamic State (ISIS) expelled (2016, event, stated, in “Sirte”, 1 source · 1 origin)"
+        in briefing
+    )
     assert "Peace force (id peace-force): A post-stabilisation peace force" in briefing
     assert "Analyst's note: The text is AFP wire copy" in briefing
     assert "Analyst's note: One event: the strikes (plural) of one day" in briefing

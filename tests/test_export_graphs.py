@@ -14,7 +14,15 @@ import xml.etree.ElementTree as ET
 import networkx as nx
 import pytest
 
-from tests.export_fixtures import EMPTY_KB, HOSTILE, graph_edges, hostile_kb, plain_kb, v2_kb
+from tests.export_fixtures import (
+    EMPTY_KB,
+    HOSTILE,
+    disputed_kb,
+    graph_edges,
+    hostile_kb,
+    plain_kb,
+    v2_kb,
+)
 from tests.export_parsers import (
     label_text,
     parse_dot,
@@ -23,19 +31,27 @@ from tests.export_parsers import (
     shown_text,
     xml_visible,
 )
+from tui.corroboration import origins
 from tui.export import export
 from tui.model import KnowledgeBase, Modality, Relation
 from tui.sanitize import display
 from tui.wording import hedge_phrase, modal_phrase
 
-KBS = {"plain": plain_kb(), "hostile": hostile_kb(), "v2": v2_kb(), "empty": EMPTY_KB}
+KBS = {
+    "plain": plain_kb(),
+    "hostile": hostile_kb(),
+    "v2": v2_kb(),
+    "empty": EMPTY_KB,
+    "disputed": disputed_kb(),
+}
 # None: a tie with no valence, drawn in a neutral grey (lighter than a neutral 0).
 COLOURS = {-2: "#c62828", -1: "#ef6c00", 0: "#757575", 1: "#7cb342", 2: "#2e7d32", None: "#9e9e9e"}
 
 
-def edge_label(relation: Relation) -> str:
+def edge_label(relation: Relation, kb: KnowledgeBase | None = None) -> str:
     """What a DOT or Mermaid edge says: the verb with its modality (an offer never reads as
-    the act), the valence, and what the source says of confirmation."""
+    the act), the valence, and what the source says of confirmation; in Mermaid (``kb``
+    given), then how many sources and origins back it ("3 sources · 2 origins")."""
     verb = relation.type
     if relation.modality is not Modality.ACTUAL:
         verb = modal_phrase(relation.type, relation.modality)
@@ -43,6 +59,8 @@ def edge_label(relation: Relation) -> str:
     facts = ["no valence" if polarity is None else (f"{polarity:+d}" if polarity else "0")]
     if relation.verification is not None:
         facts.append(relation.verification.value)
+    if kb is not None:
+        facts.append(origins(kb).support(relation).describe())
     return f"{verb} ({', '.join(facts)})"
 
 
@@ -84,7 +102,7 @@ def test_graph_round_trip(fmt, name):
             assert "polarity" not in data  # a missing value, never a made-up 0
         else:
             assert data["polarity"] == relation.polarity and type(data["polarity"]) is int
-        assert data["type"] == relation.type
+        assert data["type"] == xml_visible(relation.type)
         assert data.get("status") == (relation.status and relation.status.value)
         assert data["confidence"] == relation.confidence.value
         assert data.get("date") == relation.date
@@ -105,6 +123,9 @@ def test_graph_round_trip(fmt, name):
         assert data.get("fatalities") == (toll and toll.count)
         assert data["relation"] == relation.id
         assert data["edge_role"] == ("claim" if edge_id == relation.id else "participant")
+        support = origins(kb).support(relation)
+        assert (data["sources"], data["origins"]) == (support.sources, support.origins)
+        assert type(data["sources"]) is type(data["origins"]) is int
     name_key = "label" if fmt == "gexf" else "name"
     for actor in kb.actors:
         data = graph.nodes[actor.id]
@@ -185,6 +206,13 @@ def test_dot_parses_with_labels_and_colours(name):
         assert label_text(found[2]["label"]) == display(edge_label(relation))
         assert found[2]["color"] == COLOURS[relation.polarity]
         assert found[2]["style"] == ("dashed" if relation.status == "past" else "solid")
+        # The counts are attributes (numbers), with a tooltip for SVG; not in the label.
+        support = origins(kb).support(relation)
+        assert (found[2]["sources"], found[2]["origins"]) == (
+            str(support.sources),
+            str(support.origins),
+        )
+        assert label_text(found[2]["tooltip"]) == support.describe()
 
 
 def test_dot_escapes_quotes_and_backslashes():
@@ -228,7 +256,7 @@ def test_mermaid_parses_with_labels_and_colours(name):
         zip(expected, edges, strict=True)
     ):
         assert (edge["source"], edge["target"]) == (node_of[source], node_of[target])
-        assert edge["label"] == display(edge_label(relation))
+        assert edge["label"] == display(edge_label(relation, kb))
         assert edge["arrow"] == ("-.->" if relation.status == "past" else "-->")
         assert styles[index] == COLOURS[relation.polarity]
     assert sorted(styles) == list(range(len(expected)))
@@ -260,18 +288,19 @@ def test_markdown_briefing_content():
     assert "Libyan military strongman." in shown
     assert "Members: Khalifa Haftar" in shown
     assert (
-        "→ Khalifa Haftar visits Italy (+1, 2017-09-26, current, stated): Haftar met Italy's "
-        "defence minister and security chiefs in Rome." in shown
+        "→ Khalifa Haftar visits Italy (+1, 2017-09-26, current, stated, 1 source · 1 origin): "
+        "Haftar met Italy's defence minister and security chiefs in Rome." in shown
     )
     # Who asserts it and how, in the wording the app uses (tui.wording.qualifiers).
     assert (
         "→ Khalifa Haftar opposes Government of National Accord (-2, 2017, past, per Italy "
-        "(attributed))" in shown
+        "(attributed), 1 source · 1 origin)" in shown
     )
     assert "← Italy backs Government of National Accord (+2, 2017-09," in shown
     assert "(0, undated, current" in shown
     assert (
-        "migration (stated): Europe should help stop migrants crossing the Mediterranean." in shown
+        "migration (stated, 1 source · 1 origin): Europe should help stop migrants crossing the "
+        "Mediterranean." in shown
     )
     # Each quote is a blockquote with its citation.
     quote = re.search(r"<blockquote>\s*<p>met Italy's.*?</blockquote>", rendered, re.DOTALL)
@@ -317,7 +346,7 @@ def test_markdown_of_an_empty_kb():
     assert single(EMPTY_KB, "markdown") == (
         "# Stakeholder briefing\n\n"
         "0 actors, 0 relations, 0 attributes, 0 stances, 0 quotes from 0 sources.\n\n"
-        "## Sources\n\nNo sources.\n\n## Actors\n\nNo actors.\n"
+        "## Sources\n\nNo sources.\n\n## Actors\n\nNo actors.\n\n## Contested\n\nNo disputes.\n"
     )
 
 
@@ -359,20 +388,21 @@ def test_markdown_briefing_v2():
     # A tie with no valence says so; its period is given.
     assert (
         "Fayez al-Sarraj leads Unity government (no valence, undated, past, stated, "
-        "2016 to 2018-03)" in shown
+        "2016 to 2018-03, 1 source · 1 origin)" in shown
     )
     # Attributes, stances with their stand, modality and the issue's label.
     assert (
-        "Khalifa Haftar bolsters stature (2017-09-26, event, stated, disputed, 1 caveat, in “Rome”)"
-        in shown
+        "Khalifa Haftar bolsters stature (2017-09-26, event, stated, disputed, 1 caveat, "
+        "in “Rome”, 1 source · 1 origin)" in shown
     )
     assert "Unity government controls territory (undated, current, stated, in “capital " in shown
     assert (
         f"Peace force {visible} (stand +1, per Italy (attributed), "
-        "hypothetical): Italy could lead a peace force." in shown
+        "hypothetical, 1 source · 1 origin): Italy could lead a peace force." in shown
     )
     assert (
-        "Mediation (stand -2, 2017-09, stated, an offer or intent, not an act, 1 caveat)" in shown
+        "Mediation (stand -2, 2017-09, stated, an offer or intent, not an act, 1 caveat, "
+        "1 source · 1 origin)" in shown
     )
     # Actors: identifiers, posts, the name note, notes.
     assert "wikidata Q1" in shown

@@ -20,6 +20,7 @@ from tests.export_parsers import (
     shown_text,
     xml_visible,
 )
+from tui.disputes import contested, disputes
 from tui.export import FORMATS, export
 from tui.model import (
     Actor,
@@ -51,7 +52,9 @@ dates = st.sampled_from([None, "2017", "2017-09", "2017-09-26"])
 @st.composite
 def knowledge_bases(draw, text=any_text) -> KnowledgeBase:
     """Version 2 throughout: ties with no valence, events with participants, every
-    modality, hedges, caveats, places, tolls, notes, attributes and issues."""
+    modality, hedges, caveats, places, tolls, notes, attributes and issues; claims asserted
+    by actors (so that sources disagree: candidate disputes) and decisions on disputes,
+    some naming claims that are not there."""
     names = draw(st.lists(text, min_size=1, max_size=4))
     actors = tuple(
         Actor(
@@ -89,6 +92,8 @@ def knowledge_bases(draw, text=any_text) -> KnowledgeBase:
         st.none(), st.builds(Fatalities, st.integers(0, 99), st.just(evidence[0]))
     )
 
+    claim_ids = st.lists(st.sampled_from(["relation-0", "relation-1", "missing"]), max_size=2)
+
     def relation(index: int) -> Relation:
         kind = draw(st.sampled_from(ClaimKind))
         source_id = draw(ids)
@@ -112,6 +117,9 @@ def knowledge_bases(draw, text=any_text) -> KnowledgeBase:
             location=draw(location),
             fatalities=draw(fatalities),
             notes=draw(text),
+            asserted_by=draw(st.one_of(st.none(), ids)),
+            contradicts=tuple(draw(claim_ids)),
+            supersedes=draw(st.one_of(st.none(), st.sampled_from(["relation-0", "missing"]))),
         )
 
     relations = tuple(relation(index) for index in range(draw(st.integers(0, 4))))
@@ -131,18 +139,25 @@ def knowledge_bases(draw, text=any_text) -> KnowledgeBase:
         )
         for index in range(draw(st.integers(0, 2)))
     )
-    stances = (
+    # A second stance, often the first's opposite from someone else: a candidate dispute.
+    stand = draw(st.one_of(st.none(), st.integers(-2, 2)))
+    stances = tuple(
         Stance(
-            "stance",
+            stance_id,
             actors[0].id,
             "issue",
             draw(text),
             evidence,
-            stand=draw(st.one_of(st.none(), st.integers(-2, 2))),
+            stand=own_stand,
             modality=draw(st.sampled_from(Modality)),
             hedges=draw(hedges),
             notes=draw(text),
-        ),
+            asserted_by=asserted_by,
+        )
+        for stance_id, own_stand, asserted_by in (
+            ("stance", stand, None),
+            ("stance-2", draw(st.sampled_from([-(stand or 1), stand])), draw(ids)),
+        )[: draw(st.integers(1, 2))]
     )
     issues = (Issue("issue", draw(text), draw(text), draw(text)),)
     return KnowledgeBase(
@@ -214,7 +229,21 @@ def test_every_format_reads_back(kb):
     ]
     assert len(mermaid_edges) == len(edges)
 
+    # Every claim says how many sources and origins back it: one source here.
+    for claim in data["relations"] + data["attributes"] + data["stances"]:
+        assert (claim["sources"], claim["origins"]) == (1, 1)
+    assert all(row[-2:] == ["1", "1"] for row in connections[1:])
+
     rendered = render_markdown(outputs["markdown"][""])
+    # The Contested section: one table a dispute still open, a header and five rows of
+    # three cells each, whatever text the claims hold.
+    tables = re.findall(r"<table>(.*?)</table>", rendered, re.DOTALL)
+    assert len(tables) == len(contested(kb))
+    for table in tables:
+        rows = re.findall(r"<tr>(.*?)</tr>", table, re.DOTALL)
+        assert [len(re.findall(r"<t[hd][^>]*>", row)) for row in rows] == [3] * 6
+    if not disputes(kb):
+        assert outputs["markdown"][""].endswith("\n## Contested\n\nNo disputes.\n")
     headings = re.findall(r"<h3>(.*?)</h3>", rendered, re.DOTALL)
     # A heading's surrounding blanks are dropped by the renderer; a blank name shows the id.
     expected = [display(a.name).strip() if a.name.strip() else a.id for a in kb.actors]
@@ -222,6 +251,7 @@ def test_every_format_reads_back(kb):
 
     items = json.loads(outputs["annotations"][""])["first"]["items"]
     claims = (*kb.relations, *kb.attributes, *kb.stances)
+    assert all(item["body"][-2]["value"] == "1 source · 1 origin" for item in items)
     quotes = sum(len(c.evidence) + len(c.hedges) + len(c.caveats) for c in claims)
     quotes += sum(1 for c in claims if getattr(c, "fatalities", None) is not None)
     assert len(items) == quotes
@@ -243,3 +273,5 @@ def test_every_format_reads_back(kb):
         claim = next(c for c in dated if c.id == (event["relation"] or event["attribute"]))
         assert [h["quote"] for h in event["hedges"]] == [h.evidence.quote for h in claim.hedges]
         assert event["modality"] == claim.modality.value
+        assert (event["sources"], event["origins"]) == (1, 1)
+        assert event["contradicts"] == list(claim.contradicts)

@@ -135,6 +135,7 @@ def test_no_module_builds_a_plain_input():
             {
                 "filter-date-from": MAX_QUERY_LENGTH,
                 "filter-date-to": MAX_QUERY_LENGTH,
+                "filter-as-of": MAX_QUERY_LENGTH,
                 "filter-text": MAX_QUERY_LENGTH,
             },
         ),

@@ -73,7 +73,11 @@ async def test_every_control_feeds_the_returned_filters():
         past = screen.query(RadioButton)[2]
         await pilot.click(past, offset=(1, 0))
         screen.query_one("#filter-date-from", Input).focus()
-        await pilot.press(*"2017-07", "tab", *"2017-08", "tab", "enter", "tab", *"Rome")
+        await pilot.press(*"2017-07", "tab", *"2017-08", "tab", "enter")
+        screen.query_one("#filter-origins", Select).value = 3
+        screen.query_one("#filter-reliability", Select).value = "B"
+        screen.query_one("#filter-as-of", Input).focus()
+        await pilot.press(*"2017-09-30", "tab", *"Rome")
         await pilot.click("#filter-apply")
         assert await closed_with(pilot) == Filters(
             types={"backs", "opposes"},
@@ -84,6 +88,9 @@ async def test_every_control_feeds_the_returned_filters():
             date_to="2017-08",
             text="Rome",
             keep_undated=True,
+            min_origins=3,
+            min_reliability="B",
+            as_of="2017-09-30",
         )
 
 

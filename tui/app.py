@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import math
 import threading
@@ -173,6 +174,12 @@ class StakeholderApp(KeysInOrder[LoadError | None]):
             id="filters",
         ),
         Binding("X", "clear_filters", "Clear filters", show=False, tooltip="Drop every filter"),
+        Binding("exclamation_mark", "disputes", "Disputes", show=False, id="disputes",
+                tooltip="Where sources disagree: both quotes side by side, who says each "
+                "and when"),
+        Binding("at", "as_of", "As of", show=False, id="as-of",
+                tooltip="Show only what held on a day: events up to it, ties valid then, "
+                "sources published by then"),
         Binding("u", "undo", "Undo", show=False, tooltip="Undo the last change to the file",
                 id="undo"),
         Binding("ctrl+r", "redo", "Redo", show=False, tooltip="Make the undone change again",
@@ -398,6 +405,23 @@ class StakeholderApp(KeysInOrder[LoadError | None]):
 
     def action_clear_filters(self) -> None:
         self.set_filters(Filters())
+
+    def action_as_of(self) -> None:
+        if self.knowledge_base is None:
+            return
+
+        def chosen(day: str | None) -> None:
+            if day is not None:
+                self.set_filters(dataclasses.replace(self.filters, as_of=day or None))
+
+        self.push_screen(views.AsOfScreen(self.filters.as_of), chosen)
+
+    def action_disputes(self, pair: frozenset[str] | None = None) -> None:
+        """The disputes of what is shown (the filters and the as-of date applied)."""
+        from .screens.disputes import DisputesScreen
+
+        if self.knowledge_base is not None:
+            self.push_screen(DisputesScreen(self.knowledge_base, pair))
 
     def action_duplicates(self) -> None:
         """The likely duplicate actors of the whole file (the filters aside)."""
@@ -832,6 +856,17 @@ class StakeholderApp(KeysInOrder[LoadError | None]):
                 "Include what each actor's people and bodies did, or leave it out (a)",
                 screen.action_toggle_affiliates,
             )
+            yield SystemCommand(
+                "Review proposals",
+                "Accept or reject what stakeholders propose found in the source on show (R)",
+                screen.action_review,
+            )
+            yield SystemCommand(
+                "Changes since…",
+                "Mark what was added or changed since a git revision, HEAD by default; "
+                "again to clear the marks (D)",
+                screen.action_changes_since,
+            )
         toggle_roll_up = getattr(screen, "action_toggle_roll_up", None)
         if toggle_roll_up is not None:  # the matrix and the neighbourhood
             yield SystemCommand(
@@ -841,6 +876,10 @@ class StakeholderApp(KeysInOrder[LoadError | None]):
             )
         yield SystemCommand("Filters", "Filter every view (F)", self.action_edit_filters)
         yield SystemCommand("Clear filters", "Drop every filter (X)", self.action_clear_filters)
+        yield SystemCommand("As of a date", "Show only what held on a day (@)",
+                            self.action_as_of)
+        yield SystemCommand("Disputes", "Where sources disagree, side by side (!)",
+                            self.action_disputes)
         yield SystemCommand("Export", "Write what is shown to a file (e)", self.action_export)
         yield SystemCommand(
             "Likely duplicates",

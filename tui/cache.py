@@ -46,7 +46,7 @@ from .model import (
 if TYPE_CHECKING:
     import msgspec
 
-FORMAT = 6  # bump when the model or this layout changes
+FORMAT = 7  # bump when the model or this layout changes
 
 
 def cache_directory() -> Path:
@@ -122,12 +122,31 @@ def read_entry(
 
     Valid: every file it was read from has the stamp it had then, within today's caps,
     its checksum matches, and the model is consistent (``_consistent``)."""
+    payload = read_payload(path, max_bytes=max_bytes, max_total_bytes=max_total_bytes)
+    if payload is None:
+        return None
+    try:
+        model = _decoder().decode(payload)
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError):
+        return None  # corrupt: load from the file instead
+    kb = model.knowledge_base(str(path))
+    return kb if _consistent(kb) else None
+
+
+def read_payload(
+    path: Path, *, max_bytes: int = MAX_BYTES, max_total_bytes: int = MAX_TOTAL_BYTES
+) -> memoryview | None:
+    """The encoded model (MessagePack, ``_Model``'s fields) of ``path``'s entry if the entry
+    is present, every file it was read from has the stamp it had then, within today's caps,
+    and its checksum matches; else None. Neither decoded nor checked for consistency
+    (``read_entry`` does both): `diff` decodes only the items that differ."""
     try:
         raw = _entry_bytes(entry_path(path), _entry_limit(max_bytes, max_total_bytes))
         import msgspec  # an entry exists: worth the import
 
-        header_line, _, payload = raw.partition(b"\n")
-        header = msgspec.json.decode(header_line)
+        newline = raw.index(b"\n")
+        header = msgspec.json.decode(raw[:newline])
+        payload = memoryview(raw)[newline + 1 :]  # not a copy: entries are tens of MB
         if header.get("format") != FORMAT or header.get("path") != str(path.resolve()):
             return None
         stamp = current_stamp(path)
@@ -147,11 +166,30 @@ def read_entry(
             return None
         if checksum(payload) != header.get("checksum"):
             return None
-        model = _decoder().decode(payload)
     except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError):
         return None  # missing, unreadable, corrupt or stale: load from the file instead
-    kb = model.knowledge_base(str(path))
-    return kb if _consistent(kb) else None
+    return payload
+
+
+def last_sources(path: Path) -> tuple[Source, ...]:
+    """The sources, texts included, of the last good load of ``path`` recorded here,
+    whatever changed on disk since; none without a readable entry. Only for finding the
+    old text of a source that changed (``tui.drift``), which checks it against its pin."""
+    try:
+        raw = _entry_bytes(entry_path(path), _entry_limit(MAX_BYTES, MAX_TOTAL_BYTES))
+        import msgspec
+
+        header_line, _, payload = raw.partition(b"\n")
+        header = msgspec.json.decode(header_line)
+        if (
+            header.get("format") != FORMAT
+            or header.get("path") != str(path.resolve())
+            or checksum(payload) != header.get("checksum")
+        ):
+            return ()
+        return tuple(_decoder().decode(payload).sources)
+    except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError):
+        return ()
 
 
 def _entry_limit(max_bytes: int, max_total_bytes: int) -> int:

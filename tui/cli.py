@@ -26,7 +26,10 @@ from .sanitize import display
 if TYPE_CHECKING:
     from .app import StakeholderApp
 
-COMMANDS = ("add-source", "check", "export", "merge", "migrate", "propose", "search", "show")
+COMMANDS = (
+    "add-source", "check", "diff", "export", "fix", "merge", "migrate", "propose", "search",
+    "show",
+)
 SEARCH_LIMIT = 25  # as many hits as the app's search overlay lists
 
 # Each command with an example, for `stakeholders --help` (argparse would rewrap them).
@@ -42,6 +45,10 @@ commands (FILE defaults to the bundled knowledge base):
   stakeholders add-source story.txt --title T  copy an article's text in as a new source
                  --publisher P --published 2017-09-27
   stakeholders propose SOURCE_ID              suggest claims and actors for review (R)
+  stakeholders diff old.yaml new.yaml          what changed, item by item (--json, --markdown)
+  stakeholders diff --git HEAD [FILE]          what changed since a git revision
+  stakeholders fix --review [FILE]             re-anchor the quotes of a changed source,
+                                               one by one (y / n / q)
 
 `stakeholders COMMAND --help` tells more of each."""
 
@@ -127,6 +134,29 @@ def _parse_args(argv: list[str]) -> argparse.Namespace:
         )
         parser.add_argument(
             "--output", "-o", type=Path, help="file to write (default: standard output)"
+        )
+    elif command == "diff":
+        parser.prog = "stakeholders diff"
+        parser.description = (
+            "What changed from OLD to NEW, items matched by id (moving items about or "
+            "re-indenting changes nothing): items added and removed, each changed field with "
+            "its old and new value, the quotes added to or taken from each claim, and the "
+            "source texts that changed (by sha256). With --git REV: FILE as it was at git "
+            "revision REV, and its source texts, against FILE as it is now. Status 0, with "
+            "changes or without, unless --exit-code."
+        )
+        parser.add_argument(
+            "--git", metavar="REV", help="compare FILE at git revision REV (e.g. HEAD, HEAD~3, "
+            "a tag) with FILE as it is now"
+        )
+        shape = parser.add_mutually_exclusive_group()
+        shape.add_argument("--json", action="store_true", help="one JSON document")
+        shape.add_argument(
+            "--markdown", action="store_true", help="a \"what changed\" briefing in Markdown"
+        )
+        parser.add_argument(
+            "--exit-code", action="store_true", help="status 1 when there are changes, as "
+            "`git diff --exit-code`"
         )
     elif command == "migrate":
         parser.prog = "stakeholders migrate"
@@ -249,10 +279,37 @@ def _parse_args(argv: list[str]) -> argparse.Namespace:
             "--timeout", type=_positive, default=300, metavar="SECONDS",
             help="how long CMD may take (default 300)",
         )
+    elif command == "fix":
+        parser.prog = "stakeholders fix"
+        parser.description = (
+            "Re-anchor the quotes of a source whose text no longer matches its sha256 pin. "
+            "With --review, each quote that no longer resolves is shown with its candidates "
+            "in the new text (best first, each with its score; one that changes the meaning "
+            "is never offered), one at a time: y accepts it, n skips it, q stops. When every "
+            "quote of the source resolves, updating its pin is offered too. What was "
+            "accepted is written once, at the end (q writes what was accepted so far; Ctrl+C "
+            "writes nothing), only those lines changed; the file is then checked again. "
+            "Status 0 when it checks clean after."
+        )
+        parser.add_argument(
+            "--review", action="store_true", required=True,
+            help="ask about each candidate (the only mode: nothing is applied unasked)",
+        )
+        parser.add_argument(
+            "--answers-from-stdin", action="store_true",
+            help="read the answers (y, n or q, one a line) from standard input even when it "
+            "is not a terminal, e.g. from a file; without it a pipe is refused, so that "
+            "`yes | stakeholders fix --review` cannot accept everything unread",
+        )
     if command == "migrate":
         _add_common(parser, "the version 1 YAML file to migrate")
     elif command == "add-source":
         _add_common(parser, "the knowledge base YAML to add it to (default: the bundled one)")
+    elif command == "diff":
+        _add_common(parser, "OLD: the knowledge base before (with --git: FILE, default the "
+                    "bundled one)")
+        parser.add_argument("other", nargs="?", type=Path, metavar="NEW",
+                            help="the knowledge base after (not with --git)")
     else:
         _add_common(parser)
     if command == "open":
@@ -273,6 +330,11 @@ def _parse_args(argv: list[str]) -> argparse.Namespace:
         parser.error("which file? `stakeholders migrate FILE`")
     if command == "search" and not args.query.strip():
         parser.error("what to search for? `stakeholders search WORDS`")
+    if command == "diff" and args.git is None and (args.file is None or args.other is None):
+        parser.error("which two files? `stakeholders diff OLD NEW`, or `stakeholders diff "
+                     "--git REV [FILE]`")
+    if command == "diff" and args.git is not None and args.other is not None:
+        parser.error("--git REV compares one FILE with itself at REV: give one file")
     args.file = args.file or bundled_knowledge_base_path()
     return args
 
@@ -281,24 +343,32 @@ def _print_problems(error: LoadError) -> None:
     print(error.report(), file=sys.stderr)
 
 
-def _print_duplicate_warnings(kb, path: Path) -> None:
-    """`check`'s warnings: actors that may be one (never an error: the status stays 0)."""
+def _print_warnings(kb, path: Path) -> None:
+    """`check`'s warnings (never an error: the status stays 0): actors that may be one,
+    and sources that look like copies of one text without saying so."""
+    from .corroboration import copy_warning, likely_copies
     from .duplicates import id_places, likely_duplicates, warning_text
 
-    found = likely_duplicates(kb)
-    if not found:
+    duplicates = likely_duplicates(kb)
+    copies = likely_copies(kb)
+    if not duplicates and not copies:
         return
     try:
         from .edit import ChangeRefused, FileState
 
-        places = id_places(FileState.read(path).text, {pair.first for pair in found})
+        text = FileState.read(path).text
     except ChangeRefused:
-        places = {}
+        text = ""
+    actor_places = id_places(text, {pair.first for pair in duplicates}) if text else {}
+    source_places = id_places(text, {copy.second for copy in copies}, "sources") if text \
+        else {}
     shown = display(str(path))
-    for pair in found:
-        line, column = places.get(pair.first, (1, 1))
-        print(f"{shown}:{line}:{column}: warning: {display(warning_text(kb, pair))}",
-              file=sys.stderr)
+    warnings = [(actor_places.get(pair.first, (1, 1)), warning_text(kb, pair))
+                for pair in duplicates]
+    warnings += [(source_places.get(copy.second, (1, 1)), copy_warning(kb, copy))
+                 for copy in copies]
+    for (line, column), message in warnings:
+        print(f"{shown}:{line}:{column}: warning: {display(message)}", file=sys.stderr)
 
 
 def _print_lines(lines: Iterable[str]) -> int:
@@ -399,6 +469,47 @@ def _propose(args: argparse.Namespace, kb) -> int:
     return _print_lines(summary_lines(found, proposals, path))
 
 
+def _diff(args: argparse.Namespace) -> int:
+    from .diff import compare, compare_files, json_text, markdown_lines, text_lines
+    from .revisions import Revision, RevisionError
+
+    caps = {"max_bytes": args.max_size, "max_total_bytes": args.max_total}
+    try:
+        if args.git is not None:
+            revision = Revision(args.file, args.git)  # no git, no such revision: say so first
+            new = cache.load(args.file, **caps)
+            old = revision.load(**caps)
+            found = compare(old, new, old.path, str(args.file))
+        else:
+            found = compare_files(args.file, args.other, **caps)
+    except RevisionError as error:
+        print(f"stakeholders diff: {error.message}", file=sys.stderr)
+        return 1
+    except LoadError as error:
+        _print_problems(error)
+        return 1
+    if args.json:
+        lines = [json_text(found)]
+    elif args.markdown:
+        lines = markdown_lines(found)
+    else:
+        lines = text_lines(found)
+    status = _print_lines(lines)
+    return status or int(args.exit_code and not found.empty)
+
+
+def _fix(args: argparse.Namespace) -> int:
+    from .drift import review, stream_asker
+
+    terminal = sys.stdin.isatty()
+    if not terminal and not args.answers_from_stdin:
+        print("stakeholders fix: the standard input is not a terminal; to read the answers "
+              "(y, n or q, one a line) from it, add --answers-from-stdin", file=sys.stderr)
+        return 2
+    ask = stream_asker(sys.stdin, sys.stdout, echo=not terminal)
+    return review(args.file, ask, print, max_bytes=args.max_size, max_total_bytes=args.max_total)
+
+
 def _run(args: argparse.Namespace) -> int:
     if args.command == "open":
         app = explorer_app(
@@ -425,6 +536,12 @@ def _run(args: argparse.Namespace) -> int:
             max_total_bytes=args.max_total, print_lines=_print_lines,
         )
 
+    if args.command == "diff":
+        return _diff(args)
+
+    if args.command == "fix":
+        return _fix(args)
+
     if args.command == "migrate":
         from .migrate import migrate_file
 
@@ -440,6 +557,11 @@ def _run(args: argparse.Namespace) -> int:
         else:
             kb = cache.load(args.file, max_bytes=args.max_size, max_total_bytes=args.max_total)
     except LoadError as error:
+        if args.command == "check":  # a changed source first, with its quotes' candidates
+            from .drift import check_report
+
+            print(check_report(args.file, error), file=sys.stderr)
+            return 1
         _print_problems(error)
         return 1
 
@@ -475,7 +597,7 @@ def _run(args: argparse.Namespace) -> int:
             (len(kb.sources), "source"),
         )
         summary = ", ".join(counted(n, noun) for n, noun in counts)
-        _print_duplicate_warnings(kb, args.file)
+        _print_warnings(kb, args.file)
         print(f"{display(str(args.file))}: OK: {summary}")
         return 0
 

@@ -195,13 +195,14 @@ def warning_text(kb: KnowledgeBase, duplicate: Duplicate) -> str:
 _ID_LINE = re.compile(r"^([ \t]*(?:-[ \t]+)*id[ \t]*:[ \t]*['\"]?)([a-z0-9-]+)", re.MULTILINE)
 
 
-def id_places(text: str, actor_ids: Iterable[str]) -> dict[str, tuple[int, int]]:
-    """The line and column (1-based) of the `id:` value of each of ``actor_ids`` in the
-    `actors` section of ``text``, for those it finds."""
+def id_places(text: str, actor_ids: Iterable[str],
+              section: str = "actors") -> dict[str, tuple[int, int]]:
+    """The line and column (1-based) of the `id:` value of each of ``actor_ids`` in
+    ``section`` of ``text``, for those it finds."""
     from . import outline
 
     wanted = set(actor_ids)
-    where = outline.Outline.of(text).section("actors")
+    where = outline.Outline.of(text).section(section)
     start, end = (where.body_start, where.end) if where is not None else (0, len(text))
     found: dict[str, tuple[int, int]] = {}
     for match in _ID_LINE.finditer(text, start, end):

@@ -340,7 +340,8 @@ def rename_references(text: str, old: str, new: str) -> str:
     import yaml
 
     references = {"id", "source", "target", "participants", "actor", "asserted_by",
-                  "affiliation", "organisation", "issue", "contradicts", "supersedes"}
+                  "affiliation", "organisation", "issue", "contradicts", "supersedes",
+                  "consistent_with", "distinct_from", "syndicated_from"}
     splice = Splicer(text)
     root = _root(text)
 
@@ -413,6 +414,62 @@ def append_entry(text: str, section: str, item_id: str, key: str, entry: dict) -
     return splice.apply()
 
 
+def quote_entries(item) -> list:
+    """The quotes of an item's node, in the order they stand: every mapping inside it
+    with a `quote` key (evidence, caveats, hedges, a toll's, a post's)."""
+    import yaml
+
+    found: list = []
+
+    def visit(node, top: bool) -> None:
+        if isinstance(node, yaml.MappingNode):
+            if not top and "quote" in pairs(node):
+                found.append(node)
+            for _key, value in node.value:
+                visit(value, False)
+        elif isinstance(node, yaml.SequenceNode):
+            for child in node.value:
+                visit(child, False)
+
+    visit(item, True)
+    return found
+
+
+def update_quote(
+    text: str, section: str, item_id: str, index: int, quote: str, fields: dict[str, Value]
+) -> str:
+    """``text`` with the ``index``-th quote of an item (``quote_entries``), which must still
+    read ``quote``, changed in place: each scalar key of ``fields`` (`quote`, `occurrence`)
+    set, or removed when None. Only the changed lines differ."""
+    import yaml
+
+    splice = Splicer(text)
+    entries = quote_entries(_item_node(text, section, item_id))
+    entry = entries[index] if 0 <= index < len(entries) else None
+    found = pairs(entry).get("quote") if entry is not None else None
+    if found is None or not isinstance(found[2], yaml.ScalarNode) or found[2].value != quote:
+        raise Refused(f"{display(item_id)!r} no longer has that quote at place {index + 1}")
+    existing = pairs(entry)
+    last_key, last_value = entry.value[-1]
+    for key, value in fields.items():
+        if key in existing:
+            at, _key_node, value_node = existing[key]
+            if value is None:
+                splice.remove_pair(entry, at)
+            elif not isinstance(value_node, yaml.ScalarNode):
+                raise splice.refuse(value_node, f"`{key}` is not a single value to change here")
+            elif not _same(value_node, value):
+                new = _scalar(value)
+                if isinstance(value, str) and new[:1] != '"' and value_node.style == '"':
+                    new = f'"{new}"'  # kept quoted as it was (plain text needs no escapes)
+                elif isinstance(value, str) and new[:1] != '"' and value_node.style == "'":
+                    new = "'" + new.replace("'", "''") + "'"
+                splice.replace_scalar(value_node, new)
+        elif value is not None:
+            splice.insert_after(entry, last_key, last_value, f"{key}: {_scalar(value)}")
+    return splice.apply()
+
+
 # --- the write ----------------------------------------------------------------------------
 
 
@@ -469,6 +526,58 @@ def save(
     finally:
         discard(temporary)
     return FileState(path, data, _stamp_now(path)), dataclasses.replace(kb, path=str(path))
+
+
+def save_no_worse(
+    state: FileState,
+    new_text: str,
+    known: list[Problem],
+    *,
+    max_bytes: int = MAX_BYTES,
+    max_total_bytes: int = MAX_TOTAL_BYTES,
+) -> tuple[FileState, list[Problem]]:
+    """``save`` for a file that does not check clean yet (``known``, its problems now): the
+    change is written if it adds no problem (compared by file, item and message, not by
+    line) and the file still holds ``state.data``; the new state and the problems left.
+    ``stakeholders fix --review`` re-anchors a changed source's quotes one by one with it.
+    Raises ``ChangeRefused`` (nothing written) otherwise."""
+    from collections import Counter
+
+    path = state.path
+    shown = display(str(path))
+    bom, encoding = encoding_of(state.data)
+    data = bom + new_text.encode(encoding)
+    _refuse_if_changed(state)
+    temporary = _write_beside(path, data)
+    try:
+        try:
+            load_knowledge_base(
+                temporary,
+                max_bytes=max(max_bytes, len(data)),
+                max_total_bytes=max_total_bytes + len(data),
+            )
+            left: list[Problem] = []
+        except LoadError as error:
+            left = [
+                dataclasses.replace(problem, path=str(path))
+                if problem.path == str(temporary)
+                else problem
+                for problem in error.problems
+            ]
+
+        def key(problem: Problem) -> tuple:
+            return problem.path, problem.item_id, problem.message
+
+        added = Counter(map(key, left)) - Counter(map(key, known))
+        if added:
+            raise ChangeRefused(
+                f"{shown}: the change would add a problem; nothing was changed",
+                [problem for problem in left if key(problem) in added],
+            )
+        _replace_checked(state, temporary)
+    finally:
+        discard(temporary)
+    return FileState(path, data, _stamp_now(path)), left
 
 
 def _write_over(state: FileState, data: bytes) -> None:
@@ -588,7 +697,14 @@ def checked_change(old: str, new: str, kb: KnowledgeBase, *, shown: str) -> Know
         gone = set(old_ids) - {item.id for item in after}
         if any(references_to(kb, actor_id) for actor_id in gone):
             return None  # reported with every place that names it, from the whole file
+    elif set(old_ids) - {item.id for item in after} and _linked(model):
+        return None  # a claim gone that another may name (`contradicts`...): load it whole
     return kb.replaced(name, (*model[:first], *after, *model[first + len(old_ids) :]))
+
+
+def _linked(claims) -> bool:
+    """Whether any claim names another (`contradicts`, `supersedes`, `consistent_with`)."""
+    return any(c.contradicts or c.supersedes or c.consistent_with for c in claims)
 
 
 def _node_id(node) -> str | None:
@@ -622,6 +738,9 @@ __all__ = [
     "references_to",
     "rename_references",
     "update_item",
+    "update_quote",
+    "quote_entries",
     "remove_item",
     "save",
+    "save_no_worse",
 ]

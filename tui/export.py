@@ -56,6 +56,25 @@ Conventions a user should know:
   ``2017-09-26``), then file order (relations before attributes). Each line carries the
   claim's modality, who asserts it and how, its hedges, verification, caveats, place, toll
   and every quote with its citation.
+- Many sources: every format says of each claim how many sources its quotes come from and
+  how many independent origins those are (``tui.corroboration``: a syndicated copy, or a
+  source of the same ``origin``, counts once). ``json`` and ``events``: ``sources`` and
+  ``origins`` (numbers), then the analyst's decisions ``contradicts`` (list),
+  ``supersedes`` (id or null) and ``consistent_with`` (list); a json source has
+  ``syndicated_from``. ``csv``: the last two connection columns, ``Sources`` and
+  ``Origins``. ``gexf``, ``graphml``: integer edge attributes ``sources`` and ``origins``.
+  ``dot``: edge attributes ``sources`` and ``origins`` and a ``tooltip`` ("3 sources · 2
+  origins"), the label left as it was; ``mermaid`` has no attributes on a link, so the
+  counts end its label. ``markdown``: the last fact of each claim's line, and a "Disputes:"
+  line under a claim the analyst decided (or that another supersedes). ``annotations``:
+  each annotation of a claim has an ``assessing`` text body "3 sources · 2 origins" just
+  before its tag.
+- The briefing ends with "Contested": the disputes still open (``disputes.contested``:
+  candidates and conflicts), each as a table of its two claims side by side (the claim,
+  who says it, when, support, quotes), with one line counting what was decided otherwise
+  (supersessions, pairs marked both true); "No disputes." when there are none, as the
+  briefing says "No sources." and "No actors.". Table cells hold inline text only: a
+  newline shows as ``\\x0a`` and ``|`` is escaped, so no text can end a cell or a row.
 """
 
 from __future__ import annotations
@@ -75,6 +94,20 @@ from pathlib import Path
 from typing import TextIO
 from urllib.parse import quote as percent_encode
 
+from .corroboration import Support, origins
+from .disputes import (
+    BOTH_TRUE,
+    CANDIDATE,
+    CONFLICT,
+    DATE,
+    POLARITY,
+    STAND,
+    SUPERSEDED,
+    Dispute,
+    claim_of,
+    contested,
+    disputes,
+)
 from .files import discard, inside, replace, write_beside
 from .model import (
     Actor,
@@ -315,6 +348,12 @@ def _hedges_text(kb: KnowledgeBase, hedges: Iterable[Hedge]) -> str:
     return "; ".join(hedge_phrase(kb, hedge) for hedge in hedges)
 
 
+def _support(kb: KnowledgeBase, claim: Claim) -> Support:
+    """How many sources a claim's quotes come from, and how many independent origins those
+    are (a syndicated copy counts once): ``tui.corroboration``."""
+    return origins(kb).support(claim)
+
+
 def _escape_code(char: str) -> str:
     code = ord(char)
     return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
@@ -427,7 +466,25 @@ def _qualified_json(claim: Claim) -> dict[str, object]:
     }
 
 
-def _relation_json(relation: Relation) -> dict[str, object]:
+def _support_json(kb: KnowledgeBase | None, claim: Claim) -> dict[str, object]:
+    """``sources`` and ``origins`` of a claim, when the knowledge base is at hand."""
+    if kb is None:
+        return {}
+    support = _support(kb, claim)
+    return {"sources": support.sources, "origins": support.origins}
+
+
+def _links_json(claim: Claim) -> dict[str, object]:
+    """The disputes the analyst decided: the claims of its section this one contradicts,
+    the one it supersedes, and those it was checked to agree with."""
+    return {
+        "contradicts": list(claim.contradicts),
+        "supersedes": claim.supersedes,
+        "consistent_with": list(claim.consistent_with),
+    }
+
+
+def _relation_json(relation: Relation, kb: KnowledgeBase | None = None) -> dict[str, object]:
     precision = relation.date_precision
     return {
         "id": relation.id,
@@ -456,10 +513,13 @@ def _relation_json(relation: Relation) -> dict[str, object]:
         "valid_from": relation.valid_from,
         "valid_to": relation.valid_to,
         "notes": relation.notes,
+        # Many sources, appended: counts (given the knowledge base), then decisions.
+        **_support_json(kb, relation),
+        **_links_json(relation),
     }
 
 
-def _attribute_json(attribute: Attribute) -> dict[str, object]:
+def _attribute_json(attribute: Attribute, kb: KnowledgeBase | None = None) -> dict[str, object]:
     return {
         "id": attribute.id,
         "actor": attribute.actor,
@@ -477,10 +537,13 @@ def _attribute_json(attribute: Attribute) -> dict[str, object]:
         "fatalities": _fatalities_json(attribute.fatalities),
         "reported": attribute.reported,
         "notes": attribute.notes,
+        # Many sources, appended.
+        **_support_json(kb, attribute),
+        **_links_json(attribute),
     }
 
 
-def _stance_json(stance: Stance) -> dict[str, object]:
+def _stance_json(stance: Stance, kb: KnowledgeBase | None = None) -> dict[str, object]:
     return {
         "id": stance.id,
         "actor": stance.actor,
@@ -494,6 +557,9 @@ def _stance_json(stance: Stance) -> dict[str, object]:
         "date_phrase": stance.date_phrase,
         **_qualified_json(stance),
         "notes": stance.notes,
+        # Many sources, appended.
+        **_support_json(kb, stance),
+        **_links_json(stance),
     }
 
 
@@ -514,6 +580,8 @@ def _source_json(source: Source) -> dict[str, object]:
         "reliability": source.reliability,
         "sha256": source.sha256,
         "notes": source.notes,
+        # Many sources, appended: the source id this text is a copy of (one origin).
+        "syndicated_from": source.syndicated_from,
     }
 
 
@@ -549,10 +617,10 @@ def _json(kb: KnowledgeBase) -> dict[str, str]:
     data = {
         "sources": [_source_json(source) for source in kb.sources],
         "actors": [_actor_json(actor) for actor in kb.actors],
-        "relations": [_relation_json(relation) for relation in kb.relations],
-        "stances": [_stance_json(stance) for stance in kb.stances],
+        "relations": [_relation_json(relation, kb) for relation in kb.relations],
+        "stances": [_stance_json(stance, kb) for stance in kb.stances],
         # Version 2, appended.
-        "attributes": [_attribute_json(attribute) for attribute in kb.attributes],
+        "attributes": [_attribute_json(attribute, kb) for attribute in kb.attributes],
         "issues": [
             {
                 "id": issue.id,
@@ -609,6 +677,9 @@ CONNECTION_COLUMNS = (
     "Notes",
     "Relation",
     "Edge role",
+    # Many sources, appended: of the relation's quotes, how many sources and origins.
+    "Sources",
+    "Origins",
 )
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -698,6 +769,7 @@ def _csv(kb: KnowledgeBase) -> dict[str, str]:
         citations = dict.fromkeys(_citation(kb, e.source) for e in relation.evidence)
         location = relation.location
         fatalities = relation.fatalities
+        support = _support(kb, relation)
         connections.append(
             (
                 _cell(label(edge.source)),
@@ -728,6 +800,8 @@ def _csv(kb: KnowledgeBase) -> dict[str, str]:
                 _cell(relation.notes),
                 _cell(relation.id),
                 _cell(edge.role),
+                _number_cell(support.sources),
+                _number_cell(support.origins),
             )
         )
     return dict(zip(CSV_SUFFIXES, (_csv_text(elements), _csv_text(connections)), strict=True))
@@ -760,6 +834,7 @@ def _edge_values(kb: KnowledgeBase, edge: _Edge) -> dict[str, str | int | None]:
     precision = relation.date_precision
     location = relation.location
     fatalities = relation.fatalities
+    support = _support(kb, relation)
     return {
         "type": relation.type,
         "polarity": relation.polarity,
@@ -785,6 +860,8 @@ def _edge_values(kb: KnowledgeBase, edge: _Edge) -> dict[str, str | int | None]:
         "notes": relation.notes or None,
         "relation": relation.id,
         "edge_role": edge.role,
+        "sources": support.sources,
+        "origins": support.origins,
     }
 
 
@@ -822,8 +899,10 @@ _EDGE_ATTRIBUTES = (
     "notes",
     "relation",
     "edge_role",
+    "sources",
+    "origins",
 )
-_INTEGER_ATTRIBUTES = {"polarity", "fatalities"}
+_INTEGER_ATTRIBUTES = {"polarity", "fatalities", "sources", "origins"}
 
 
 def _xml_document(root: ET.Element) -> str:
@@ -938,15 +1017,18 @@ def _graphml(kb: KnowledgeBase) -> dict[str, str]:
 # --- dot and mermaid -------------------------------------------------------------------
 
 
-def _edge_label(relation: Relation) -> str:
+def _edge_label(relation: Relation, support: Support | None = None) -> str:
     """ "backs (+2)", "offers or intends to mediate (+1)", "meets (+1, unconfirmed)",
-    "leads (no valence)": an offer never reads as the act."""
+    "leads (no valence)": an offer never reads as the act. With ``support``, its counts
+    end the label: "meets (+1, unconfirmed, 3 sources · 2 origins)"."""
     verb = relation.type
     if relation.modality is not Modality.ACTUAL:
         verb = modal_phrase(relation.type, relation.modality)
     facts = [_valence(relation.polarity)]
     if relation.verification is not None:
         facts.append(relation.verification.value)
+    if support is not None:
+        facts.append(support.describe())
     return f"{verb} ({', '.join(facts)})"
 
 
@@ -969,10 +1051,15 @@ def _dot(kb: KnowledgeBase) -> dict[str, str]:
         relation = edge.relation
         colour = _colour(relation.polarity)
         style = "dashed" if relation.status == "past" else "solid"
+        # The counts are attributes, not label text, so the drawing stays as legible as
+        # before: numbers for tools, and a tooltip ("3 sources · 2 origins") in SVG.
+        support = _support(kb, relation)
         lines.append(
             f"  {_dot_string(edge.source)} -> {_dot_string(edge.target)} ["
             f"id={_dot_string(edge.id)}, label={_dot_string(_edge_label(relation))}, "
-            f'color="{colour}", fontcolor="{colour}", style={style}];'
+            f'color="{colour}", fontcolor="{colour}", style={style}, '
+            f"sources={support.sources}, origins={support.origins}, "
+            f"tooltip={_dot_string(support.describe())}];"
         )
     lines.append("}")
     return {"": "\n".join(lines) + "\n"}
@@ -1021,9 +1108,10 @@ def _mermaid(kb: KnowledgeBase) -> dict[str, str]:
     for index, edge in enumerate(edges):
         relation = edge.relation
         arrow = "-.->" if relation.status == "past" else "-->"
+        # Mermaid has no attributes of its own on a link: the counts end its label.
+        label = _edge_label(relation, _support(kb, relation))
         lines.append(
-            f"  {node_ids[edge.source]} {arrow}|{_mermaid_label(_edge_label(relation))}| "
-            f"{node_ids[edge.target]}"
+            f"  {node_ids[edge.source]} {arrow}|{_mermaid_label(label)}| {node_ids[edge.target]}"
         )
         links_by_colour.setdefault(_colour(relation.polarity), []).append(str(index))
     for colour, indexes in links_by_colour.items():
@@ -1103,9 +1191,49 @@ def _md_claim_details(kb: KnowledgeBase, claim: Claim) -> list[str]:
     fatalities = getattr(claim, "fatalities", None)
     if fatalities is not None:
         lines += ["", f"  Toll: {fatalities.count}, {_md_inline_quote(kb, fatalities.evidence)}"]
+    decided = _md_decisions(kb, claim)
+    if decided:
+        lines += ["", f"  Disputes: {decided}"]
     if claim.notes:
         lines += _md_paragraph("Analyst's note:", claim.notes)
     return lines
+
+
+def _section_of(claim: Claim) -> str:
+    if isinstance(claim, Relation):
+        return "relations"
+    return "attributes" if isinstance(claim, Attribute) else "stances"
+
+
+_superseding: tuple[KnowledgeBase, dict[tuple[str, str], list[str]]] | None = None
+
+
+def _superseded_by(kb: KnowledgeBase, claim: Claim) -> list[str]:
+    """The claims that say they supersede ``claim`` (an index made once per knowledge base)."""
+    global _superseding
+    if _superseding is None or _superseding[0] is not kb:
+        index: dict[tuple[str, str], list[str]] = {}
+        for later in (*kb.relations, *kb.attributes, *kb.stances):
+            if later.supersedes:
+                index.setdefault((_section_of(later), later.supersedes), []).append(later.id)
+        _superseding = (kb, index)
+    return _superseding[1].get((_section_of(claim), claim.id), [])
+
+
+def _md_decisions(kb: KnowledgeBase, claim: Claim) -> str:
+    """What the analyst decided of a claim's disputes, with the claims' ids: "supersedes
+    a; superseded by b; contradicts c; consistent with d"."""
+    parts = []
+    if claim.supersedes:
+        parts.append(f"supersedes {_md(claim.supersedes)}")
+    later = _superseded_by(kb, claim)
+    if later:
+        parts.append("superseded by " + ", ".join(_md(claim_id) for claim_id in later))
+    if claim.contradicts:
+        parts.append("contradicts " + ", ".join(_md(other) for other in claim.contradicts))
+    if claim.consistent_with:
+        parts.append("consistent with " + ", ".join(_md(other) for other in claim.consistent_with))
+    return "; ".join(parts)
 
 
 def _md_facts(kb: KnowledgeBase, claim: Relation | Attribute) -> list[str]:
@@ -1122,6 +1250,7 @@ def _md_facts(kb: KnowledgeBase, claim: Relation | Attribute) -> list[str]:
         facts.append(f"in “{_md(claim.location.place)}”")
     if claim.fatalities is not None:
         facts.append(f"{claim.fatalities.count} killed")
+    facts.append(_support(kb, claim).describe())
     return facts
 
 
@@ -1155,6 +1284,7 @@ def _md_stance(kb: KnowledgeBase, stance: Stance) -> list[str]:
     if stance.date:
         facts.append(_md(stance.date))
     facts += [_md(qualifier) for qualifier in qualifiers(kb, stance)]
+    facts.append(_support(kb, stance).describe())
     label = issue.label if issue is not None else stance.issue
     head = f"- **{_md(label)}** ({', '.join(facts)}): {_md(stance.position)}"
     return [head, *_md_quotes(kb, stance.evidence), *_md_claim_details(kb, stance), ""]
@@ -1219,6 +1349,8 @@ def _md_source(source: Source) -> list[str]:
         facts.append(f"by {_md(source.byline)}")
     if source.origin:
         facts.append(f"copy from {_md(source.origin)}")
+    if source.syndicated_from:
+        facts.append(f"a copy of {_md(source.syndicated_from)}")
     if source.language:
         facts.append(f"language {_md(source.language)}")
     if source.reliability:
@@ -1271,7 +1403,145 @@ def _markdown(kb: KnowledgeBase) -> dict[str, str]:
         lines.append("No actors.")
     while lines[-1] == "":
         lines.pop()
+    lines += _md_contested(kb)
     return {"": "\n".join(lines) + "\n"}
+
+
+# The Contested section: each dispute still open, its two claims side by side.
+
+_KIND_WORDS = {
+    DATE: "dated differently",
+    POLARITY: "opposite polarities",
+    STAND: "opposite stands",
+    "": "marked by the analyst",
+}
+_STATE_WORDS = {
+    CANDIDATE: "open: found in the file, not yet decided",
+    CONFLICT: "a conflict: both kept, each attributed",
+}
+_SINGULAR = {"relations": "relation", "attributes": "attribute", "stances": "stance"}
+
+
+def _md_claim_words(kb: KnowledgeBase, claim: Claim) -> str:
+    """A claim in one line, as the briefing words it: "United States strikes ISIS (-2):
+    summary"."""
+    if isinstance(claim, Relation):
+        verb = modal_phrase(claim.type, claim.modality)
+        words = (
+            f"{_md(_actor_name(kb, claim.source) or '')} {_md(verb)} "
+            f"{_md(_actor_name(kb, claim.target) or '')} ({_valence(claim.polarity)})"
+        )
+        return f"{words}: {_md(claim.summary)}" if claim.summary else words
+    if isinstance(claim, Attribute):
+        verb = modal_phrase(claim.type, claim.modality)
+        words = f"{_md(_actor_name(kb, claim.actor) or '')} {_md(verb)}"
+        return f"{words}: {_md(claim.summary)}" if claim.summary else words
+    issue = kb.issue_by_id.get(claim.issue)
+    label = issue.label if issue is not None else claim.issue
+    stand = "" if claim.stand is None else f" (stand {_signed(claim.stand)})"
+    words = f"{_md(_actor_name(kb, claim.actor) or '')} on {_md(label)}{stand}"
+    return f"{words}: {_md(claim.position)}" if claim.position else words
+
+
+def _md_publishers(kb: KnowledgeBase, claim: Claim) -> list[str]:
+    """The publishers of a claim's sources, each once (a source the knowledge base lacks by
+    its id)."""
+    sources = dict.fromkeys(evidence.source for evidence in claim.evidence)
+    publishers = (
+        kb.source_by_id[source_id].publisher if source_id in kb.source_by_id else source_id
+        for source_id in sources
+    )
+    return [_md(publisher) for publisher in dict.fromkeys(publishers)]
+
+
+def _md_who(kb: KnowledgeBase, claim: Claim) -> str:
+    """Who says it: the actor it is attributed to, else its sources' publishers."""
+    publishers = ", ".join(_md_publishers(kb, claim))
+    if claim.asserted_by is None:
+        return publishers
+    name = _md(_actor_name(kb, claim.asserted_by) or "")
+    return f"{name} ({claim.confidence.value}), reported by {publishers}"
+
+
+def _md_when(kb: KnowledgeBase, claim: Claim) -> str:
+    """When: the claim's date (with the source's words for it), then its sources'
+    publication dates."""
+    when = _md(claim.date) if claim.date else "undated"
+    if claim.date_phrase:
+        when += f" (“{_md(claim.date_phrase)}”)"
+    if isinstance(claim, Relation) and (claim.valid_from or claim.valid_to):
+        when += f", {_md(claim.valid_from or '…')} to {_md(claim.valid_to or '…')}"
+    sources = dict.fromkeys(evidence.source for evidence in claim.evidence)
+    published = dict.fromkeys(
+        _md(kb.source_by_id[source_id].published_date)
+        for source_id in sources
+        if source_id in kb.source_by_id
+    )
+    if published:
+        when += "; published " + ", ".join(published)
+    return when
+
+
+def _md_dispute(kb: KnowledgeBase, number: int, dispute: Dispute) -> list[str]:
+    kind = _KIND_WORDS.get(dispute.kind, _md(dispute.kind))
+    state = _STATE_WORDS.get(dispute.state, _md(dispute.state))
+    ids = (dispute.first, dispute.second)
+    claims = [claim_of(kb, dispute.section, claim_id) for claim_id in ids]
+    singular = _SINGULAR.get(dispute.section, _md(dispute.section))
+    header = [f"{singular} {_md(claim_id)}" for claim_id in ids]
+
+    def row(name: str, cell: Callable[[Claim], str]) -> str:
+        cells = [cell(claim) if claim is not None else "not in this export" for claim in claims]
+        return f"| {name} | {cells[0]} | {cells[1]} |"
+
+    def quotes(claim: Claim) -> str:
+        return " · ".join(_md_inline_quote(kb, evidence) for evidence in claim.evidence)
+
+    reason = dispute.reason[:1].upper() + dispute.reason[1:]
+    return [
+        f"{number}\\. **{_md(reason)}** ({kind}; {state})",
+        "",
+        f"| | {header[0]} | {header[1]} |",
+        "|---|---|---|",
+        row("Claim", lambda claim: _md_claim_words(kb, claim)),
+        row("Who says it", lambda claim: _md_who(kb, claim)),
+        row("When", lambda claim: _md_when(kb, claim)),
+        row("Support", lambda claim: _support(kb, claim).describe()),
+        row("Quotes", quotes),
+        "",
+    ]
+
+
+def _md_contested(kb: KnowledgeBase) -> list[str]:
+    """The disputes still open (`disputes.contested`: candidates and conflicts), each with
+    its two claims side by side; then, in one line, how many were decided otherwise
+    (supersessions, pairs marked both true), so that nothing is hidden."""
+    found = disputes(kb)
+    lines = ["", "## Contested", ""]
+    if not found:
+        return [*lines, "No disputes."]
+    listed = contested(kb)
+    superseded = sum(1 for dispute in found if dispute.state == SUPERSEDED)
+    both_true = sum(1 for dispute in found if dispute.state == BOTH_TRUE)
+    if listed:
+        lines.append(
+            f"{counted(len(listed), 'open dispute')} (found in the file and not yet decided, or "
+            "marked as a conflict): the two claims side by side, who says each and when. The "
+            "tool resolves none of them."
+        )
+    else:
+        lines.append("No open disputes.")
+    lines += [
+        "",
+        f"Decided by the analyst, so not listed: {counted(superseded, 'supersession')}, "
+        f"{counted(both_true, 'pair')} marked both true.",
+        "",
+    ]
+    for number, dispute in enumerate(listed, start=1):
+        lines += _md_dispute(kb, number, dispute)
+    while lines[-1] == "":
+        lines.pop()
+    return lines
 
 
 # --- annotations (W3C Web Annotation) --------------------------------------------------
@@ -1328,29 +1598,36 @@ def _claim_annotations(
 ) -> list[dict[str, object]]:
     """A claim's quotes as annotations: its evidence ("describing"), then the words that
     hedge it and the caveats that qualify it ("assessing": they judge the claim's
-    certainty), then the quote of its toll ("describing")."""
+    certainty), then the quote of its toll ("describing"). Each also carries, just before
+    its tag, an "assessing" body with the claim's support: "3 sources · 2 origins"."""
+    support = _text_body("assessing", _support(kb, claim).describe())
     items = []
     for number, evidence in enumerate(claim.evidence, start=1):
         annotation_id = _tag_uri(section, claim.id, "evidence", str(number))
-        bodies = [_text_body("describing", description)]
+        bodies = [_text_body("describing", description), support]
         items.append(_annotation(kb, annotation_id, evidence, "describing", bodies, tag))
     for number, hedge in enumerate(claim.hedges, start=1):
         annotation_id = _tag_uri(section, claim.id, "hedge", str(number))
         bodies = [
             _text_body("assessing", hedge_phrase(kb, hedge)),
             _text_body("describing", description),
+            support,
         ]
         items.append(_annotation(kb, annotation_id, hedge.evidence, "assessing", bodies, tag))
     verification = getattr(claim, "verification", None)
     for number, caveat in enumerate(claim.caveats, start=1):
         annotation_id = _tag_uri(section, claim.id, "caveat", str(number))
         assessment = "caveat" + (f": {verification.value}" if verification is not None else "")
-        bodies = [_text_body("assessing", assessment), _text_body("describing", description)]
+        bodies = [
+            _text_body("assessing", assessment),
+            _text_body("describing", description),
+            support,
+        ]
         items.append(_annotation(kb, annotation_id, caveat, "assessing", bodies, tag))
     fatalities = getattr(claim, "fatalities", None)
     if fatalities is not None:
         annotation_id = _tag_uri(section, claim.id, "fatalities")
-        bodies = [_text_body("describing", f"fatalities: {fatalities.count}")]
+        bodies = [_text_body("describing", f"fatalities: {fatalities.count}"), support]
         items.append(_annotation(kb, annotation_id, fatalities.evidence, "describing", bodies, tag))
     return items
 
@@ -1444,6 +1721,9 @@ def _event(kb: KnowledgeBase, claim: Relation | Attribute) -> dict[str, object]:
         "fatalities": fatalities,
         "quotes": [_cited(kb, evidence) for evidence in claim.evidence],
         "notes": claim.notes,
+        # Many sources, appended.
+        **_support_json(kb, claim),
+        **_links_json(claim),
     }
 
 

@@ -31,6 +31,7 @@ from .folding import fold
 from .model import (
     ACTOR_KINDS,
     RELATION_TYPES,
+    RELIABILITY_GRADES,
     Attribute,
     KnowledgeBase,
     Relation,
@@ -141,6 +142,9 @@ class Filters:
     status: StatusChoice = StatusChoice.BOTH
     text: str = ""
     keep_undated: bool = False  # under a date window: keep the undated relations too
+    min_origins: int = 0  # claims backed by at least this many independent origins
+    min_reliability: str | None = None  # claims with a source graded this or better (A best)
+    as_of: str | None = None  # only what held on that day (see `as_of_tests`)
 
     def __post_init__(self) -> None:
         # Accept any iterable of names and any spelling of the status; store canonical forms.
@@ -151,6 +155,17 @@ class Filters:
         object.__setattr__(self, "text", self.text.strip())
         object.__setattr__(self, "date_from", self.date_from or None)
         object.__setattr__(self, "date_to", self.date_to or None)
+        object.__setattr__(self, "as_of", self.as_of or None)
+        # Every claim has one origin at least: "at least 1" filters nothing and is 0.
+        origins = int(self.min_origins or 0)
+        if origins < 0:
+            raise ValueError("at least how many origins? a number from 0")
+        object.__setattr__(self, "min_origins", origins if origins > 1 else 0)
+        object.__setattr__(self, "min_reliability", self.min_reliability or None)
+        if self.min_reliability is not None and self.min_reliability not in RELIABILITY_GRADES:
+            raise ValueError(f"reliability is one of {', '.join(RELIABILITY_GRADES)}")
+        if self.as_of is not None:
+            date_span(self.as_of)  # raises ValueError for a bad date
         unknown_types = self.types.difference(RELATION_TYPES)
         if unknown_types:
             raise ValueError(f"unknown relation type(s): {', '.join(sorted(unknown_types))}")
@@ -199,6 +214,12 @@ class Filters:
             parts.append(f"{self.status} ties only")
         if self.text:
             parts.append(f"text: “{self.text}”")
+        if self.min_origins > 1:
+            parts.append(f"≥ {self.min_origins} origins")
+        if self.min_reliability is not None:
+            parts.append(f"reliability ≥ {self.min_reliability}")
+        if self.as_of is not None:
+            parts.append(f"as of {self.as_of}")
         return " · ".join(parts)
 
 
@@ -238,15 +259,73 @@ def apply(kb: KnowledgeBase, filters: Filters) -> KnowledgeBase:
         relations = filter(test, relations)
     for attribute_test in attribute_tests:
         attributes = filter(attribute_test, attributes)
+    relations, attributes = tuple(relations), tuple(attributes)
+    if filters.as_of is not None:
+        relations, attributes, stances = _as_of(kb, filters.as_of, relations, attributes,
+                                                stances)
+    if filters.min_origins > 1 or filters.min_reliability is not None:
+        supported = _support_test(kb, filters)
+        relations = tuple(filter(supported, relations))
+        attributes = tuple(filter(supported, attributes))
+        stances = tuple(filter(supported, stances))
     return KnowledgeBase(
         sources=kb.sources,
         actors=actors,
-        relations=tuple(relations),
+        relations=relations,
         stances=stances,
         issues=kb.issues,
-        attributes=tuple(attributes),
+        attributes=attributes,
         path=kb.path,
     )
+
+
+def _support_test(kb: KnowledgeBase, filters: Filters) -> Callable[[object], bool]:
+    """Claims backed by enough independent origins and a source graded well enough
+    (`corroboration`), counted on the quotes the other filters left."""
+    from .corroboration import Origins, reliability_at_least
+
+    found = Origins(kb)
+    wanted, grade = filters.min_origins, filters.min_reliability
+
+    def passes(claim) -> bool:
+        support = found.support(claim)
+        if support.origins < wanted:
+            return False
+        return grade is None or reliability_at_least(support.best_reliability, grade)
+
+    return passes
+
+
+def _as_of(kb: KnowledgeBase, day: str, relations, attributes, stances):
+    """What held on ``day`` (a date of any precision: its last day): only the quotes of
+    sources published by then, so a claim reported later is gone and the counts are those
+    of that day; events up to it (a date of a coarser precision counts when its period
+    starts by then); ties within their validity. Undated claims stay while a source of
+    that day reports them."""
+    last = date_span(day)[1]
+    published = {source.id: source.published_date for source in kb.sources}
+
+    def narrowed(claim):
+        evidence = tuple(e for e in claim.evidence if published.get(e.source, "") <= last)
+        if not evidence:
+            return None
+        if claim.date is not None and date_span(claim.date)[0] > last:
+            return None
+        valid_from = getattr(claim, "valid_from", None)
+        valid_to = getattr(claim, "valid_to", None)
+        if valid_from is not None and date_span(valid_from)[0] > last:
+            return None
+        if valid_to is not None and date_span(valid_to)[1] < last:
+            return None
+        if evidence == claim.evidence:
+            return claim
+        caveats = tuple(c for c in claim.caveats if published.get(c.source, "") <= last)
+        return replace(claim, evidence=evidence, caveats=caveats)
+
+    def kept(claims):
+        return tuple(claim for claim in map(narrowed, claims) if claim is not None)
+
+    return kept(relations), kept(attributes), kept(stances)
 
 
 def _claim_tests(filters: Filters) -> list[Callable[[Relation | Attribute], bool]]:

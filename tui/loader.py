@@ -283,6 +283,9 @@ def read_items(
         except RecursionError:
             builder.problems.append(Problem(shown, 1, 1, "the document is nested too deeply"))
     values = builder.values[section]
+    if builder.links:
+        ids = {*kept_ids, *(_id_of(value) for value in values)}
+        builder.check_links({**builder.declared, section: ids})
     if section == "actors":
         known = {*kept_ids, *(actor.id for actor, _ in values)}
         claimed = {old: actor.id for actor in kb.actors if actor.id in kept_ids
@@ -626,6 +629,11 @@ def _short_tag(tag: str) -> str:
     return "!!" + tag.removeprefix("tag:yaml.org,2002:") if tag.startswith("tag:yaml") else tag
 
 
+def _id_of(value) -> str:
+    """The id of a finished item (an actor comes with its fields)."""
+    return value[0].id if isinstance(value, tuple) else value.id
+
+
 def _peek_id(node: _Node) -> str | None:
     """The `id` text of an item, read before the item is checked (for messages and dupes)."""
     if isinstance(node, _Mapping):
@@ -661,6 +669,8 @@ _V1 = "1"
 _V2 = "2"
 VERSIONS = (_V1, _V2)
 
+# A claim's decided disputes: ids of claims of its own section (see `disputes`).
+_CLAIM_LINKS = ("contradicts", "supersedes", "consistent_with")
 _CLAIM_KEYS_V2 = {
     "date",
     "date_phrase",
@@ -675,6 +685,7 @@ _CLAIM_KEYS_V2 = {
     "location",
     "fatalities",
     "notes",
+    *_CLAIM_LINKS,
 }
 _V1_KEYS = {
     "sources": ({"id", "title", "publisher", "published", "path"}, {"dateline"}),
@@ -698,6 +709,7 @@ _V2_KEYS = {
             "reliability",
             "sha256",
             "notes",
+            "syndicated_from",
         },
     ),
     "issues": ({"id", "label"}, {"description", "notes"}),
@@ -723,6 +735,7 @@ _V2_KEYS = {
             "hedges",
             "caveats",
             "notes",
+            *_CLAIM_LINKS,
         },
     ),
 }
@@ -806,6 +819,10 @@ class _Builder:
         self.first_lines: dict[str, dict[str, int]] = {}
         self.values: dict[str, list] = {name: [] for name in _SECTIONS}
         self.waiting: dict[str, list] = {name: [] for name in _SECTIONS}
+        self.finishing = ""  # the section of the item being finished
+        # References between items of one section, checked at the end (`check_links`):
+        # (section, item id, key, node).
+        self.links: list[tuple[str, str, str, _Node]] = []
         self.closed: set[str] = set()
         self.suggestion_budget = SUGGESTION_BUDGET  # see `unknown`
         self.hints: dict[tuple[str, str, int], str] = {}  # (what, id, known) -> its hint
@@ -990,6 +1007,7 @@ class _Builder:
             for value in self.waiting[name]:
                 self.finish(name, value)
         self.check_actor_references(self.values["actors"], self.declared["actors"])
+        self.check_links(self.declared)
         if self.problems:
             raise LoadError(self.problems)
         self.report(self.lines, self.lines, "done")
@@ -1061,6 +1079,7 @@ class _Builder:
 
     def finish(self, name: str, pending) -> None:
         item, fields, item_id, valid_id = pending
+        self.finishing = name
         value = self._guard(self.finishers[name], item, fields, item_id)
         if value is not None and valid_id:
             self.values[name].append(value)
@@ -1126,6 +1145,9 @@ class _Builder:
             fields, "reliability", self.choice, source_id, RELIABILITY_GRADES
         )
         sha256 = self.field(fields, "sha256", self.sha256, source_id)
+        syndicated_from = self.field(fields, "syndicated_from", self.slug, source_id)
+        if syndicated_from is not None:
+            self.links.append(("sources", source_id, "syndicated_from", fields["syndicated_from"]))
         text = None
         if relative is not None:
             text = self.read_source_text(fields["path"], relative, source_id, sha256)
@@ -1142,6 +1164,7 @@ class _Builder:
             sha256=sha256,
             **{key: value for key, value in optional.items() if key != "notes"},
             notes=optional["notes"] or "",
+            syndicated_from=syndicated_from,
         )
 
     def timestamp(self, node: _Node, item_id, field: str) -> str:
@@ -1345,6 +1368,30 @@ class _Builder:
             organisation=organisation, role=role, start=start, end=end, evidence=evidence
         )
 
+    def check_links(self, declared) -> None:
+        """`syndicated_from` names another source; `contradicts`, `supersedes` and
+        `consistent_with` name other claims of the claim's own section, and no claim is
+        said both to contradict and to agree with another."""
+        for section, item_id, key, node in self.links:
+            values = node.value if isinstance(node, _Sequence) else [node]
+            names = [value.value for value in values if isinstance(value, _Scalar)]
+            for value_node, value in zip(values, names, strict=False):
+                if value == item_id:
+                    self.problem(value_node, f"`{key}` names the item itself", item_id)
+                elif value not in declared[section]:
+                    self.unknown(value_node, section[:-1], value, declared[section], item_id)
+        both: dict[tuple[str, str], set[str]] = {}
+        for _section, item_id, key, node in self.links:
+            if key in ("contradicts", "consistent_with") and isinstance(node, _Sequence):
+                for value in node.value:
+                    if isinstance(value, _Scalar):
+                        both.setdefault((item_id, value.value), set()).add(key)
+                        if len(both[(item_id, value.value)]) == 2:
+                            self.problem(
+                                value, f"{item_id!r} both `contradicts` {value.value!r} and is "
+                                "`consistent_with` it: keep the one you decided", item_id
+                            )
+
     def check_actor_references(
         self, actors, actor_ids: Collection[str], claimed: dict[str, str] | None = None
     ) -> None:
@@ -1440,7 +1487,14 @@ class _Builder:
             "confidence": self.field(fields, "confidence", choice, item_id, tuple(Confidence)),
             "modality": self.field(fields, "modality", choice, item_id, tuple(Modality)),
             "notes": self.field(fields, "notes", self.text, item_id),
+            "contradicts": self.slugs(fields, "contradicts", item_id),
+            "supersedes": self.field(fields, "supersedes", self.slug, item_id),
+            "consistent_with": self.slugs(fields, "consistent_with", item_id),
         }
+        for key in _CLAIM_LINKS:
+            if key in fields and item_id is not None:
+                # Checked once every claim is known (they may name a later one).
+                self.links.append((self.finishing, item_id, key, fields[key]))
         values["evidence"] = self.quotes(fields, "evidence", item_id)
         if values["evidence"] is None and "evidence" in fields:
             self.broken = True

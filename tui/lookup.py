@@ -212,12 +212,12 @@ def _actor_json_object(kb: KnowledgeBase, actor: Actor) -> dict[str, object]:
 def _claim_json_object(kb: KnowledgeBase, ref: ItemRef) -> dict[str, object]:
     claim = claim_by_ref(kb, ref)
     if isinstance(claim, Relation):
-        record = _relation_json(claim)
+        record = _relation_json(claim, kb)
     elif isinstance(claim, Attribute):
-        record = _attribute_json(claim)
+        record = _attribute_json(claim, kb)
     else:
         assert isinstance(claim, Stance)
-        record = _stance_json(claim)
+        record = _stance_json(claim, kb)
     return {
         "kind": ref.kind,
         "id": ref.id,

@@ -66,6 +66,12 @@ def loosen(text: str) -> str:
     return " ".join(text.translate(_LOOSE).split())
 
 
+def fold(text: str) -> str:
+    """``text`` in lower case with ASCII quote marks and dashes, one character for one
+    character (its offsets are ``text``'s; white space is left as it is)."""
+    return text.translate(_LOOSE)
+
+
 @dataclass(frozen=True, slots=True)
 class Verdict:
     """What the matcher made of one quote. ``quote``, ``start`` and ``end`` are the source's

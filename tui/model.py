@@ -139,6 +139,7 @@ class Source:
     reliability: str | None = None  # Admiralty grade, A-F
     sha256: str | None = None  # a pin of the text file's bytes
     notes: str = ""
+    syndicated_from: str | None = None  # the source id this text is a copy of (one origin)
 
     @property
     def published_date(self) -> str:
@@ -247,6 +248,11 @@ class Relation:
     valid_from: str | None = None  # ties only
     valid_to: str | None = None
     notes: str = ""
+    # Disputes the analyst decided (`disputes`): claims of the same section this one
+    # contradicts, the one it supersedes, and those it was checked to agree with.
+    contradicts: tuple[str, ...] = ()
+    supersedes: str | None = None
+    consistent_with: tuple[str, ...] = ()
 
     @property
     def date_precision(self) -> DatePrecision | None:
@@ -285,6 +291,11 @@ class Stance:
     hedges: tuple[Hedge, ...] = ()
     caveats: tuple[Evidence, ...] = ()
     notes: str = ""
+    # Disputes the analyst decided (`disputes`): claims of the same section this one
+    # contradicts, the one it supersedes, and those it was checked to agree with.
+    contradicts: tuple[str, ...] = ()
+    supersedes: str | None = None
+    consistent_with: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -310,6 +321,11 @@ class Attribute:
     fatalities: Fatalities | None = None
     reported: str | None = None
     notes: str = ""
+    # Disputes the analyst decided (`disputes`): claims of the same section this one
+    # contradicts, the one it supersedes, and those it was checked to agree with.
+    contradicts: tuple[str, ...] = ()
+    supersedes: str | None = None
+    consistent_with: tuple[str, ...] = ()
 
     @property
     def date_precision(self) -> DatePrecision | None:

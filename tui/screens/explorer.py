@@ -23,6 +23,7 @@ from ..changes import Focus
 from ..commands import GoToProvider
 from ..filters import Filters
 from ..model import KnowledgeBase
+from ..sanitize import display
 from ..views.filter_bar import FilterBar
 from ..widgets.actor_detail import ActorDetail
 from ..widgets.actor_list import ActorList, SortOrder
@@ -42,6 +43,7 @@ from ..widgets.source_view import SourceView
 from ..widgets.too_small import TooSmall, is_too_small
 
 if TYPE_CHECKING:
+    from ..diff import Marks
     from ..search import Hit
 
 
@@ -131,12 +133,31 @@ class ExplorerScreen(Screen[None]):
             id="edit",
         ),
         Binding(
-            "D",
+            "delete",
             "delete",
             "Delete",
             show=False,
             tooltip="Delete the highlighted claim (in the actor list: the actor), asked first",
             id="delete",
+        ),
+        Binding(
+            "D",
+            "changes_since",
+            "Changes",
+            show=False,
+            tooltip="Changes since a git revision (asked, HEAD by default): + added, ~ changed "
+            "in the actor list and the relations pane; D again, or Esc in the actor list, "
+            "clears the marks",
+            id="changes-since",
+        ),
+        Binding(
+            "R",
+            "review",
+            "Review",
+            show=False,
+            tooltip="Review the proposals for the source on show (stakeholders propose makes "
+            "them): accept, reject or skip each",
+            id="review",
         ),
         Binding("m", "matrix", "Matrix", tooltip="Who is aligned with whom: the stance matrix"),
         Binding(
@@ -179,6 +200,7 @@ class ExplorerScreen(Screen[None]):
         self._history_index = -1
         self._pending_data: tuple[KnowledgeBase, Filters, Place] | None = None
         self._source_to_show: str | None = None  # a source added: shown once the panes refill
+        self.changes_since: tuple[str, Marks] | None = None  # D: the revision and its marks
         # The layout class Textual sets on the first resize, set now: else the first frame is
         # painted with no layout (every pane stacked), and every widget is restyled twice.
         self.add_class(self.layout_class(self.app.size.width), update=False)
@@ -597,6 +619,69 @@ class ExplorerScreen(Screen[None]):
 
         self.app.push_screen(ConfirmScreen(question), answered)
 
+    def action_changes_since(self) -> None:
+        """D: mark what changed since a git revision, asked for; D again clears the marks."""
+        if self.changes_since is not None:
+            self.clear_changes()
+            return
+        if getattr(self.app, "path", None) is None:
+            self.app.bell()
+            self.notify("This knowledge base was not opened from a file: there is no "
+                        "revision to compare it with.", severity="warning")
+            return
+        from .changes_since import ChangesSinceScreen
+
+        def chosen(revision: str | None) -> None:
+            if revision:
+                self.compare_with(revision)
+
+        self.app.push_screen(ChangesSinceScreen(), chosen)
+
+    def compare_with(self, revision: str) -> None:
+        """In a thread: the file at ``revision`` (read with git, checked by the loader)
+        against the knowledge base as it is; then the marks."""
+        from ..diff import marks_since
+
+        app, current = self.app, self.unfiltered
+        path, caps = app.path, (app.max_bytes, app.max_total_bytes)
+
+        def run() -> None:
+            found = marks_since(path, revision, current, *caps)
+            app.call_from_thread(self.show_changes, revision, found)
+
+        self.notify(f"Comparing with {display(revision)}…", timeout=2, markup=False)
+        self.run_worker(run, name="changes since", thread=True, group="changes", exclusive=True)
+
+    def show_changes(self, revision: str, found: Marks | str) -> None:
+        """Mark what changed since ``revision`` (or say why it could not be read)."""
+        shown = display(revision)
+        if isinstance(found, str):
+            self.notify(found, title=f"No changes shown since {shown}", severity="error",
+                        markup=False, timeout=10)
+            return
+        if found.diff.empty:
+            self.notify(f"No changes since {shown}.", markup=False)
+            return
+        self.changes_since = (revision, found)
+        self.query_one(ActorList).show_marks(found.actors)
+        self.query_one(RelationTable).show_marks(found.claims)
+        removed = found.diff.count("removed")
+        gone = (f" Removed items are not on screen: `stakeholders diff --git {shown}` lists "
+                "them." if removed else "")
+        self.notify(f"{display(found.summary())}.{gone} + added, ~ changed; D again clears.",
+                    title=f"Changes since {shown}", markup=False, timeout=10)
+
+    def clear_changes(self) -> None:
+        self.changes_since = None
+        self.query_one(ActorList).show_marks({})
+        self.query_one(RelationTable).show_marks({})
+        self.notify("Change marks cleared.", timeout=2)
+
+    def action_review(self) -> None:
+        from .review import open_review  # like the views, on first use
+
+        open_review(self)
+
     def action_matrix(self) -> None:
         self.app.push_screen(
             views.StanceMatrixScreen(self.kb, self.filters, roll_up=self.with_affiliates)
@@ -644,3 +729,5 @@ class ExplorerScreen(Screen[None]):
         previous = PREVIOUS_PANE.get(focused_id) if focused_id is not None else None
         if previous is not None:
             self.action_focus_pane(previous)
+        elif self.changes_since is not None:
+            self.clear_changes()  # back out of the change marks (D)

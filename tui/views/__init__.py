@@ -13,6 +13,7 @@ import importlib
 from typing import TYPE_CHECKING
 
 _MODULE_OF = {
+    "AsOfScreen": "as_of_screen",
     "DateWindowScreen": "date_window_screen",
     "ExportScreen": "export_screen",
     "FilterBar": "filter_bar",
@@ -25,6 +26,7 @@ _MODULE_OF = {
 }
 
 __all__ = [
+    "AsOfScreen",
     "DateWindowScreen",
     "ExportScreen",
     "FilterBar",
@@ -37,6 +39,7 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
+    from .as_of_screen import AsOfScreen
     from .date_window_screen import DateWindowScreen
     from .export_screen import ExportScreen
     from .filter_bar import FilterBar

@@ -24,6 +24,15 @@ from ..widgets.fitting_footer import FittingFooter
 from ..widgets.toggles import MarkedCheckbox, MarkedRadioButton, MarkedSelectionList
 from .date_window_screen import DATE_PLACEHOLDER
 
+ORIGIN_OPTIONS = [("any", 1), *((f"≥ {n} origins", n) for n in range(2, 6))]
+ANY_GRADE = "any"
+RELIABILITY_OPTIONS = [("any", ANY_GRADE), ("A", "A"), *((f"A-{g}", g) for g in "BCDE")]
+
+
+def _grade(value: object) -> str | None:
+    return None if value == ANY_GRADE else str(value)
+
+
 POLARITY_NAMES = {-2: "hostile", -1: "negative", 0: "neutral", 1: "positive", 2: "close"}
 STATUS_ORDER = (StatusChoice.BOTH, StatusChoice.CURRENT, StatusChoice.PAST)
 
@@ -112,6 +121,25 @@ class FilterScreen(ModalScreen[Filters]):
             if self.undated_hidden.total:
                 yield Static(self._undated_note(), id="filter-undated-note")
             with Horizontal(classes="filter-row"):
+                yield Label("Sources", classes="filter-label")
+                yield Select(
+                    ORIGIN_OPTIONS, value=max(1, filters.min_origins), allow_blank=False,
+                    compact=True, id="filter-origins",
+                )
+                yield Label("reliability", classes="filter-to")
+                yield Select(
+                    RELIABILITY_OPTIONS, value=filters.min_reliability or ANY_GRADE,
+                    allow_blank=False, compact=True, id="filter-reliability",
+                )
+            with Horizontal(classes="filter-row"):
+                yield Label("As of", classes="filter-label")
+                yield CappedInput(
+                    filters.as_of or "",
+                    placeholder=f"{DATE_PLACEHOLDER}: only what held on that day",
+                    compact=True,
+                    id="filter-as-of",
+                )
+            with Horizontal(classes="filter-row"):
                 yield Label("Text", classes="filter-label")
                 yield CappedInput(
                     filters.text,
@@ -150,6 +178,9 @@ class FilterScreen(ModalScreen[Filters]):
             status=status,
             text=self.query_one("#filter-text", Input).value,
             keep_undated=self.query_one("#filter-keep-undated", MarkedCheckbox).value,
+            min_origins=int(self.query_one("#filter-origins", Select).value),
+            min_reliability=_grade(self.query_one("#filter-reliability", Select).value),
+            as_of=self.query_one("#filter-as-of", Input).value.strip() or None,
         )
 
     def action_apply(self) -> None:

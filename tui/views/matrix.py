@@ -198,12 +198,28 @@ class StanceMatrixScreen(AnalystView):
             self.app.bell()
             return
         row, column = pair
+        if cell.mixed and self._disputed(row, column):
+            # Both signs on one pair: where sources disagree about it, that comes first.
+            self.app.action_disputes(frozenset(pair))
+            return
         title = Text()
         title.append(actor_name(self.shown, row), style="bold")
         title.append(" → ")
         title.append(actor_name(self.shown, column), style="bold")
         title.append(f" · net {net_label(cell)}")
         self.app.push_screen(RelationsScreen(self.kb, cell.relation_ids, title))
+
+    def _disputed(self, first: str, second: str) -> bool:
+        from ..disputes import disputes
+
+        wanted = {first, second}
+        for dispute in disputes(self.shown):
+            if dispute.section != "relations":
+                continue
+            claims = [self.shown.relation_by_id.get(i) for i in (dispute.first, dispute.second)]
+            if all(c is not None and {c.source, c.target} == wanted for c in claims):
+                return True
+        return False
 
     def action_cycle_kind(self) -> None:
         kinds = self._kinds()

@@ -14,6 +14,7 @@ from typing import ClassVar
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
+from rich.style import Style
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.geometry import Region, Size
@@ -129,7 +130,18 @@ class ActorList(RowCursor, ScrollView, can_focus=True, inherit_bindings=False):
         self._cursor = -1  # index into _rows of an actor row; -1 when there is none
         self._jumped_before_layout = False
         self._cursor_line_wanted: int | None = None
+        self._marks: dict[str, str] = {}  # actor id -> "+" or "~" (changes since, `D`)
         self._rebuild()
+
+    def show_marks(self, marks: dict[str, str]) -> None:
+        """Mark actors (``D``: added "+", changed "~") in a column before their names; an
+        empty dict takes the marks away."""
+        self._marks = marks
+        self.refresh()
+
+    @property
+    def marks(self) -> dict[str, str]:
+        return self._marks
 
     def show_data(self, kb: KnowledgeBase) -> None:
         """Show another (re-filtered or changed) knowledge base in place: the rows are
@@ -353,6 +365,14 @@ class ActorList(RowCursor, ScrollView, can_focus=True, inherit_bindings=False):
         super().notify_style_update()
         self.refresh()
 
+    def _mark_style(self, mark: str) -> Style:
+        if mark.isspace() or not mark:
+            return Style()
+        colours = self.app.theme_variables
+        colour = colours.get("text-success", "green") if mark == "+" else \
+            colours.get("text-warning", "yellow")
+        return Style.parse(f"bold {colour}")
+
     def render_line(self, y: int) -> Strip:
         row_index = self.scroll_offset.y + y
         width = self.scrollable_content_region.width
@@ -380,10 +400,14 @@ class ActorList(RowCursor, ScrollView, can_focus=True, inherit_bindings=False):
             kind_width = min(self._kind_width, width // 3)
             kind = " " + fit(display(row.actor.kind), kind_width).ljust(kind_width)
         indent = " " if self.sorting is SortOrder.KIND else ""
-        name_width = width - len(indent) - len(count) - len(kind)
+        mark = self._marks.get(row.actor.id, " ") if self._marks else ""
+        if mark:
+            indent = ""  # the mark's column is the indent of the grouped list
+        name_width = width - len(mark) - len(indent) - len(count) - len(kind)
         name = fit(row.label, name_width)
         padding = " " * max(0, name_width - cell_len(name))
         segments = [
+            Segment(mark, style + self._mark_style(mark)),
             Segment(indent + name + padding, style),
             Segment(kind, detail_style),
             Segment(count, detail_style),

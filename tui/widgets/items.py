@@ -144,8 +144,9 @@ def describe_item(kb: KnowledgeBase, item: ItemRef | None) -> str:
         issue = kb.issue_by_id.get(stance.issue)
         label = issue.label if issue is not None else stance.issue
         stand = "" if stance.stand is None else f" · stand {signed_number(stance.stand)}"
+        support = "".join(f" · {display(words)}" for words in _standing(kb, "stances", stance))
         return (
-            f"{display(' · '.join(qualifiers(kb, stance)))}{stand}\n"
+            f"{display(' · '.join(qualifiers(kb, stance)))}{stand}{support}\n"
             f"{actor_name(kb, stance.actor)} on {display(label)}: "
             f"{display(stance.position)}"
         )
@@ -158,6 +159,16 @@ def describe_item(kb: KnowledgeBase, item: ItemRef | None) -> str:
         parties += ", with " + ", ".join(actor_name(kb, p) for p in relation.participants)
     sign = f"{polarity_sign(relation.polarity)} ({signed_number(relation.polarity)})"
     return _claim_text(kb, relation, [parties, sign])
+
+
+def _standing(kb: KnowledgeBase, section: str, claim) -> list[str]:
+    """How many sources and independent origins back the claim (when the knowledge base
+    has more than one source: with one, the count says nothing), and its disputes."""
+    from ..corroboration import origins
+    from ..disputes import status_words
+
+    support = [origins(kb).support(claim).describe()] if len(kb.sources) > 1 else []
+    return [*support, *status_words(kb, section, claim.id)]
 
 
 def _claim_text(kb: KnowledgeBase, claim: Relation | Attribute, lead: list[str]) -> str:
@@ -176,6 +187,8 @@ def _claim_text(kb: KnowledgeBase, claim: Relation | Attribute, lead: list[str])
         facts.append(f"in “{display(claim.location.place)}”")
     if claim.fatalities is not None:
         facts.append(f"{claim.fatalities.count} killed")
+    section = "relations" if isinstance(claim, Relation) else "attributes"
+    facts += [display(words) for words in _standing(kb, section, claim)]
     lines = [display(" · ".join(qualifiers(kb, claim))), " · ".join(facts)]
     lines.append(display(claim.summary))
     if claim.notes:

@@ -327,6 +327,17 @@ class RelationTable(RowCursor, ScrollView, can_focus=True, inherit_bindings=Fals
         self._why_empty = why_no_items(kb, self.unfiltered, None)  # what no rows mean
         self._why_empty_lines: dict[int, list[Strip]] = {}  # width -> its lines, wrapped
         self._cursor = -1
+        self._marks: dict[tuple[str, str], str] = {}  # (kind, id) -> "+" or "~" (`D`)
+
+    def show_marks(self, marks: dict[tuple[str, str], str]) -> None:
+        """Mark claims (``D``: added "+", changed "~") at the start of their rows; an empty
+        dict takes the marks away."""
+        self._marks = marks
+        self._repopulate()
+
+    @property
+    def marks(self) -> dict[tuple[str, str], str]:
+        return self._marks
 
     def show_data(self, kb: KnowledgeBase, unfiltered: KnowledgeBase) -> None:
         """Show another (re-filtered or changed) knowledge base in place."""
@@ -455,6 +466,9 @@ class RelationTable(RowCursor, ScrollView, can_focus=True, inherit_bindings=Fals
         on_stance_before = self._on_quote_only_row(self._cursor)
         self._file_items = items_of(self.kb, actor_id, with_affiliates=self.with_affiliates)
         self._file_texts = [self._texts_of(item, actor_id) for item in self._file_items]
+        if self._marks:  # a column of its own at the start of the first cell
+            for item, texts in zip(self._file_items, self._file_texts, strict=True):
+                texts[SIGN] = f"{self._marks.get((item.kind, item.id), ' ')} {texts[SIGN]}"
         self._widest = _widest_of(self._file_texts)
         self._sort_rows()
         self._why_empty = (
@@ -569,9 +583,16 @@ class RelationTable(RowCursor, ScrollView, can_focus=True, inherit_bindings=Fals
         item = self._items[row]
         if item.kind == "relation":
             relation = self.kb.relation_by_id[item.id]
-            cells[SIGN].stylize(self._polarity_style(relation.polarity), len("→ "))  # the sign
+            sign = len(texts[SIGN]) - len(polarity_sign(relation.polarity))
+            cells[SIGN].stylize(self._polarity_style(relation.polarity), sign)  # the sign
             if relation.status == "past":
                 cells[STATUS].style = "italic"
+        mark = texts[SIGN][:1] if self._marks else ""
+        if mark in ("+", "~"):
+            colours = self.app.theme_variables
+            colour = colours.get("text-success" if mark == "+" else "text-warning",
+                                 "green" if mark == "+" else "yellow")
+            cells[SIGN].stylize(f"bold {colour}", 0, 1)
         return cells
 
     def _polarity_style(self, value: int | None) -> str:
