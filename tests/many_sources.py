@@ -17,6 +17,7 @@ HERALD_MEETING = ("Khalifa Haftar held talks with Italian Defence Minister Rober
                   "Rome on Tuesday")
 HERALD_STRIKES = ("The US military said on Sunday that drone strikes it carried out on Friday "
                   "killed 17 militants at an Islamic State camp south of Sirte")
+HERALD_OPPOSES = "Italy now opposes the unity government in Tripoli"
 LATER_STRIKES = ("its drone strikes south of Sirte took place on Friday, September 22, and "
                  "were announced on the Sunday")
 
@@ -28,7 +29,7 @@ def _source(source_id: str, title: str, publisher: str, published: str, path: st
 
 
 def build(kb_path: Path, *, copy_says_so: bool = True, with_herald_meeting: bool = True,
-          supersede: bool = True) -> Path:
+          supersede: bool = True, opposed: bool = False) -> Path:
     """Add the test sources and their claims to ``kb_path`` (a copy of the bundled KB)."""
     sources = kb_path.parent / "sources"
     for name in ("copy-under-another-headline.txt", "independent-report.txt",
@@ -72,6 +73,13 @@ def build(kb_path: Path, *, copy_says_so: bool = True, with_herald_meeting: bool
         "September.\n    evidence:\n"
         f'      - source: {LATER}\n        quote: "{LATER_STRIKES}"\n'
     )
+    if opposed:  # against italy-backs-gna: a polarity dispute
+        relations += (
+            "  - id: italy-opposes-gna\n    kind: tie\n    source: italy\n    target: gna\n"
+            "    type: opposes\n    polarity: -1\n    confidence: attributed\n"
+            "    summary: Italy now opposes the unity government, a diplomat said.\n"
+            f'    evidence:\n      - source: {INDEPENDENT}\n        quote: "{HERALD_OPPOSES}"\n'
+        )
     text = text.replace("\nattributes:\n", "\n" + relations + "attributes:\n", 1)
     kb_path.write_text(text, encoding="utf-8")
     return kb_path

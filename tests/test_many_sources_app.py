@@ -130,3 +130,34 @@ async def test_the_filter_dialog_sets_origins_reliability_and_as_of(copy, explor
         await settle(pilot, lambda: app.filters.min_origins == 2)
         assert (app.filters.min_reliability, app.filters.as_of) == ("C", "2017-10")
         assert set(app.knowledge_base.relation_by_id) == {"haftar-meets-pinotti"}
+
+
+async def test_a_disputed_mixed_cell_of_the_matrix_opens_its_disputes(copy, explorer, settle):
+    from tui.disputes import POLARITY, disputes
+    from tui.views.matrix import MatrixTable, StanceMatrixScreen
+
+    kb = load_knowledge_base(build(copy, opposed=True))
+    found = {d.pair for d in disputes(kb) if d.kind == POLARITY}
+    # Italy's current positive tie to the GNA disagrees with the opposition; its backing
+    # is past ("hitherto"), so that one does not.
+    assert found == {frozenset(("italy-invests-in-gna", "italy-opposes-gna"))}
+    async with StakeholderApp(copy).run_test(size=(80, 24)) as pilot:
+        await explorer(pilot)
+        await pilot.press("m")
+        await settle(pilot, lambda: isinstance(pilot.app.screen, StanceMatrixScreen))
+        matrix = pilot.app.screen
+        cell = matrix.cells[("italy", "gna")]
+        assert cell.mixed  # + backs and − opposes on one pair
+        table = matrix.query_one(MatrixTable)
+        table.move_cursor(row=matrix.actor_ids.index("italy"),
+                          column=matrix.actor_ids.index("gna"))
+        await pilot.pause()
+        await pilot.press("enter")
+        await settle(pilot, lambda: isinstance(pilot.app.screen, DisputesScreen))
+        screen = pilot.app.screen
+        assert screen.pair == frozenset(("italy", "gna"))
+        listed = screen.query_one(OptionList)
+        prompts = [str(listed.get_option_at_index(i).prompt) for i in
+                   range(listed.option_count)]
+        assert len(prompts) == 1 and "italy-invests-in-gna · italy-opposes-gna" in prompts[0]
+        assert "Italy now opposes the unity government" in _shown(screen, "#disputes-second")
