@@ -11,8 +11,12 @@ from pathlib import Path
 import pytest
 
 from tui.app import StakeholderApp
+from tui.widgets.actor_detail import ActorDetail
 from tui.widgets.actor_list import ActorList
+from tui.widgets.claim_block import ClaimBlock
+from tui.widgets.items import ItemRef
 from tui.widgets.relation_table import RelationTable
+from tui.widgets.source_view import SourceView
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 
@@ -68,9 +72,17 @@ async def test_d_marks_what_changed_since_head_and_d_again_clears(changed, explo
         rows = {item.id: str(table.cells_at(row)[0]) for row, item in enumerate(table.items)}
         assert rows["us-strikes-isis"] == "~ → −"
         assert all(sign.startswith("  ") for key, sign in rows.items() if key != "us-strikes-isis")
+        # The detail and source panes say what changed in the actor and the claim on show.
+        detail = screen.query_one(ActorDetail)
+        assert detail.text.startswith("~ a claim of it changed since HEAD")
+        screen.item = ItemRef("relation", "us-strikes-isis")
+        claim = screen.query_one(SourceView).query_one(ClaimBlock)
+        await settle(pilot, lambda: claim.text.startswith("~ since HEAD: polarity -2 → -1"))
         await pilot.press("D")  # again: the marks go
         await settle(pilot, lambda: screen.changes_since is None)
         assert actors.marks == {} and table.marks == {}
+        await settle(pilot, lambda: not claim.text.startswith("~"))
+        assert not detail.text.startswith("~")
         assert str(table.cells_at(table.items.index(
             next(item for item in table.items if item.id == "us-strikes-isis")))[0]) == "→ −"
 

@@ -645,3 +645,17 @@ def _code(text: str) -> str:
 
 def markdown_text(diff: Diff) -> str:
     return "\n".join(markdown_lines(diff)) + "\n"
+
+
+def change_note(marks: Marks, revision: str, section: str, item_id: str) -> str:
+    """What the detail panes say of one item after `D`: "+ added since HEAD", or
+    "~ since HEAD: polarity -2 → -1; quote added, …", or "" when it did not change."""
+    change = next((c for c in marks.diff.changes
+                   if c.section == section and c.id == item_id and c.change != REMOVED), None)
+    if change is None:
+        return ""
+    if change.change == ADDED:
+        return f"{ADDED_MARK} added since {revision}"
+    prefix = f"{change.kind} {change.id}: "
+    said = [line.removeprefix(prefix) for line in change_lines(change)]
+    return f"{CHANGED_MARK} since {revision}: " + "; ".join(said)

@@ -1878,7 +1878,7 @@ def _not_found(quote: str, matcher: Matcher, source_id: str) -> str:
     """Why ``quote`` is not in the source, as the one matcher sees it."""
     shown = truncate(display(quote), 60)
     message = f"quote {shown!r} is not in source {source_id!r}"
-    verdict = matcher.verify(quote, near=0)
+    verdict = matcher.verify(quote, near=0, not_exact=True)  # the loader looked already
     if verdict.status == REPAIRED:
         exact = truncate(display(verdict.quote), 60)
         return message + (

@@ -665,16 +665,35 @@ class ExplorerScreen(Screen[None]):
         self.changes_since = (revision, found)
         self.query_one(ActorList).show_marks(found.actors)
         self.query_one(RelationTable).show_marks(found.claims)
+        self._show_change_notes(revision, found)
         removed = found.diff.count("removed")
         gone = (f" Removed items are not on screen: `stakeholders diff --git {shown}` lists "
                 "them." if removed else "")
         self.notify(f"{display(found.summary())}.{gone} + added, ~ changed; D again clears.",
                     title=f"Changes since {shown}", markup=False, timeout=10)
 
+    def _show_change_notes(self, revision: str, found: Marks) -> None:
+        """The detail and source panes say what changed in the actor and claim on show."""
+        from ..diff import change_note
+
+        shown = display(revision)
+
+        def actor_note(actor_id: str) -> str:
+            note = change_note(found, shown, "actors", actor_id)
+            if not note and actor_id in found.actors:
+                note = f"~ a claim of it changed since {shown}"
+            return note
+
+        self.query_one(ActorDetail).show_changes(actor_note)
+        self.query_one(SourceView).show_changes(
+            lambda section, item_id: change_note(found, shown, section, item_id))
+
     def clear_changes(self) -> None:
         self.changes_since = None
         self.query_one(ActorList).show_marks({})
         self.query_one(RelationTable).show_marks({})
+        self.query_one(ActorDetail).show_changes(None)
+        self.query_one(SourceView).show_changes(None)
         self.notify("Change marks cleared.", timeout=2)
 
     def action_review(self) -> None:

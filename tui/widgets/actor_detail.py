@@ -7,6 +7,7 @@ click; the screen records the jump in its history.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -25,6 +26,7 @@ from textual.widgets import Static
 
 from ..detail import ACTOR_LINK, INDENT, Block, describe, plain
 from ..model import KnowledgeBase
+from ..sanitize import display
 from .row_cursor import SCROLL_BINDINGS
 
 # The text of the pane is worked out in the core (tui.detail), for `stakeholders show` too.
@@ -133,6 +135,8 @@ class ActorDetail(VerticalScroll):
         self._links: list[NameLink] = []
         self._current_link = -1  # the highlighted name; -1: none yet
         self._text = Static(layout(self._blocks), id="detail-text")
+        # After `D`: what changed in an actor since the revision ("" when nothing).
+        self._change_note: Callable[[str], str] | None = None
 
     @property
     def text(self) -> str:
@@ -162,8 +166,16 @@ class ActorDetail(VerticalScroll):
         """The ids of the actors the detail names, in reading order (one per mention)."""
         return [link.actor_id for link in self._links]
 
+    def show_changes(self, note_of: Callable[[str], str] | None) -> None:
+        """Say first what changed in the actor since a revision (`D`); None: no more."""
+        self._change_note = note_of
+        self.watch_actor_id(self.actor_id)
+
     def watch_actor_id(self, actor_id: str | None) -> None:
         self._blocks = describe(self.kb, actor_id, self.unfiltered)
+        note = self._change_note(actor_id) if self._change_note and actor_id else ""
+        if note:
+            self._blocks = [("", Text(display(note), style="bold")), *self._blocks]
         had_link = self.highlighted_name is not None
         # Its own name (a claim it asserts itself) leads nowhere: not one to step to.
         self._links = [link for link in links_in(self._blocks) if link.actor_id != actor_id]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
@@ -42,6 +44,8 @@ class SourceView(Vertical):
         self.unfiltered = unfiltered or kb
         self._update_pending = False
         self._whole_source: str | None = None  # the id of a source shown whole
+        # After `D`: (section, id) -> what changed since the revision ("" when nothing).
+        self._change_note: Callable[[str, str], str] | None = None
         self._claim = ClaimBlock(id="claim")
         self._citation = Static(id="citation", markup=False)
         self._text = SourceText(id="source-text")
@@ -76,6 +80,11 @@ class SourceView(Vertical):
             return self._whole_source
         evidence = self.evidence
         return evidence.source if evidence is not None else None
+
+    def show_changes(self, note_of: Callable[[str, str], str] | None) -> None:
+        """Say above the claim what changed in it since a revision (`D`); None: no more."""
+        self._change_note = note_of
+        self._schedule_update()
 
     def show_source(self, source_id: str) -> None:
         """Show the source ``source_id`` whole, from its start, with no quote in it."""
@@ -118,6 +127,9 @@ class SourceView(Vertical):
         found = evidence_of(self.kb, self.item)
         evidence = self.evidence
         claim = describe_item(self.kb, self.item)
+        if self._change_note is not None and self.item is not None:
+            note = self._change_note(f"{self.item.kind}s", self.item.id)
+            claim = f"{display(note)}\n{claim}" if note else claim
         self._claim.show(claim)
         if evidence is None:
             citation.update("")
