@@ -1,6 +1,8 @@
 """Child process of the start-up measurements; prints when its first full screen was drawn.
 
 ``python -m bench.startup minimal``: reference (a), a Textual app that mounts one Static.
+``python -m bench.startup minimal-terminal``: the same app on the real driver, until ctrl+q,
+for the pseudo-terminal row (which watches its screen from outside, as it does the app's).
 ``python -m bench.startup panes``: for scale, the explorer's shell with no app code: four
 bordered Static panes in its layout, a status line and a Footer with eight keys.
 ``python -m bench.startup explorer FILE``: the explorer on FILE, made by the function that
@@ -8,7 +10,7 @@ bordered Static panes in its layout, a status line and a Footer with eight keys.
 its four panes filled (the first actor, its first relation, the detail, the quote in its
 source).
 
-Both run headless and print ``time.perf_counter()`` at the frame that completes the screen.
+The others run headless and print ``time.perf_counter()`` at the frame that completes the screen.
 On Linux that clock is CLOCK_MONOTONIC, shared by all processes, so the parent subtracts
 the moment it started this process: the figure includes interpreter start-up and imports.
 """
@@ -43,18 +45,30 @@ def _run(app, targets: list[Target]) -> None:
     print(repr(shown[0]))
 
 
-def minimal() -> None:
+def _minimal_app():
     from textual.app import App, ComposeResult
     from textual.widgets import Static
-
-    from .frames import Target
 
     class Minimal(App[None]):
         def compose(self) -> ComposeResult:
             yield Static("Hello")
 
-    app = Minimal()
+    return Minimal()
+
+
+def minimal() -> None:
+    from textual.widgets import Static
+
+    from .frames import Target
+
+    app = _minimal_app()
     _run(app, [Target("static", lambda: app.query_one(Static), lambda: True)])
+
+
+def minimal_terminal() -> None:
+    """The same app on the real driver, in the terminal it was started in, until ctrl+q
+    (the pseudo-terminal row watches its screen from outside: bench/on_pty.py)."""
+    _minimal_app().run()
 
 
 def panes() -> None:
@@ -106,6 +120,8 @@ def explorer(path: str) -> None:
 if __name__ == "__main__":
     if sys.argv[1:2] == ["minimal"]:
         minimal()
+    elif sys.argv[1:2] == ["minimal-terminal"]:
+        minimal_terminal()
     elif sys.argv[1:2] == ["panes"]:
         panes()
     else:

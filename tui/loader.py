@@ -1109,14 +1109,16 @@ class _Builder:
             self.broken = True
         return value
 
-    def texts(self, fields, key: str, item_id) -> tuple[str, ...]:
+    def texts(self, fields, key: str, item_id, read=None) -> tuple[str, ...]:
+        """A list of strings (each read with ``read``, text by default); a broken one
+        breaks the item, and the others are still read and checked."""
         if key not in fields:
             return ()
         nodes = self._guard(self.sequence, fields[key], item_id, f"`{key}`")
         if nodes is None:
             self.broken = True
             return ()
-        values = tuple(self._guard(self.text, node, item_id, key) for node in nodes)
+        values = tuple(self._guard(read or self.text, node, item_id, key) for node in nodes)
         if None in values:
             self.broken = True
         return tuple(value for value in values if value is not None)
@@ -1311,17 +1313,8 @@ class _Builder:
         return actor, fields
 
     def slugs(self, fields, key: str, item_id) -> tuple[str, ...]:
-        """A list of ids (`distinct_from`, `merged_from`), each once."""
-        if key not in fields:
-            return ()
-        nodes = self._guard(self.sequence, fields[key], item_id, f"`{key}`")
-        if nodes is None:
-            self.broken = True
-            return ()
-        values = [self._guard(self.slug, node, item_id, key) for node in nodes]
-        if None in values:
-            self.broken = True
-        return tuple(dict.fromkeys(value for value in values if value is not None))
+        """A list of ids (`distinct_from`, `contradicts`...), each once."""
+        return tuple(dict.fromkeys(self.texts(fields, key, item_id, self.slug)))
 
     def identifiers(self, node: _Node, item_id, field: str) -> tuple[tuple[str, str], ...]:
         self._check_node(node, item_id)
