@@ -408,3 +408,36 @@ def test_proposals_from_the_file_are_the_ones_written(copy):
     found, proposals, path = propose_into_file(kb, copy, SOURCE)
     assert read_proposals(path).for_source(SOURCE) == proposals
     assert Path(path).name == "actors.proposals.yaml"
+
+
+def _with_source(copy, text: str):
+    (copy.parent / "sources" / "new.txt").write_text(text, encoding="utf-8")
+    yaml_text = copy.read_text(encoding="utf-8").replace(
+        "\nissues:\n",
+        '\n  - id: new\n    title: T\n    publisher: P\n    published: "2017-10-03"\n'
+        "    path: sources/new.txt\nissues:\n", 1)
+    copy.write_text(yaml_text, encoding="utf-8")
+    return load_knowledge_base(copy)
+
+
+def test_new_actors_are_named_once_never_across_lines_and_may_be_known(copy):
+    kb = _with_source(copy, (
+        "Sarraj meets Macron in Paris\n\n"
+        "PARIS - French President Emmanuel Macron met Fayez Serraj on Monday. Khalifa "
+        "Hifter was not invited, Macron said.\n"))
+    actors = {p.name: p for p in propose(kb, "new").proposals if p.kind == ACTOR}
+    # The headline's last word and the dateline are two words, not "Paris\n\nPARIS"; the
+    # surname alone is the man named in full.
+    assert set(actors) == {"Paris", "Emmanuel Macron", "Fayez Serraj", "Khalifa Hifter"}
+    assert "may be the known actor khalifa-haftar" in actors["Khalifa Hifter"].note
+    assert "may be the known actor fayez-al-sarraj" in actors["Fayez Serraj"].note
+    assert actors["Emmanuel Macron"].note == ""
+
+
+def test_the_review_file_reads_one_field_a_line(copy):
+    kb = load_knowledge_base(copy)
+    _, _, path = propose_into_file(kb, copy, SOURCE)
+    text = path.read_text(encoding="utf-8")
+    proposals = text[text.index("\nproposals:\n"):]
+    assert "{id:" not in proposals and "\n  kind: claim\n" in proposals
+    assert "  - {actor: khalifa-haftar, start: 0, end: 9, text: Strongman}" in text

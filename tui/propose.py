@@ -75,10 +75,11 @@ _DEMONYMS = frozenset(
     southern""".split()
 )
 _NOT_NAMES = _OPENERS | _TITLES | _DEMONYMS
-# A run of capitalised words, joined by spaces or hyphens and the small words of names.
+# A run of capitalised words, joined by spaces or hyphens and the small words of names,
+# never across a line (a headline's last word and a dateline are two names).
 _CAPITALISED_RUN = re.compile(
-    r"(?<![\w'’])[A-Z](?:[\w'’-]|\.(?=\w))*(?:(?:\s+|-)"
-    r"(?:(?:of|the|al|el|bin|ibn|de|du|la|van|von)(?:\s+|-))*[A-Z](?:[\w'’-]|\.(?=\w))*)*"
+    r"(?<![\w'’])[A-Z](?:[\w'’-]|\.(?=\w))*(?:(?:[ \t]+|-)"
+    r"(?:(?:of|the|al|el|bin|ibn|de|du|la|van|von)(?:[ \t]+|-))*[A-Z](?:[\w'’-]|\.(?=\w))*)*"
 )
 _APPOSITION = re.compile(r",\s+((?:the|a|an)\s+[^,.;:\"“”()]{3,80}?)(?=[,.;:]|\s+(?:and|who)\s)")
 
@@ -200,8 +201,33 @@ def name_proposals(kb: KnowledgeBase, source: Source, mentions: list[Mention]) -
         parties = tuple(dict.fromkeys(m.actor_id for m in inside if not m.nested))
         if len(parties) >= 2:
             raw.append(_claim(kb, source, start, end, parties))
-    raw.extend(_new_actors(text, sentences, mentions))
+    raw.extend(_maybe_known(kb, _new_actors(text, sentences, mentions)))
     return raw
+
+
+def _maybe_known(kb: KnowledgeBase, actors: list[dict]) -> list[dict]:
+    """New actors that may be known ones under another spelling or name ("Government of
+    National Accord" and GNA): said in their note, as `check` would warn of a duplicate."""
+    if not actors:
+        return actors
+    from .duplicates import likely_duplicates
+    from .model import Actor
+
+    proposed = {f"proposed-{i}": item for i, item in enumerate(actors)}
+    together = KnowledgeBase(
+        sources=(), relations=(), stances=(),
+        actors=(*kb.actors, *(Actor(id=key, name=item["name"], kind="other")
+                              for key, item in proposed.items())),
+    )
+    for pair in likely_duplicates(together):
+        new = [key for key in (pair.first, pair.second) if key in proposed]
+        if len(new) != 1:
+            continue
+        known = pair.second if new[0] == pair.first else pair.first
+        item = proposed[new[0]]
+        said = f"may be the known actor {known}: {'; '.join(pair.reasons)}"
+        item["note"] = f"{item['note']}; {said}" if item.get("note") else said
+    return actors
 
 
 def _claim(kb: KnowledgeBase, source: Source, start: int, end: int, parties) -> dict:
@@ -240,11 +266,15 @@ def _new_actors(text: str, sentences, mentions: list[Mention]) -> list[dict]:
             if start not in sentence_starts:
                 named_mid_sentence.add(fold(name))
             candidates.append((name, start, end, after_title))
+    # A one-word name that begins or ends a longer one is that one ("Macron" of "Emmanuel
+    # Macron"): it is proposed once, under the longer name.
+    parts_of_longer = {word for name, *_ in candidates if " " in name
+                       for word in (fold(name).split()[0], fold(name).split()[-1])}
     seen: set[str] = set()
     raw: list[dict] = []
     for name, start, end, after_title in candidates:
         key = fold(name)
-        if key in seen:
+        if key in seen or (" " not in key and key in parts_of_longer):
             continue
         if start in sentence_starts and " " not in name and key not in named_mid_sentence:
             continue  # one capitalised word opening a sentence is any word
@@ -412,7 +442,7 @@ def checked(kb: KnowledgeBase, source: Source, matcher: Matcher, item: dict,
     verdict: Verdict = matcher.verify(quote, near)
     kind = ACTOR if item.get("kind") == ACTOR or ("name" in item and "parties" not in item) \
         else CLAIM
-    notes: list[str] = []
+    notes: list[str] = [item["note"]] if isinstance(item.get("note"), str) else []
     parties = _strings(item.get("parties"))
     unknown = [party for party in parties if kb.resolve_actor(party) is None]
     if unknown:
@@ -632,10 +662,14 @@ def dump(proposals: list[Proposal], mentions: dict, kb_name: str) -> bytes:
         "# Proposals for review, written by `stakeholders propose`. Nothing here is in the\n"
         "# knowledge base: a person accepts each one in the app (R), or rejects it (x).\n"
     )
-    # libyaml's dumper when PyYAML has it (ten times the pure-Python one's speed).
+    # libyaml's dumper when PyYAML has it (ten times the pure-Python one's speed). The
+    # mentions one a line; the proposals in block style, one field a line, to read.
     dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    proposals = body.pop("proposals")
     text = yaml.dump(body, Dumper=dumper, sort_keys=False, allow_unicode=True, width=100,
                      default_flow_style=None)
+    text += yaml.dump({"proposals": proposals}, Dumper=dumper, sort_keys=False,
+                      allow_unicode=True, width=100, default_flow_style=False)
     return (header + text).encode("utf-8")
 
 
