@@ -154,7 +154,30 @@ async def test_enter_captures_the_claim_and_the_proposal_is_accepted(copy, explo
     kb = load_knowledge_base(copy)  # the file checks clean
     evidence = kb.relation_by_id[claim_id].evidence[0]
     assert (evidence.source, evidence.start, evidence.end) == (SOURCE, first.start, first.end)
+    assert in_file(copy, first.id).accepted_as == claim_id
     assert first.id not in {p.id for p in proposed(copy)}  # accepted: not offered again
+
+
+async def test_an_accepted_proposal_whose_save_is_undone_is_open_again(copy, explorer, settle):
+    first = proposed(copy)[0]
+    async with StakeholderApp(copy).run_test(size=SIZE) as pilot:
+        review = await open_review(pilot, explorer, settle)
+        await pilot.press("enter")
+        await settle(pilot, lambda: isinstance(pilot.app.screen, CaptureScreen))
+        claim_id = pilot.app.screen.query_one("#cf-claim-id", Input).value
+        await pilot.press(*"Haftar's stature grows.", "ctrl+s")
+        await settle(pilot, lambda: in_file(copy, first.id).decision == "accepted")
+        await settle(pilot, lambda: pilot.app.screen is review and not pilot.app._writing)
+        await pilot.press("escape")
+        await settle(pilot, lambda: pilot.app.screen is not review)
+        await pilot.press("u")
+        await settle(pilot, lambda: claim_id not in load_knowledge_base(copy).relation_by_id)
+        await settle(pilot, lambda: not pilot.app._writing)
+        # The saved claim is gone: the proposal is offered again, in the app and on a rerun.
+        await pilot.press("R")
+        await settle(pilot, lambda: isinstance(pilot.app.screen, ReviewScreen))
+        assert first.id in {p.id for p in pilot.app.screen.queue}
+    assert first.id in {p.id for p in proposed(copy)}
 
 
 async def test_escape_in_the_form_records_nothing(copy, explorer, settle):

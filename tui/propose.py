@@ -108,6 +108,7 @@ class Proposal:
     detail: str = ""
     proposer: str = BUILT_IN
     decision: str = OPEN
+    accepted_as: str | None = None  # the id of the claim or actor saved from it
     # A claim:
     parties: tuple[str, ...] = ()
     type: str | None = None
@@ -635,6 +636,20 @@ def _construct(node):
         loader.dispose()
 
 
+def reopen_undone(found: ProposalsFile, kb: KnowledgeBase) -> ProposalsFile:
+    """The file's proposals with those accepted as an item the knowledge base no longer
+    has (the save undone, or the item deleted since) open again: the decision was the
+    saved item, and it is gone."""
+    known = (kb.actor_by_id.keys() | kb.relation_by_id.keys() | kb.attribute_by_id.keys()
+             | kb.stance_by_id.keys())
+    found.proposals = [
+        replace(p, decision=OPEN, accepted_as=None)
+        if p.decision == ACCEPTED and p.accepted_as and p.accepted_as not in known else p
+        for p in found.proposals
+    ]
+    return found
+
+
 def merged(old: ProposalsFile, found: Found) -> list[Proposal]:
     """The file's proposals after a run: other sources' and other proposers' kept; for this
     source and these proposers, the new ones (carrying any decision made on them before)
@@ -696,8 +711,10 @@ def mention_entries(kb: KnowledgeBase, found: Found) -> list[dict]:
     ]
 
 
-def decide(path: Path, proposal_id: str, decision: str, kb_name: str) -> Proposal:
-    """Record a person's decision on one proposal; the proposal as recorded."""
+def decide(path: Path, proposal_id: str, decision: str, kb_name: str,
+           accepted_as: str | None = None) -> Proposal:
+    """Record a person's decision on one proposal (``accepted_as``: the id of what was
+    saved from it); the proposal as recorded."""
     if decision not in DECISIONS:
         raise ValueError(decision)
     current = read_proposals(path)
@@ -710,7 +727,8 @@ def decide(path: Path, proposal_id: str, decision: str, kb_name: str) -> Proposa
         # The gate: a quote the matcher did not find in the source never becomes a claim.
         raise ProposalsError(f"proposal {display(proposal_id)!r} cannot be accepted: its "
                              f"quote is not in the source ({found.reason})")
-    decided = replace(found, decision=decision)
+    decided = replace(found, decision=decision,
+                      accepted_as=accepted_as if decision == ACCEPTED else None)
     proposals = [decided if p.id == proposal_id else p for p in current.proposals]
     write_proposals(current, proposals, current.mentions, kb_name)
     return decided
@@ -724,7 +742,7 @@ def propose_into_file(kb: KnowledgeBase, kb_path: Path, source_id: str, *,
     path = proposals_path(kb_path)
     old = read_proposals(path)  # a broken file is refused before any work
     found = propose(kb, source_id, command=command, timeout=timeout)
-    proposals = merged(old, found)
+    proposals = merged(reopen_undone(old, kb), found)
     mentions = {**old.mentions, source_id: mention_entries(kb, found)}
     write_proposals(old, proposals, mentions, kb_path.name)
     return found, [p for p in proposals if p.source == source_id], path

@@ -281,8 +281,10 @@ class ExplorerScreen(Screen[None]):
         if actors is None:
             return  # the app is closing: the screen composed nothing
         cursor_line = actors.cursor_line
+        table = self.query_one(RelationTable)
+        row_before = table.cursor_row
         actors.show_data(kb)
-        self.query_one(RelationTable).show_data(kb, self.unfiltered)
+        table.show_data(kb, self.unfiltered)
         self.query_one(ActorDetail).show_data(kb, self.unfiltered)
         self.query_one(SourceView).show_data(kb, self.unfiltered)
         self.query_one(FilterBar).set_filters(filters)
@@ -291,8 +293,15 @@ class ExplorerScreen(Screen[None]):
         actor_id = found.id if found is not None else None
         self.actor_id = actor_id or actors.first_actor_id()
         actors.keep_cursor_on_line(cursor_line)
-        if before.item in self._items_of(self.actor_id):
+        items = self._items_of(self.actor_id)
+        if before.item in items:
             self.item = before.item
+        else:
+            # Gone (deleted, or hidden by the filters): the row that took its place, so
+            # that the highlighted row is always the claim E and Delete act on.
+            shown = table.items
+            row = row_before if self.actor_id == before.actor_id else 0
+            self.item = shown[min(max(row, 0), len(shown) - 1)] if shown else None
         self._keep_history_in(kb)
         self.refresh_bindings()
         if self.focused is None:

@@ -36,6 +36,7 @@ from ..propose import (
     decide,
     proposals_path,
     read_proposals,
+    reopen_undone,
 )
 from ..sanitize import display
 from ..widgets.source_text import SourceText
@@ -70,7 +71,7 @@ def open_review(explorer: ExplorerScreen) -> None:
         return
     path = proposals_path(kb_path)
     try:
-        found = read_proposals(path)
+        found = reopen_undone(read_proposals(path), kb)
     except ProposalsError as error:
         app.bell()
         explorer.notify(display(error.message), title="Proposals not read", severity="error",
@@ -90,7 +91,8 @@ def open_review(explorer: ExplorerScreen) -> None:
     source_id = shown if shown in waiting else waiting[0]
     review = ReviewScreen(explorer, found, source_id, kb_path.name)
     if shown is not None and shown != source_id:
-        review.opening_notice = f"Nothing to review for {shown}: the proposals for {source_id}."
+        review.opening_notice = (f"Nothing is left to review for {shown}: these are the "
+                                 f"proposals for {source_id}.")
     app.push_screen(review)
 
 
@@ -289,10 +291,11 @@ class ReviewScreen(ModalScreen[None]):
                                 f"accepted, {rejected} rejected."), markup=False)
         self.action_close()
 
-    def _record(self, proposal: Proposal, decision: str) -> bool:
-        """Write the decision into the proposals file; False (said) if it cannot be."""
+    def _record(self, proposal: Proposal, decision: str, saved: str | None = None) -> bool:
+        """Write the decision into the proposals file (``saved``: the id of what was saved
+        from it); False (said) if it cannot be."""
         try:
-            decide(self.path, proposal.id, decision, self.kb_name)
+            decide(self.path, proposal.id, decision, self.kb_name, accepted_as=saved)
         except ProposalsError as error:
             message = error.message
         except OSError as error:
@@ -350,7 +353,7 @@ class ReviewScreen(ModalScreen[None]):
         if saved is None:
             self._highlight(proposal)  # cancelled: nothing recorded, the same one on show
             return
-        if self._record(proposal, ACCEPTED):
+        if self._record(proposal, ACCEPTED, saved):
             self._next()
 
     def _add_actor(self, proposal: Proposal, actor: dict | None) -> None:
