@@ -43,7 +43,7 @@ async def test_merge_a_likely_duplicate_from_the_palette_at_80x24(copy, explorer
         assert "may be spellings of one name" in prompt
         await pilot.press("enter")
         await settle(pilot, lambda: isinstance(pilot.app.screen, MergeChoiceScreen))
-        await pilot.press("down", "enter")  # merge hifter into khalifa-haftar
+        await pilot.press("enter")  # first offered: hifter (named nowhere) into khalifa-haftar
         await settle(pilot, lambda: "merged_from: [hifter]" in copy.read_text("utf-8"))
         await settle(pilot, lambda: not isinstance(pilot.app.screen, DuplicatesScreen))
         kb = load_knowledge_base(copy)
@@ -87,3 +87,26 @@ async def test_no_duplicates_in_the_bundled_knowledge_base(copy, explorer, settl
         screen = await open_duplicates(pilot, explorer, settle)
         assert "none" in str(screen.query_one("#duplicates-title", Static).render())
         assert not screen.query(OptionList)
+
+
+async def test_the_list_follows_a_merge_and_the_palette_opens_it_once(copy, explorer, settle):
+    with_hifter(copy)
+    async with StakeholderApp(copy).run_test(size=(80, 24)) as pilot:
+        screen = await open_duplicates(pilot, explorer, settle)
+        commands = {c.title: c for c in pilot.app.get_system_commands(pilot.app.screen)}
+        commands["Likely duplicates"].callback()  # from the palette over the open list
+        await pilot.pause()
+        assert sum(isinstance(s, DuplicatesScreen) for s in pilot.app.screen_stack) == 1
+        await pilot.press("enter")
+        await settle(pilot, lambda: isinstance(pilot.app.screen, MergeChoiceScreen))
+        choice_first = str(pilot.app.screen.query_one(OptionList).get_option_at_index(0).prompt)
+        assert "Merge Khalifa Hifter (hifter) (named 0 times) into Khalifa Haftar" in choice_first
+        await pilot.press("escape")
+        await settle(pilot, lambda: pilot.app.screen is screen)
+        # Merged from the command line meanwhile: the list is read again when the file is.
+        from tui.merge import merge_file
+
+        assert merge_file(copy, "hifter", "khalifa-haftar", print_lines=lambda lines: 0) == 0
+        pilot.app.action_reload()
+        await settle(pilot, lambda: screen.query_one("#duplicates-title", Static).render()
+                     and "none" in str(screen.query_one("#duplicates-title", Static).render()))

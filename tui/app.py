@@ -427,6 +427,8 @@ class StakeholderApp(KeysInOrder[LoadError | None]):
         """The likely duplicate actors of the whole file (the filters aside)."""
         from .screens.duplicates import DuplicatesScreen
 
+        if isinstance(self.screen, DuplicatesScreen):
+            return  # open already: the palette over it does not open another
         if self.full_knowledge_base is not None:
             self.push_screen(DuplicatesScreen(self.full_knowledge_base))
 

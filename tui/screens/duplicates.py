@@ -52,8 +52,22 @@ class DuplicatesScreen(ModalScreen[None]):
                 yield OptionList(*self._options(), id="duplicates-list")
             else:
                 yield Static(Text("No two actors look like one."), id="duplicates-none")
-            hint = "Enter merge or mark distinct · Esc close" if why is None else "Esc close"
+            hint = ("Enter merge or mark distinct · Esc close" if why is None and self.pairs
+                    else "Esc close")
             yield Static(Text(hint, style="dim"), id="duplicates-hint")
+
+    def set_data(self, kb: KnowledgeBase, filters=None) -> None:
+        """The file changed (a merge saved, a reload): the pairs of the whole file again."""
+        full = getattr(self.app, "full_knowledge_base", None) or kb
+        self.kb, self.pairs = full, likely_duplicates(full)
+        found = self.query("#duplicates-list")
+        if found:
+            listed = found.first(OptionList)
+            listed.set_options(self._options())
+        count = len(self.pairs)
+        title = (f"Likely duplicates: {count} pair{'s' * (count != 1)}" if count
+                 else "Likely duplicates: none")
+        self.query_one("#duplicates-title", Static).update(Text(title, style="bold"))
 
     def _options(self) -> list[Option]:
         options = []
@@ -127,13 +141,29 @@ class MergeChoiceScreen(ModalScreen[str | None]):
         self.pair = pair
 
     def compose(self) -> ComposeResult:
+        from ..edit import references_to
+
         first = _actor_label(self.kb, self.pair.first)
         second = _actor_label(self.kb, self.pair.second)
+        named = {actor_id: len(references_to(self.kb, actor_id))
+                 for actor_id in (self.pair.first, self.pair.second)}
+
+        def said(actor_id: str) -> str:
+            count = named[actor_id]
+            return f"named {count} time{'s' * (count != 1)}"
+
+        merges = [
+            Option(Text(display(f"Merge {first} ({said(self.pair.first)}) into {second}")),
+                   id="first"),
+            Option(Text(display(f"Merge {second} ({said(self.pair.second)}) into {first}")),
+                   id="second"),
+        ]
+        if named[self.pair.first] > named[self.pair.second]:
+            merges.reverse()  # first, the one that keeps the more used actor
         with Vertical(id="merge-choice-dialog"):
             yield Static(Text(display(f"{first} and {second}"), style="bold"))
             yield OptionList(
-                Option(Text(display(f"Merge {first} into {second}")), id="first"),
-                Option(Text(display(f"Merge {second} into {first}")), id="second"),
+                *merges,
                 Option(Text("They are not the same: mark them distinct"), id="distinct"),
                 Option(Text("Cancel"), id="cancel"),
                 id="merge-choice-list",
