@@ -147,3 +147,18 @@ async def test_a_saved_change_refills_the_panes_in_place_and_keeps_the_focus(
         await settle(pilot, lambda: not pilot.app._writing)
         assert screen.query_one(RelationTable) is table and screen.focused is table
         assert table.item == claim and screen.actor_id == "roberta-pinotti"
+
+
+async def test_a_changed_source_text_says_how_to_re_anchor_its_quotes(copy, explorer, settle):
+    async with StakeholderApp(copy, watch=False).run_test(size=(120, 40)) as pilot:
+        await explorer(pilot)
+        app = pilot.app
+        source = next(copy.parent.glob("sources/*"))
+        source.write_text(source.read_text(encoding="utf-8").replace(
+            "adminstration", "administration"), encoding="utf-8")
+        app.action_reload()
+        await settle(pilot, lambda: isinstance(app.screen, ProblemsScreen))
+        report = app.screen.report
+        # As `check` prints it: the pin first, the candidates, and the command to apply them.
+        assert report.index("does not match its `sha256`") < report.index("is not in source")
+        assert "candidate 1, score" in report and "fix --review" in report

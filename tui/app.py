@@ -751,8 +751,13 @@ class StakeholderApp(KeysInOrder[LoadError | None]):
                     progress=lambda *report: progress.__setitem__(0, report),
                 )
             except LoadError as error:
+                from .drift import check_report
+
+                # As `check` says it: a changed source text first, with re-anchoring
+                # candidates and the command that applies them (read here, off the screen).
+                report = check_report(path, error)
                 self.call_from_thread(done)
-                self.call_from_thread(self._reload_failed, error)
+                self.call_from_thread(self._reload_failed, report)
                 return
             stamp = before if before == _stamp_or_none(path) else None
             self.call_from_thread(done)
@@ -776,14 +781,15 @@ class StakeholderApp(KeysInOrder[LoadError | None]):
         what = "changed on disk: reloaded" if quietly else "reloaded"
         self.notify(display(f"{self.path.name if self.path else ''} {what}"), markup=False)
 
-    def _reload_failed(self, error: LoadError) -> None:
-        """The file no longer checks: its problems on top, the last good one under them."""
+    def _reload_failed(self, report: str) -> None:
+        """The file no longer checks: its problems (``report``, as `check` prints them) on
+        top, the last good one under them."""
         from .screens.problems import ProblemsScreen
 
         if self._problems_shown is not None and self._problems_shown.is_attached:
-            self._problems_shown.show(error.report())
+            self._problems_shown.show(report)
             return
-        self._problems_shown = ProblemsScreen(error.report())
+        self._problems_shown = ProblemsScreen(report)
         self.push_screen(self._problems_shown)
 
     # --- the palette's Screenshot ---------------------------------------------------------

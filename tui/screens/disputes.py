@@ -180,6 +180,7 @@ class DisputesScreen(ModalScreen[None]):
         index = options.highlighted
         if index is None or not self.items:
             self.app.bell()
+            self.notify("No dispute to mark: the list is empty.", markup=False)
             return
         dispute = self.items[index]
         if dispute.state != CANDIDATE:
