@@ -441,3 +441,14 @@ def test_the_review_file_reads_one_field_a_line(copy):
     proposals = text[text.index("\nproposals:\n"):]
     assert "{id:" not in proposals and "\n  kind: claim\n" in proposals
     assert "  - {actor: khalifa-haftar, start: 0, end: 9, text: Strongman}" in text
+
+
+def test_datelines_particles_surnames_and_lower_case_titles(copy):
+    kb = _with_source(copy, (
+        "PARIS, Oct 5 - French Foreign Minister Jean-Yves Le Drian met the Tripoli militia "
+        "leader Abdul Rauf Kara at the Quai d'Orsay on Thursday, Le Drian said.\n"))
+    actors = {p.name: p for p in propose(kb, "new").proposals if p.kind == ACTOR}
+    assert "Oct" not in actors and "Le Drian" not in actors  # a month; the man in full
+    assert "Quai d'Orsay" in actors and "Quai" not in actors
+    assert actors["Jean-Yves Le Drian"].actor_kind == "person"
+    assert actors["Abdul Rauf Kara"].actor_kind == "person"  # "militia leader" before him

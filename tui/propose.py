@@ -62,12 +62,15 @@ _OPENERS = frozenset(
     that the their then there these they this those to we when where while with after amid
     among before during meanwhile speaking under until remember
     monday tuesday wednesday thursday friday saturday sunday january february march april
-    may june july august september october november december""".split()
+    may june july august september october november december
+    jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thurs fri sat
+    sun""".split()
 )
 _TITLES = frozenset(
     """president prime minister ministers defence defense foreign interior secretary general
     field marshal commander chief spokesman spokeswoman envoy ambassador colonel king queen
-    prince sheikh emir lieutenant major captain senator deputy former mr mrs ms dr""".split()
+    prince sheikh emir lieutenant major captain senator deputy former mr mrs ms dr leader
+    warlord""".split()
 )
 _DEMONYMS = frozenset(
     """african american arab british chinese egyptian emirati european french german italian
@@ -78,9 +81,10 @@ _NOT_NAMES = _OPENERS | _TITLES | _DEMONYMS
 # A run of capitalised words, joined by spaces or hyphens and the small words of names,
 # never across a line (a headline's last word and a dateline are two names).
 _CAPITALISED_RUN = re.compile(
-    r"(?<![\w'’])[A-Z](?:[\w'’-]|\.(?=\w))*(?:(?:[ \t]+|-)"
-    r"(?:(?:of|the|al|el|bin|ibn|de|du|la|van|von)(?:[ \t]+|-))*[A-Z](?:[\w'’-]|\.(?=\w))*)*"
+    r"(?<![\w'’])[A-Z](?:[\w'’-]|\.(?=\w))*(?:(?:[ \t]+(?:d['’])?|-)"
+    r"(?:(?:of|the|al|el|bin|ibn|de|du|la|le|van|von)(?:[ \t]+|-))*[A-Z](?:[\w'’-]|\.(?=\w))*)*"
 )
+_NAME_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")  # a name's words, hyphens apart
 _APPOSITION = re.compile(r",\s+((?:the|a|an)\s+[^,.;:\"“”()]{3,80}?)(?=[,.;:]|\s+(?:and|who)\s)")
 
 
@@ -263,19 +267,25 @@ def _new_actors(text: str, sentences, mentions: list[Mention]) -> list[dict]:
             if piece is None:
                 continue
             start, end, after_title = piece
+            # A title in lower case just before the name ("the militia leader Abdul Kara").
+            before = text[max(0, start - 24):start].split()
+            after_title = after_title or bool(before) and fold(before[-1]) in _TITLES
             name = text[start:end]
             if start not in sentence_starts:
                 named_mid_sentence.add(fold(name))
             candidates.append((name, start, end, after_title))
-    # A one-word name that begins or ends a longer one is that one ("Macron" of "Emmanuel
-    # Macron"): it is proposed once, under the longer name.
-    parts_of_longer = {word for name, *_ in candidates if " " in name
-                       for word in (fold(name).split()[0], fold(name).split()[-1])}
+    # A name that begins or ends a longer one is that one ("Macron", "Le Drian" of
+    # "Jean-Yves Le Drian"): it is proposed once, under the longer name.
+    parts_of_longer: set[tuple[str, ...]] = set()
+    for name, *_ in candidates:
+        words = tuple(_NAME_WORD.findall(fold(name)))
+        for cut in range(1, len(words)):
+            parts_of_longer.update((words[:cut], words[cut:]))
     seen: set[str] = set()
     raw: list[dict] = []
     for name, start, end, after_title in candidates:
         key = fold(name)
-        if key in seen or (" " not in key and key in parts_of_longer):
+        if key in seen or tuple(_NAME_WORD.findall(key)) in parts_of_longer:
             continue
         if start in sentence_starts and " " not in name and key not in named_mid_sentence:
             continue  # one capitalised word opening a sentence is any word
