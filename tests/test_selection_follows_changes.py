@@ -44,3 +44,19 @@ async def test_after_filters_hid_every_claim_the_cursor_row_is_selected(copy, ex
         table = screen.query_one(RelationTable)
         await settle(pilot, lambda: table.row_count > 0 and screen.item is not None)
         assert screen.item == table.items[table.cursor_row]
+
+
+async def test_zooming_the_source_pane_shows_the_claim_whole(copy, explorer, settle):
+    from tui.widgets.claim_block import ELLIPSIS, ClaimBlock
+
+    async with StakeholderApp(copy).run_test(size=(80, 24)) as pilot:
+        screen = await explorer(pilot)
+        await pilot.press("slash", *"pinot", "enter", "2", "4")
+        claim = screen.query_one(ClaimBlock)
+        await settle(pilot, lambda: claim.text.startswith("stated"))
+        width = claim.content_region.width
+        assert claim.lines(width)[-1].plain.endswith(ELLIPSIS)  # two lines, cut
+        await pilot.press("z")
+        await settle(pilot, lambda: not claim.lines(claim.content_region.width)[-1]
+                     .plain.endswith(ELLIPSIS))
+        assert len(claim.lines(claim.content_region.width)) > 2
