@@ -120,3 +120,16 @@ def test_new_ids_never_clash(bundled):
         "khalifa-haftar-meets-beji-caid-essebsi"
     )
     assert new_id(bundled, "", "") == "claim"
+
+
+def test_a_speaker_the_file_does_not_know_still_makes_the_claim_attributed(bundled):
+    from tui.capture import suggested_cues
+
+    (cue,) = suggested_cues(bundled, "Haftar met Macron in Paris, officials said.")
+    assert (cue.confidence, cue.words, cue.asserted_by) == (
+        Confidence.ATTRIBUTED, "officials said", None)
+    (cue,) = suggested_cues(bundled, "The talks went well, Toaldo said.")
+    assert cue.asserted_by == "mattia-toaldo"
+    # A long run before "said" is no speaker's name: nothing is suggested from it.
+    assert suggested_cues(bundled, "Analysts close to the talks in the eastern city of "
+                          "Benghazi said so.") == ()

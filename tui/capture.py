@@ -209,6 +209,10 @@ def suggested_cues(kb: KnowledgeBase, sentence: str) -> tuple[Cue, ...]:
         named = actors_named(kb, said.group(1))
         if named:
             cues.append(Cue(Confidence.ATTRIBUTED, said.group(0).strip(), named[-1]))
+        elif len(said.group(1).split()) <= 4:
+            # A speaker the file does not know ("officials said", "a diplomat in Rome
+            # said"): attributed all the same, to no actor.
+            cues.append(Cue(Confidence.ATTRIBUTED, said.group(0).strip()))
     for pattern, confidence in (
         (r"\breportedly\b", Confidence.REPORTED),
         (r"\balleged(?:ly)?\b|\bclaimed\b", Confidence.ALLEGED),

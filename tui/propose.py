@@ -42,7 +42,7 @@ from .capture import (
 from .folding import fold
 from .matcher import REJECTED, Matcher, Verdict
 from .mentions import Mention, name_index
-from .model import RELATION_TYPES, Confidence, KnowledgeBase, Modality, Source
+from .model import RELATION_TYPES, Confidence, KnowledgeBase, Modality, Source, counted
 from .sanitize import display, truncate
 
 FORMAT_VERSION = 1
@@ -767,8 +767,9 @@ def summary_lines(found: Found, proposals: list[Proposal], path: Path) -> list[s
     counts = {status: sum(p.check == status for p in found.proposals)
               for status in ("verified", "repaired", REJECTED)}
     lines = [
-        f"{display(found.source)}: {len(found.mentions)} mentions of {len(actors)} known "
-        f"actors; {len(claims)} candidate claims, {len(new_actors)} candidate new actors",
+        f"{display(found.source)}: {counted(len(found.mentions), 'mention')} of "
+        f"{counted(len(actors), 'known actor')}; {counted(len(claims), 'candidate claim')}, "
+        f"{counted(len(new_actors), 'candidate new actor')}",
         f"matcher: {counts['verified']} verified, {counts['repaired']} repaired, "
         f"{counts[REJECTED]} rejected",
     ]
