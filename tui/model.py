@@ -477,11 +477,8 @@ class KnowledgeBase:
             start = next((i for i in range(same) if old[i] is not items[i]), same)
             end = next((i for i in range(same - start) if old[-1 - i] is not items[-1 - i]),
                        same - start)
-            changed = (*old[start : len(old) - end], *items[start : len(items) - end])
-            touched = {party for relation in changed for party in relation.parties}
-            index = dict(built["_relations_by_actor"])
-            index.update(_relations_by_actor(items, touched))
-            new.__dict__["_relations_by_actor"] = index
+            gone, added = old[start : len(old) - end], items[start : len(items) - end]
+            _update_relation_indexes(new, built, gone, added, at_end=end == 0)
         return new
 
     def indexed(self) -> KnowledgeBase:
@@ -551,6 +548,40 @@ class KnowledgeBase:
     def quote_count(self) -> int:
         claims = (*self.relations, *self.stances, *self.attributes)
         return sum(len(claim.evidence) for claim in claims)
+
+
+def _update_relation_indexes(
+    new: KnowledgeBase, built: dict, gone: tuple[Relation, ...], added: tuple[Relation, ...],
+    *, at_end: bool,
+) -> None:
+    """``new``'s relation indexes from the old ones (``built``) when ``gone`` were replaced
+    by ``added`` (``at_end``: nothing follows them). When each of ``gone`` is replaced in
+    its place by one with the same id and parties (an edit; the item before a capture is
+    read again too) and any more are added at the end (a capture), the indexes are
+    updated in place: a save to a 50,000-relation file rebuilds none of them. Any other
+    change works out the touched actors' relations again. File order is kept either way."""
+    index = dict(built["_relations_by_actor"])
+    kept = len(gone)
+    in_place = len(added) >= kept and all(
+        a.id == b.id and a.parties == b.parties for a, b in zip(gone, added, strict=False))
+    extra = added[kept:]
+    if in_place and (at_end or not extra):
+        swapped = {id(a): b for a, b in zip(gone, added, strict=False)}
+        for relation in gone:
+            for party in dict.fromkeys(relation.parties):
+                index[party] = tuple(swapped.get(id(r), r) for r in index[party])
+        for relation in extra:
+            for party in dict.fromkeys(relation.parties):
+                index[party] = (*index.get(party, ()), relation)
+        by_id = built.get("relation_by_id")
+        if by_id is not None:
+            by_id = dict(by_id)
+            by_id.update((relation.id, relation) for relation in added)
+            new.__dict__["relation_by_id"] = by_id
+    else:
+        touched = {party for relation in (*gone, *added) for party in relation.parties}
+        index.update(_relations_by_actor(new.relations, touched))
+    new.__dict__["_relations_by_actor"] = index
 
 
 def _relations_by_actor(

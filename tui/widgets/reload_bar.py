@@ -14,17 +14,21 @@ class ReloadBar(Horizontal):
     """Hidden until ``show`` is called; ``hide`` when the reload is over. Its parts are made
     on the first ``show``: most sessions never reload a file that takes a while."""
 
+    _stage: Static | None = None
+    _progress = None  # its ProgressBar, made with the stage line
+
     def show(self, name: str, done: int, total: int, stage: str) -> None:
         from textual.widgets import ProgressBar
 
-        if not self.children:
-            self.mount(Static(id="reload-stage", markup=False),
-                       ProgressBar(total=None, show_eta=False, id="reload-progress"))
+        if self._stage is None:
+            self._stage = Static(id="reload-stage", markup=False)
+            self._progress = ProgressBar(total=None, show_eta=False, id="reload-progress")
+            self.mount(self._stage, self._progress)
         self.display = True
-        self.query_one("#reload-stage", Static).update(
-            Content(display(f"Reloading {name}: {stage}"))
-        )
-        self.query_one(ProgressBar).update(total=max(total, 1), progress=done)
+        if not (self._stage.is_mounted and self._progress.is_mounted):
+            return  # mounting: the next report (a tick later) is shown
+        self._stage.update(Content(display(f"Reloading {name}: {stage}")))
+        self._progress.update(total=max(total, 1), progress=done)
 
     def hide(self) -> None:
         self.display = False
