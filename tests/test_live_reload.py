@@ -114,6 +114,8 @@ async def test_a_slow_reload_shows_its_progress_over_the_last_good_version(
         assert "Reloading actors.yaml: checking" in str(
             bar.query_one("#reload-stage").render()
         )
+        # The bar itself shows from the report after it is mounted (a tick later).
+        await settle(pilot, lambda: bar.query_one("ProgressBar").percentage is not None)
         assert bar.query_one("ProgressBar").percentage == pytest.approx(0.4)
         actors = screen.query_one(ActorList)
         before = screen.actor_id

@@ -25,10 +25,9 @@ class ReloadBar(Horizontal):
             self._progress = ProgressBar(total=None, show_eta=False, id="reload-progress")
             self.mount(self._stage, self._progress)
         self.display = True
-        if not (self._stage.is_mounted and self._progress.is_mounted):
-            return  # mounting: the next report (a tick later) is shown
         self._stage.update(Content(display(f"Reloading {name}: {stage}")))
-        self._progress.update(total=max(total, 1), progress=done)
+        if self._progress.is_mounted:  # else it shows from the next report, a tick later
+            self._progress.update(total=max(total, 1), progress=done)
 
     def hide(self) -> None:
         self.display = False
