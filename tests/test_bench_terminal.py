@@ -4,9 +4,11 @@ on a pty and quits it. Nothing here is timed (`make bench` measures)."""
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
+import pytest
 from textual.app import App, ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Footer, Static
@@ -103,6 +105,17 @@ async def test_the_screen_is_what_textual_draws():
     assert "「日本」 wide" in "".join(expected)
 
 
+def _pseudo_terminals() -> bool:
+    try:
+        leader, follower = os.openpty()
+    except OSError:
+        return False
+    os.close(leader)
+    os.close(follower)
+    return True
+
+
+@pytest.mark.skipif(not _pseudo_terminals(), reason="no pseudo-terminal on this machine")
 def test_the_harness_runs_an_app_on_a_pty_answers_it_and_quits_it(tmp_path):
     """The one-Static app of the bench, with the real driver: its queries are answered, its
     screen read, and ctrl+q ends it (reaped, not killed)."""
