@@ -190,16 +190,20 @@ def test_candidate_new_actors_are_names_no_actor_has(kb):
     assert len(names) == len(set(names))
 
 
-def test_an_apposition_says_what_a_new_actor_is(copy):
-    text = ("Haftar met Italy in Rome. Ahmed Mismari, the spokesman of the Libyan National "
-            "Army, said the talks went well. Defence Minister Jane Roe agreed.\n")
+def _with_source(copy, text: str):
     (copy.parent / "sources" / "new.txt").write_text(text, encoding="utf-8")
     yaml_text = copy.read_text(encoding="utf-8").replace(
         "\nissues:\n",
-        '\n  - id: new\n    title: T\n    publisher: P\n    published: "2017-10-01"\n'
+        '\n  - id: new\n    title: T\n    publisher: P\n    published: "2017-10-03"\n'
         "    path: sources/new.txt\nissues:\n", 1)
     copy.write_text(yaml_text, encoding="utf-8")
-    kb = load_knowledge_base(copy)
+    return load_knowledge_base(copy)
+
+
+def test_an_apposition_says_what_a_new_actor_is(copy):
+    kb = _with_source(copy, (
+        "Haftar met Italy in Rome. Ahmed Mismari, the spokesman of the Libyan National "
+        "Army, said the talks went well. Defence Minister Jane Roe agreed.\n"))
     actors = {p.name: p for p in propose(kb, "new").proposals if p.kind == ACTOR}
     assert actors["Ahmed Mismari"].described_as == "the spokesman of the Libyan National Army"
     assert actors["Jane Roe"].actor_kind == "person"  # after a title
@@ -408,16 +412,6 @@ def test_proposals_from_the_file_are_the_ones_written(copy):
     found, proposals, path = propose_into_file(kb, copy, SOURCE)
     assert read_proposals(path).for_source(SOURCE) == proposals
     assert Path(path).name == "actors.proposals.yaml"
-
-
-def _with_source(copy, text: str):
-    (copy.parent / "sources" / "new.txt").write_text(text, encoding="utf-8")
-    yaml_text = copy.read_text(encoding="utf-8").replace(
-        "\nissues:\n",
-        '\n  - id: new\n    title: T\n    publisher: P\n    published: "2017-10-03"\n'
-        "    path: sources/new.txt\nissues:\n", 1)
-    copy.write_text(yaml_text, encoding="utf-8")
-    return load_knowledge_base(copy)
 
 
 def test_new_actors_are_named_once_never_across_lines_and_may_be_known(copy):

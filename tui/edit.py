@@ -506,26 +506,33 @@ def save(
             return FileState(path, data, _stamp_now(path)), new_kb
     temporary = _write_beside(path, data)
     try:
-        try:
-            kb = load_knowledge_base(
-                temporary,
-                max_bytes=max(max_bytes, len(data)),
-                max_total_bytes=max_total_bytes + len(data),
-            )
-        except LoadError as error:
-            problems = [
-                dataclasses.replace(problem, path=str(path))
-                if problem.path == str(temporary)
-                else problem
-                for problem in error.problems
-            ]
+        kb, problems = _load_beside(temporary, path, len(data), max_bytes, max_total_bytes)
+        if kb is None:
             raise ChangeRefused(
                 f"{shown}: the change does not check clean; nothing was changed", problems
-            ) from None
+            )
         _replace_checked(state, temporary)
     finally:
         discard(temporary)
     return FileState(path, data, _stamp_now(path)), dataclasses.replace(kb, path=str(path))
+
+
+def _load_beside(
+    temporary: Path, path: Path, size: int, max_bytes: int, max_total_bytes: int
+) -> tuple[KnowledgeBase | None, list[Problem]]:
+    """What the new text written to ``temporary`` (beside ``path``) loads as, or its
+    problems, placed in ``path`` as the user knows it."""
+    try:
+        kb = load_knowledge_base(
+            temporary, max_bytes=max(max_bytes, size), max_total_bytes=max_total_bytes + size
+        )
+    except LoadError as error:
+        return None, [
+            dataclasses.replace(problem, path=str(path)) if problem.path == str(temporary)
+            else problem
+            for problem in error.problems
+        ]
+    return kb, []
 
 
 def save_no_worse(
@@ -550,20 +557,7 @@ def save_no_worse(
     _refuse_if_changed(state)
     temporary = _write_beside(path, data)
     try:
-        try:
-            load_knowledge_base(
-                temporary,
-                max_bytes=max(max_bytes, len(data)),
-                max_total_bytes=max_total_bytes + len(data),
-            )
-            left: list[Problem] = []
-        except LoadError as error:
-            left = [
-                dataclasses.replace(problem, path=str(path))
-                if problem.path == str(temporary)
-                else problem
-                for problem in error.problems
-            ]
+        _, left = _load_beside(temporary, path, len(data), max_bytes, max_total_bytes)
 
         def key(problem: Problem) -> tuple:
             return problem.path, problem.item_id, problem.message

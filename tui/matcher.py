@@ -99,12 +99,11 @@ class Verdict:
 class Matcher:
     """One source text, loosened once; `verify` any number of quotes against it."""
 
-    __slots__ = ("text", "loose", "_folded", "_loose_starts", "_source_starts")
+    __slots__ = ("text", "loose", "_loose_starts", "_source_starts")
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self._folded = fold(text)
-        self.loose = " ".join(self._folded.split())
+        self.loose = " ".join(fold(text).split())
         # Loose offset -> source offset, made only when a repair needs it (a report of
         # thousands of missing quotes needs none).
         self._loose_starts: list[int] | None = None
@@ -114,7 +113,7 @@ class Matcher:
         if self._loose_starts is None:
             # Within a run of non-space characters the two move together: one pair a run.
             loose_starts, source_starts, at = [], [], 0
-            for match in _WORD_RUN.finditer(self._folded):
+            for match in _WORD_RUN.finditer(self.text):  # folding keeps the runs
                 loose_starts.append(at)
                 source_starts.append(match.start())
                 at += match.end() - match.start() + 1
