@@ -49,6 +49,10 @@ MAIN = "10k"  # the size the issue's memory and loading-gap figures are about
 CACHE_VARIABLE = "STAKEHOLDERS_CACHE_DIR"
 CONFIG_VARIABLE = "STAKEHOLDERS_CONFIG_DIR"
 MB = 1024 * 1024
+# A limited row passes only with this share of its allowance to spare (issue 20): the
+# allowance is the room over the reference for a ratio (1.5x: 0.5x of it, so at most 1.4x)
+# or a "reference +" limit, and the limit itself for an absolute one (50 ms: at most 40).
+MARGIN = 0.2
 
 
 # --- targets and rows -------------------------------------------------------------------
@@ -70,6 +74,19 @@ class Target:
         if self.kind == "below":
             return value < self.limit
         return value <= self.limit
+
+    def room(self, reference: float | None) -> float:
+        """The allowance the limit gives: over the reference for "ratio" and "plus", the
+        whole limit for the others."""
+        if self.kind == "ratio":
+            return (self.limit - 1) * reference
+        return self.limit
+
+    def inside(self, value: float, reference: float | None) -> float:
+        """How far inside its limit ``value`` is, as a share of the allowance (0.25: a
+        quarter of it is left; negative: over the limit)."""
+        used = value - reference if self.kind in ("ratio", "plus") else value
+        return 1 - used / self.room(reference)
 
     def text(self, unit: str) -> str:
         if self.kind == "ratio":
@@ -93,6 +110,15 @@ class Row:
     def passed(self) -> bool | None:
         return None if self.target is None else self.target.met(self.value, self.reference)
 
+    @property
+    def inside(self) -> float | None:
+        return None if self.target is None else self.target.inside(self.value, self.reference)
+
+    @property
+    def roomy(self) -> bool | None:
+        """Met with MARGIN of the allowance to spare: a busier run will not fail it."""
+        return None if self.target is None else self.passed and self.inside >= MARGIN
+
     def cells(self) -> list[str]:
         reference = (
             f"{_amount(self.reference, self.unit)} ({self.reference_name})"
@@ -101,7 +127,12 @@ class Row:
         )
         ratio = f"{self.value / self.reference:.2f}x" if self.reference else "—"
         target = self.target.text(self.unit) if self.target else "reported"
-        result = {True: "pass", False: "**FAIL**", None: "—"}[self.passed]
+        if self.target is None:
+            result = "—"
+        elif not self.passed:
+            result = "**FAIL**"
+        else:
+            result = f"pass, {self.inside:.0%} inside" + ("" if self.roomy else " (**TIGHT**)")
         return [self.measurement, _amount(self.value, self.unit), reference, ratio, target, result]
 
 
@@ -203,19 +234,20 @@ def measure_start(scratch: Scratch, warm: dict[str, Path], paths: dict[str, Path
     reference = median(minimal)
     rows = [
         Row(
-            "cold start, bundled KB, first run (no cache) → explorer filled",
-            median(uncached),
+            "cold start, bundled KB, cached → explorer filled (the everyday start)",
+            median(cached),
             "s",
             reference,
             "a: minimal app",
             Target("ratio", 1.3),
         ),
         Row(
-            "cold start, bundled KB, cached → explorer filled",
-            median(cached),
+            "cold start, bundled KB, first run (no cache) → explorer filled",
+            median(uncached),
             "s",
             reference,
             "a: minimal app",
+            Target("ratio", 1.45),
         ),
         Row(
             "for scale: four Static panes, a status line and a Footer, no app code",
@@ -233,7 +265,7 @@ def measure_start(scratch: Scratch, warm: dict[str, Path], paths: dict[str, Path
                 "s",
                 reference,
                 "a: minimal app",
-                Target("plus", 0.3) if name in SIZES else None,
+                Target("plus", 0.3 if name in SIZES else 1.0),
             )
         )
     return rows
@@ -332,7 +364,7 @@ def measure_pty_start(scratch: Scratch) -> list[Row]:
     ]
 
 
-def measure_first_open(name: str, path: Path, scratch: Scratch, gated: bool) -> tuple[Row, Path]:
+def measure_first_open(name: str, path: Path, scratch: Scratch) -> tuple[Row, Path]:
     """Reference (b) against the first open (parse, verify every quote, write the cache),
     interleaved. Returns the row and a cache directory left warm for ``path``."""
     text = path.read_text(encoding="utf-8")
@@ -358,7 +390,7 @@ def measure_first_open(name: str, path: Path, scratch: Scratch, gated: bool) -> 
         "s",
         median(reference),
         "b: CSafeLoader",
-        Target("ratio", 1.5) if gated else None,
+        Target("ratio", 1.5),
     )
     return row, warm
 
@@ -367,12 +399,9 @@ def _label_floor(scratch: Scratch) -> list[float]:
     return _json_child("interact", "floor", str(RUNS), cache_dir=scratch.fresh())["keys"]
 
 
-def keystroke_rows(name: str, session: dict, floor: list[float], gated: bool) -> list[Row]:
+def keystroke_rows(name: str, session: dict, floor: list[float]) -> list[Row]:
     """Search keystrokes against reference (c); cursor moves; opening the search overlay."""
     keys, moves = session["search"], session["cursor"]
-
-    def gate(kind: str, limit: float) -> Target | None:
-        return Target(kind, limit) if gated else None
 
     label = "c: Input→Label"
     return [
@@ -382,7 +411,7 @@ def keystroke_rows(name: str, session: dict, floor: list[float], gated: bool) ->
             "s",
             median(floor),
             label,
-            gate("ratio", 1.5),
+            Target("ratio", 1.5),
         ),
         Row(
             f"search keystroke, {name} KB: p90",
@@ -390,7 +419,7 @@ def keystroke_rows(name: str, session: dict, floor: list[float], gated: bool) ->
             "s",
             p90(floor),
             label,
-            gate("ratio", 2),
+            Target("ratio", 2),
         ),
         Row(
             f"search keystroke, {name} KB: slowest",
@@ -398,7 +427,7 @@ def keystroke_rows(name: str, session: dict, floor: list[float], gated: bool) ->
             "s",
             max(floor),
             label,
-            gate("at_most", 0.1),
+            Target("at_most", 0.1),
         ),
         Row(
             f"cursor move in actor list, {name} KB, panes following: p90 ({len(moves)} moves)",
@@ -406,7 +435,7 @@ def keystroke_rows(name: str, session: dict, floor: list[float], gated: bool) ->
             "s",
             p90(floor),
             label,
-            gate("below", 0.05),
+            Target("below", 0.05),
         ),
         Row(f"cursor move, {name} KB: median", median(moves), "s", median(floor), label),
         Row(
@@ -416,7 +445,7 @@ def keystroke_rows(name: str, session: dict, floor: list[float], gated: bool) ->
             "s",
             median(floor),
             label,
-            gate("at_most", 0.05),  # issue 20: 40-49 ms on the 10k tier, limited now
+            Target("at_most", 0.05),
         ),
         Row(f"open search overlay (builds the index), {name} KB", session["search_open"], "s"),
     ]
@@ -433,6 +462,7 @@ def measure_loading(name: str, path: Path, scratch: Scratch) -> list[Row]:
             f"longest gap between frames while {name} KB loads (no cache)",
             median([run["frame_gap"] for run in runs]),
             "s",
+            target=Target("at_most", 0.2),
         ),
         Row(
             f"longest event-loop stall while {name} KB loads (input waits this long)",
@@ -449,6 +479,7 @@ def measure_loading(name: str, path: Path, scratch: Scratch) -> list[Row]:
             f"({median([run['frames'] for run in runs]):.0f} frames until the explorer)",
             median([run["first_frame"] for run in runs]),
             "s",
+            target=Target("at_most", 0.05),
         ),
     ]
 
@@ -742,7 +773,7 @@ def main(argv: list[str] | None = None) -> int:
         warm = {}
         for name, path in paths.items():
             print(f"first open {name} against CSafeLoader", flush=True)
-            row, warm[name] = measure_first_open(name, path, scratch, gated=name in SIZES)
+            row, warm[name] = measure_first_open(name, path, scratch)
             rows.append(row)
         print("start-up: minimal app, bundled KB, cached reopens", flush=True)
         start_rows = measure_start(scratch, warm, paths)
@@ -760,7 +791,7 @@ def main(argv: list[str] | None = None) -> int:
         print("keystrokes: Input→Label floor again", flush=True)
         floor += _label_floor(scratch)
         for name, session in sessions.items():
-            rows += keystroke_rows(name, session, floor, gated=name in SIZES)
+            rows += keystroke_rows(name, session, floor)
         for name, path in paths.items():
             if name == MAIN or name in HUGE:
                 print(f"loading {name} in the app", flush=True)
@@ -773,8 +804,10 @@ def main(argv: list[str] | None = None) -> int:
         rows += measure_diff(MAIN, paths[MAIN], scratch)
         print("error reports on 1k", flush=True)
         rows += measure_error_reports("1k", paths["1k"])
-        print(f"memory on {MAIN}", flush=True)
-        rows += measure_memory(MAIN, paths[MAIN], warm[MAIN], scratch)
+        for name, path in paths.items():
+            if name == MAIN or name in HUGE:
+                print(f"memory on {name}", flush=True)
+                rows += measure_memory(name, path, warm[name], scratch)
     finally:
         scratch.remove()
         if saved_cache is None:
@@ -782,8 +815,10 @@ def main(argv: list[str] | None = None) -> int:
         else:
             os.environ[CACHE_VARIABLE] = saved_cache
     failed = [row for row in rows if row.passed is False]
+    tight = [row for row in rows if row.passed and not row.roomy]
     summary = (
-        f"{sum(row.passed is True for row in rows)} targets pass, {len(failed)} fail; "
+        f"{sum(row.roomy is True for row in rows)} targets pass with {MARGIN:.0%} of their "
+        f"allowance to spare, {len(tight)} pass without it, {len(failed)} fail; "
         f"benchmark took {perf_counter() - began:.0f} s."
     )
     notes = NOTES.format(runs=RUNS, moves=CURSOR_MOVES, queries=len(QUERIES), settle=SETTLE)
@@ -792,7 +827,7 @@ def main(argv: list[str] | None = None) -> int:
     (OUT / "latest.md").write_text(report, encoding="utf-8")
     print()
     print(report)
-    return 1 if failed else 0
+    return 1 if failed or tight else 0
 
 
 if __name__ == "__main__":
