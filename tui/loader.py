@@ -117,13 +117,21 @@ class LoadError(Exception):
 
     def __init__(self, problems: list[Problem]):
         self.problems = sorted(problems, key=lambda p: (p.path, p.line, p.column))
-        super().__init__(self.report())
+        self._report: str | None = None
+        super().__init__(problems)
+
+    def __str__(self) -> str:
+        return self.report()
 
     def report(self) -> str:
-        count = len(self.problems)
-        lines = [str(problem) for problem in self.problems]
-        lines.append(f"{count} problem{'s' if count != 1 else ''} found.")
-        return "\n".join(lines)
+        """Every problem a line, then how many: made once, when first asked for (a file
+        with thousands of problems is reported once, not once here and once by the caller)."""
+        if self._report is None:
+            count = len(self.problems)
+            lines = [str(problem) for problem in self.problems]
+            lines.append(f"{count} problem{'s' if count != 1 else ''} found.")
+            self._report = "\n".join(lines)
+        return self._report
 
 
 def _safe_loader() -> type[yaml.SafeLoader]:
