@@ -160,3 +160,22 @@ def test_every_v2_field_round_trips_through_the_cache(tmp_path, monkeypatch):
     for section in ("sources", "actors", "relations", "stances", "issues", "attributes"):
         assert getattr(cached, section) == getattr(fresh, section), section
     assert cached.relation_by_id["us-strikes-isis"].hedges  # nested v2 records survive
+
+
+@pytest.mark.parametrize("per_part", [1, 2, 512])
+def test_an_entry_encoded_in_parts_is_the_model_encoded_whole(monkeypatch, per_part):
+    """The cache is encoded a few items at a time (one call into msgspec for the whole
+    model would hold the UI thread), byte for byte as one call would encode it."""
+    from tui.loader import bundled_knowledge_base_path, load_knowledge_base
+
+    kb = load_knowledge_base(bundled_knowledge_base_path())
+    monkeypatch.setattr(cache, "ITEMS_PER_PART", per_part)
+    model = cache._Model(kb.sources, kb.actors, kb.relations, kb.stances, kb.issues,
+                         kb.attributes)
+    assert b"".join(cache._encoded_parts(model)) == msgspec.msgpack.encode(model)
+
+
+@pytest.mark.parametrize("length", [0, 1, 15, 16, 65_535, 65_536, 70_000])
+def test_array_headers_are_msgpacks(length):
+    empty = msgspec.msgpack.encode([None] * length)
+    assert cache._array_header(length) == empty[: len(empty) - length]

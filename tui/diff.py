@@ -397,7 +397,7 @@ def compare_files(
     the file, checked in full); when both entries are valid, only the items whose encoded
     bytes differ are decoded. Such an entry is trusted as ``cache.read_payload`` checks it
     (every file's stamp, the checksum); the consistency check of a whole decoded model
-    (``cache._consistent``, every quote against its source) is not run on it. Raises
+    (``cache.consistent``, every quote against its source) is not run on it. Raises
     ``LoadError``."""
     from . import cache
 

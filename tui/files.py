@@ -108,17 +108,20 @@ _in_flight: set[Path] = set()
 _in_flight_lock = threading.Lock()
 
 
-def write_beside(target: Path, data: bytes, *, mode: int | None = None) -> Path:
-    """``data`` in a new file beside ``target``, on disk (fsync), with ``mode`` if given
-    (else what the umask gives a new file); its path. The caller renames it over the
-    target or removes it (``discard``)."""
+def write_beside(
+    target: Path, data: bytes | list[bytes], *, mode: int | None = None
+) -> Path:
+    """``data`` (or its parts, in order, never joined in memory) in a new file beside
+    ``target``, on disk (fsync), with ``mode`` if given (else what the umask gives a new
+    file); its path. The caller renames it over the target or removes it (``discard``)."""
     temporary = target.with_name(f".{target.name}.{os.urandom(6).hex()}.tmp")
     descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     with _in_flight_lock:
         _in_flight.add(temporary)
     try:
         with open(descriptor, "wb") as stream:
-            stream.write(data)
+            for part in data if isinstance(data, list) else (data,):
+                stream.write(part)
             stream.flush()
             os.fsync(stream.fileno())
         if mode is not None:

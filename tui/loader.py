@@ -14,6 +14,7 @@ import functools
 import gc
 import os
 import re
+import threading
 from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -322,15 +323,30 @@ def collector_paused() -> Iterator[None]:
     Loading makes no reference cycles, so collecting during it is wasted work, and the
     collector would otherwise walk every new object on its first pass after the load (a
     pause of a second on 10k actors). What survives is frozen out of its reach instead.
+
+    The switch is process-wide, so blocks in several threads (a load, a save, the search
+    index) share it: the first in turns the collector off, the last out freezes what was
+    made and turns it back on, if it was on before the first.
     """
-    collecting = gc.isenabled()
-    gc.disable()
+    global _paused_blocks, _collector_was_on
+    with _pause_lock:
+        if _paused_blocks == 0:
+            _collector_was_on = gc.isenabled()
+            gc.disable()
+        _paused_blocks += 1
     try:
         yield
     finally:
-        if collecting:
-            gc.freeze()
-            gc.enable()
+        with _pause_lock:
+            _paused_blocks -= 1
+            if _paused_blocks == 0 and _collector_was_on:
+                gc.freeze()
+                gc.enable()
+
+
+_pause_lock = threading.Lock()
+_paused_blocks = 0  # blocks running under collector_paused, in any thread
+_collector_was_on = False
 
 
 # --- reading and parsing ---------------------------------------------------------------
