@@ -199,3 +199,69 @@ async def test_a_small_file_writes_its_cache_entry_after_the_first_frame(
         await explorer(pilot)
         await settle(pilot, lambda: cache.read_entry(path) is not None)
         assert cache.read_entry(path) == app.knowledge_base
+
+
+async def test_a_cached_model_is_checked_after_the_first_frame_and_reread_if_wrong(
+    tmp_path, monkeypatch, explorer, settle
+):
+    """A reopen shows the cached model at once and runs its consistency check in a thread
+    afterwards (a third of a large reopen); a model that fails it is said and replaced by
+    the file's own, read again."""
+    path = write_kb(tmp_path, ONE_RELATION)
+    cache.load(path)  # the entry to reopen from
+    checked = []
+    monkeypatch.setattr(
+        cache, "consistent", lambda kb: checked.append(threading.current_thread()) and False
+    )
+    reads = []
+    real = app_module.load_knowledge_base
+    monkeypatch.setattr(
+        app_module, "load_knowledge_base", lambda *a, **k: reads.append(a) or real(*a, **k)
+    )
+    app = StakeholderApp(path, watch=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await explorer(pilot)
+        first = app.full_knowledge_base
+        await settle(pilot, lambda: any("reloaded" in n.message for n in app._notifications))
+        assert reads, "the file was read again"
+        assert checked and checked[0] is not threading.main_thread()
+        assert [n.title for n in app._notifications][0] == "Cache"
+        assert app.full_knowledge_base == first  # the same content, from the file this time
+
+
+async def test_the_load_thread_prepares_what_the_explorer_reads(tmp_path, monkeypatch, explorer):
+    """The indexes, the dispute decisions and the actor list's rows are worked out in the
+    load's thread (most of a second on 50k actors), and the list takes those rows."""
+    from tui.widgets import actor_list
+
+    monkeypatch.setattr(app_module, "LOAD_AT_ONCE_BYTES", 0)  # as a large file would
+    prepared = []
+    prepare = actor_list.prepare
+    monkeypatch.setattr(
+        actor_list,
+        "prepare",
+        lambda kb, sorting: prepared.append(threading.current_thread()) or prepare(kb, sorting),
+    )
+    app = StakeholderApp(write_kb(tmp_path, ONE_RELATION), watch=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await explorer(pilot)
+        assert prepared and threading.main_thread() not in prepared
+        assert "_relations_by_actor" in vars(app.knowledge_base)
+        assert actor_list._prepared == []  # taken by the list
+
+
+def test_actor_rows_prepared_ahead_are_the_rows_built_on_the_spot():
+    from tui.loader import bundled_knowledge_base_path, load_knowledge_base
+    from tui.widgets import actor_list
+
+    kb = load_knowledge_base(bundled_knowledge_base_path())
+    for sorting in actor_list.SortOrder:
+        fresh = actor_list._built_rows(kb, sorting, None, ahead=False)
+        actor_list.prepare(kb, sorting)
+        assert actor_list._built_rows(kb, sorting, None) == fresh
+        assert actor_list._prepared == []
+    actor_list.prepare(kb, actor_list.SortOrder.NAME)  # another order: built on the spot
+    assert actor_list._built_rows(kb, actor_list.SortOrder.KIND, None) == actor_list._built_rows(
+        kb, actor_list.SortOrder.KIND, None, ahead=False
+    )
+    actor_list._prepared.clear()

@@ -164,3 +164,58 @@ async def test_a_changed_source_text_says_how_to_re_anchor_its_quotes(copy, expl
         # As `check` prints it: the pin first, the candidates, and the command to apply them.
         assert report.index("does not match its `sha256`") < report.index("is not in source")
         assert "candidate 1, score" in report and "fix --review" in report
+
+
+async def test_an_edit_before_the_watcher_starts_is_read_too(copy, explorer, settle, monkeypatch):
+    """The watcher starts a moment after the explorer is up (not in its first frame): a
+    file written in between is caught by its modification time when it starts."""
+    import tui.app
+
+    monkeypatch.setattr(tui.app, "WATCH_DELAY_SECONDS", 1.0)
+    text = copy.read_text(encoding="utf-8")
+    async with StakeholderApp(copy).run_test(size=(120, 40)) as pilot:
+        await explorer(pilot)
+        assert not pilot.app._changed_since_read(pilot.app._watched_files())
+        copy.write_text(text.replace("name: Italy\n", "name: Italia\n", 1), encoding="utf-8")
+        assert pilot.app._changed_since_read(pilot.app._watched_files())
+        await within_seconds(pilot, lambda: italy(pilot.app) == "Italia")
+
+
+async def test_a_reload_asked_for_during_another_waits_and_runs_only_if_the_file_changed(
+    copy, explorer, settle, monkeypatch
+):
+    """One reload at a time (two would each read the whole file, at half the speed): one
+    asked for meanwhile (the watcher seeing the very edit being read) runs after it, and
+    only if the file changed since that one read it."""
+    import threading
+
+    import tui.app
+
+    release = threading.Event()
+    real_load = tui.app.load_knowledge_base
+    loads: list[str] = []
+
+    def held_load(path, **kwargs):
+        loads.append(path.read_text(encoding="utf-8"))
+        release.wait(10)
+        return real_load(path, **kwargs)
+
+    monkeypatch.setattr(tui.app, "load_knowledge_base", held_load)
+    text = copy.read_text(encoding="utf-8")
+    async with StakeholderApp(copy, watch=False).run_test(size=(120, 40)) as pilot:
+        await explorer(pilot)
+        app = pilot.app
+        app.action_reload()
+        await settle(pilot, lambda: len(loads) == 1)
+        app.action_reload(quietly=True)  # the same file: nothing more to read
+        release.set()
+        await settle(pilot, lambda: not app._reloading)
+        assert len(loads) == 1
+        release.clear()
+        app.action_reload()
+        await settle(pilot, lambda: len(loads) == 2)
+        copy.write_text(text.replace("name: Italy\n", "name: Italia\n", 1), encoding="utf-8")
+        app.action_reload(quietly=True)  # changed while the other read it: read again
+        release.set()
+        await settle(pilot, lambda: italy(app) == "Italia")
+        assert len(loads) == 3 and "name: Italia\n" in loads[2]

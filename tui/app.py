@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import gc
 import math
 import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from time import perf_counter
+from time import perf_counter, time_ns
 from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import SystemCommand
@@ -57,6 +58,10 @@ AT_ONCE_WAIT_SECONDS = 0.2
 """How long a small file may take before its first frame: past this (a small YAML naming
 very long source texts), it goes on loading behind the loading screen."""
 PROGRESS_PERIOD_SECONDS = 1 / 20
+# The file watcher starts this long after the explorer is shown, not before its first
+# frame: importing and starting it is about 15 ms of a 300 ms start. A file written in
+# between is caught by its modification time when the watcher starts.
+WATCH_DELAY_SECONDS = 0.5
 """How often the loading screen shows the load's latest progress."""
 RELOAD_SHOWN_AFTER = 0.2  # seconds of a reload before its progress line shows
 YOUNG_GENERATION_THRESHOLD = 10_000
@@ -97,13 +102,18 @@ class _Load:
         on_finish: Callable[[], object],
         *,
         waited_for: bool,
+        prepare: Callable[[KnowledgeBase], object] = KnowledgeBase.indexed,
     ) -> None:
         self.path = path
         self.max_bytes, self.max_total_bytes = limits
         self.on_finish = on_finish  # called from the load's thread, once finished
+        self.prepare = prepare  # called from the load's thread with the model, once loaded
         self.progress: tuple[int, int, str] = (0, 1, "starting")
         self.stamp: Stamp | None = None  # the file's, if it did not change while loaded
         self.outcome: tuple[KnowledgeBase, cache.UnsavedEntry | None] | Exception | None = None
+        # Read from the cache without its consistency check: the app runs it in a thread
+        # once the explorer is up, and reads the file again if it fails.
+        self.unchecked = False
         self.finished = threading.Event()
         self._lock = threading.Lock()  # who writes the entry is decided under it
         self._waited_for = waited_for
@@ -123,14 +133,18 @@ class _Load:
     def _run(self) -> None:
         try:
             before = _stamp_or_none(self.path)
-            kb, entry = cache.open_file(
-                self.path,
-                progress=self._report,
-                max_bytes=self.max_bytes,
-                max_total_bytes=self.max_total_bytes,
-            )
+            limits = {"max_bytes": self.max_bytes, "max_total_bytes": self.max_total_bytes}
+            with collector_paused():  # as open_file reads an entry: no cycles to find
+                kb = cache.read_entry(self.path, **limits, checked=False)
+            entry = None
+            self.unchecked = kb is not None
+            if kb is None:
+                kb, entry = cache.open_file(self.path, progress=self._report, **limits)
             # The model is the file's as it was at both ends of the load, or it is unknown.
             self.stamp = before if before == _stamp_or_none(self.path) else None
+            # What the explorer reads worked out here, not by the UI thread as it fills
+            # the panes (most of a second on 50k actors).
+            self.prepare(kb)
             with self._lock:
                 if self._waited_for:
                     self._finish((kb, entry))
@@ -219,9 +233,12 @@ class StakeholderApp(KeysInOrder[LoadError | None]):
         self._search_index: SearchIndex | None = None
         self.read_only = read_only
         self.watch_files = watch and path is not None  # live reload (--no-watch: off)
+        self._reading_since_ns = time_ns()  # a file changed after this: read it again
         self._problems_shown: ModalScreen | None = None  # a reload's problems, on show
         self.changes: FileChanges | None = None  # once loaded from a file
         self._writing = False  # a change is being saved: the next waits
+        self._reloading = False  # a reload is running: another asked for waits for it
+        self._reload_asked: bool | None = None  # meanwhile (its ``quietly``), or None
         self._load: _Load | None = None
         self._load_error: LoadError | None = None
         self._unsaved_entry: cache.UnsavedEntry | None = None
@@ -280,7 +297,7 @@ class StakeholderApp(KeysInOrder[LoadError | None]):
             self.exit(self._load_error, 1)
         elif self.knowledge_base is not None:
             self.call_after_refresh(self._write_cache_entry)
-            self._start_watching()
+            self.set_timer(WATCH_DELAY_SECONDS, self._start_watching)
         else:
             from .screens.loading import LoadingScreen
 
@@ -302,6 +319,7 @@ class StakeholderApp(KeysInOrder[LoadError | None]):
                 (self.max_bytes, self.max_total_bytes),
                 lambda: self.post_message(self.LoadFinished()),
                 waited_for=waited_for,
+                prepare=self._prepare,
             )
             self._load.start()
 
@@ -332,6 +350,8 @@ class StakeholderApp(KeysInOrder[LoadError | None]):
         elif outcome is not None:
             kb, self._unsaved_entry = outcome
             self.full_knowledge_base = self.knowledge_base = kb
+            if load.unchecked:
+                self.call_after_refresh(self._check_cached_model, kb)
             self.changes = FileChanges(
                 load.path,
                 load.stamp,
@@ -339,6 +359,46 @@ class StakeholderApp(KeysInOrder[LoadError | None]):
                 max_bytes=self.max_bytes,
                 max_total_bytes=self.max_total_bytes,
             )
+
+    def _check_cached_model(self, kb: KnowledgeBase) -> None:
+        """Run the cache entry's consistency check (``cache.consistent``) in a thread, after
+        the first frame; if it fails, say so and read the file again."""
+
+        def check() -> None:
+            if not cache.consistent(kb):
+                self.call_from_thread(self._cached_model_failed, kb)
+
+        self.run_worker(check, name="check the cached model", thread=True)
+
+    def _cached_model_failed(self, kb: KnowledgeBase) -> None:
+        if self.full_knowledge_base is not kb:
+            return  # already replaced (a reload or a save)
+        self.notify(
+            display("The cached copy did not match the file's own rules: reading the file again."),
+            title="Cache",
+            severity="warning",
+            markup=False,
+        )
+        self.action_reload()
+
+    def _prepare(self, kb: KnowledgeBase, shown: KnowledgeBase | None = None) -> None:
+        """In a worker thread, with a model just loaded, saved or reloaded (to replace
+        ``shown``): build what the explorer will read of it (every index, the recorded
+        dispute decisions, the actor list's rows), so that the UI thread showing it does
+        not (most of a second on 50k actors). All of it lives as long as the model: frozen
+        out of the collector's reach with it."""
+        from . import disputes
+        from .widgets import actor_list
+
+        sorting = SortOrder.named(self.settings.get("actor_sort"))
+        with collector_paused():
+            kb.indexed()
+            disputes._decisions(kb)  # its cache of the last model, warmed
+            # The rows, where the list builds them again: a claim saved only recounts them.
+            if not self.filters.is_active and (
+                shown is None or kb.actors is not shown.actors or sorting is SortOrder.RELATIONS
+            ):
+                actor_list.prepare(kb, sorting)
 
     def _write_cache_entry(self) -> None:
         """In a thread: encoding a model with long source texts takes a while."""
@@ -626,11 +686,12 @@ class StakeholderApp(KeysInOrder[LoadError | None]):
             return
         self._writing = True
         changes = self.changes
+        shown = self.full_knowledge_base
 
         def run() -> None:
             try:
                 kb, done = step(changes)
-                kb.indexed()
+                self._prepare(kb, shown)
             except ChangeRefused as refused:
                 self.call_from_thread(self._refused, refused, on_refused)
             else:
@@ -701,17 +762,32 @@ class StakeholderApp(KeysInOrder[LoadError | None]):
         terminal): within a second, the selection kept where it still exists."""
         from watchfiles import awatch
 
-        watched = self._watched_files()
+        # Resolving every source's path takes a while on a large base: not on the UI thread.
+        watched = await asyncio.to_thread(self._watched_files)
         folders = sorted({str(place.parent) for place in watched})
+        if self._changed_since_read(watched):
+            self.action_reload(quietly=True)
         try:
             async for batch in awatch(*folders, debounce=300, step=50, recursive=False):
                 touched = {Path(changed).resolve() for _kind, changed in batch} & watched
                 if touched and not self._is_own_write(touched):
                     self.action_reload(quietly=True)
-                    watched = self._watched_files() or watched
+                    watched = await asyncio.to_thread(self._watched_files) or watched
         except (OSError, RuntimeError) as error:  # a folder gone, a watch limit reached
             self.notify(display(f"Stopped watching the files: {error}"), severity="warning",
                         markup=False)
+
+    def _changed_since_read(self, watched: set[Path]) -> bool:
+        """Whether a watched file was written after the app began reading (before the
+        watcher was there to see it), other than by the app's own save."""
+        changed = set()
+        for place in watched:
+            try:
+                if place.stat().st_mtime_ns > self._reading_since_ns:
+                    changed.add(place)
+            except OSError:
+                changed.add(place)  # gone: the reload says so
+        return bool(changed) and not self._is_own_write(changed)
 
     def _is_own_write(self, touched: set[Path]) -> bool:
         """Whether the only change is the app's own last save of the file."""
@@ -720,10 +796,19 @@ class StakeholderApp(KeysInOrder[LoadError | None]):
         return _stamp_or_none(self.changes.path) == self.changes.stamp
 
     def action_reload(self, quietly: bool = False) -> None:
-        """Read the file again (after an edit elsewhere), in a thread."""
+        """Read the file again (after an edit elsewhere), in a thread.
+
+        One reload at a time: two would each read the whole file at half the speed (the
+        watcher sees the very edit a reload asked for is reading). One asked for meanwhile
+        runs once this one is over, if the file changed since this one read it."""
         if self.changes is None or self.path is None:
             self.bell()
             return
+        if self._reloading:
+            asked = self._reload_asked
+            self._reload_asked = quietly if asked is None else asked and quietly
+            return
+        self._reloading = True
         path, limits = self.path, (self.max_bytes, self.max_total_bytes)
         progress = [(0, 1, "reading")]  # the loader's last report, set from its thread
         started = perf_counter()
@@ -736,32 +821,43 @@ class StakeholderApp(KeysInOrder[LoadError | None]):
 
         timer = self.set_interval(PROGRESS_PERIOD_SECONDS, show_progress)
 
-        def done() -> None:
+        def done(stamp: Stamp | None) -> None:
+            """Over (``stamp``: the file's as read, None if unknown): the one asked for
+            meanwhile, if the file changed since."""
             timer.stop()
             for bar in self._reload_bars():
                 bar.hide()
+            self._reloading = False
+            asked, self._reload_asked = self._reload_asked, None
+            if asked is not None and (stamp is None or _stamp_or_none(path) != stamp):
+                self.action_reload(asked)
 
         def run() -> None:
             before = _stamp_or_none(path)
+            stamp = None
             try:
-                kb = load_knowledge_base(
-                    path,
-                    max_bytes=limits[0],
-                    max_total_bytes=limits[1],
-                    progress=lambda *report: progress.__setitem__(0, report),
-                )
-            except LoadError as error:
-                from .drift import check_report
+                try:
+                    kb = load_knowledge_base(
+                        path,
+                        max_bytes=limits[0],
+                        max_total_bytes=limits[1],
+                        progress=lambda *report: progress.__setitem__(0, report),
+                    )
+                except LoadError as error:
+                    from .drift import check_report
 
-                # As `check` says it: a changed source text first, with re-anchoring
-                # candidates and the command that applies them (read here, off the screen).
-                report = check_report(path, error)
-                self.call_from_thread(done)
-                self.call_from_thread(self._reload_failed, report)
-                return
-            stamp = before if before == _stamp_or_none(path) else None
-            self.call_from_thread(done)
-            self.call_from_thread(self._reloaded, kb.indexed(), stamp, quietly)
+                    # As `check` says it: a changed source text first, with re-anchoring
+                    # candidates and the command that applies them (read here, off the
+                    # screen).
+                    report = check_report(path, error)
+                    stamp = before if before == _stamp_or_none(path) else None
+                    self.call_from_thread(self._reload_failed, report)
+                    return
+                stamp = before if before == _stamp_or_none(path) else None
+                self._prepare(kb)
+                self.call_from_thread(self._reloaded, kb, stamp, quietly)
+            finally:
+                self.call_from_thread(done, stamp)
 
         self.run_worker(run, name="reload", thread=True, group="reload", exclusive=True)
 

@@ -38,6 +38,7 @@ class FilterBar(Static):
     ) -> None:
         super().__init__(id=id, classes=classes)
         self.filters = filters or Filters()
+        self._shown: Text | None = None
 
     def on_mount(self) -> None:
         self.set_filters(self.filters)
@@ -53,7 +54,9 @@ class FilterBar(Static):
                 line.append(f" · {hidden:,} undated hidden", style="bold")
         else:
             line = Text("no filters")
-        self.update(line)
+        if line != self._shown:  # an update lays the screen out again: every save calls this
+            self._shown = line
+            self.update(line)
 
     def _undated_hidden(self) -> UndatedHidden:
         # Counted by the app against the unfiltered knowledge base, which no screen holds.

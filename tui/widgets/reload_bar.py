@@ -16,6 +16,7 @@ class ReloadBar(Horizontal):
 
     _stage: Static | None = None
     _progress = None  # its ProgressBar, made with the stage line
+    _said = ""  # what the stage line says
 
     def show(self, name: str, done: int, total: int, stage: str) -> None:
         from textual.widgets import ProgressBar
@@ -24,8 +25,14 @@ class ReloadBar(Horizontal):
             self._stage = Static(id="reload-stage", markup=False)
             self._progress = ProgressBar(total=None, show_eta=False, id="reload-progress")
             self.mount(self._stage, self._progress)
-        self.display = True
-        self._stage.update(Content(display(f"Reloading {name}: {stage}")))
+        if not self.display:
+            self.display = True
+        said = display(f"Reloading {name}: {stage}")
+        if said != self._said:
+            # Only when it changes: a new text lays the screen out again, and every pane
+            # is painted again with it (a frame of tens of milliseconds, at each report).
+            self._said = said
+            self._stage.update(Content(said))
         if self._progress.is_mounted:  # else it shows from the next report, a tick later
             self._progress.update(total=max(total, 1), progress=done)
 
