@@ -60,6 +60,16 @@ class Place:
     evidence_index: int
 
 
+def _shows_quote_keys(bindings: list[BindingType]) -> bool:
+    """Whether the footer shows the quote-stepping keys (dimmed when there is one quote)."""
+    return any(
+        isinstance(binding, Binding)
+        and binding.show
+        and binding.action in ("next_quote", "previous_quote")
+        for binding in bindings
+    )
+
+
 class ExplorerScreen(Screen[None]):
     """``ExplorerScreen(kb, filters=None, unfiltered=None, actor_sort=...)``: the main screen.
 
@@ -175,10 +185,14 @@ class ExplorerScreen(Screen[None]):
         Binding("4", "focus_pane('source-text')", "Source pane", show=False),
     ]
 
-    actor_id: reactive[str | None] = reactive(None, init=False)
-    item: reactive[ItemRef | None] = reactive(None, init=False)
-    evidence_index: reactive[int] = reactive(0, init=False)
-    with_affiliates: reactive[bool] = reactive(False, init=False)
+    _QUOTE_KEYS_IN_FOOTER: ClassVar[bool] = _shows_quote_keys(BINDINGS)
+
+    # The screen draws none of these itself (the panes bound to them redraw what changes):
+    # a repaint of the screen would repaint every pane on it, on every cursor move.
+    actor_id: reactive[str | None] = reactive(None, init=False, repaint=False)
+    item: reactive[ItemRef | None] = reactive(None, init=False, repaint=False)
+    evidence_index: reactive[int] = reactive(0, init=False, repaint=False)
+    with_affiliates: reactive[bool] = reactive(False, init=False, repaint=False)
     """Whether the relations pane includes what the actor's people and bodies did."""
 
     def __init__(
@@ -244,7 +258,11 @@ class ExplorerScreen(Screen[None]):
     def on_mount(self) -> None:
         self._history = [self.place]
         self._history_index = 0
-        self.query_one(ActorList).focus()
+        actors = self.query_one(ActorList)
+        # At once, not from ActorList.Highlighted (three message hops up, by when the
+        # cursor's move alone has been drawn): the panes follow in the same frame.
+        actors.highlighted_signal.subscribe(self, self._follow_actor_list, immediate=True)
+        actors.focus()
 
     def set_data(
         self,
@@ -380,8 +398,9 @@ class ExplorerScreen(Screen[None]):
     def watch_item(self, old: ItemRef | None, new: ItemRef | None) -> None:
         self.evidence_index = 0
         # Only the quote-stepping keys depend on the item; rebuilding the footer on every
-        # cursor move would cost a full layout each time.
-        if self._steps_quotes(old) != self._steps_quotes(new):
+        # cursor move would cost a full layout each time, and only a footer that shows them
+        # changes (they are left out of it: their dimming is seen nowhere).
+        if self._QUOTE_KEYS_IN_FOOTER and self._steps_quotes(old) != self._steps_quotes(new):
             self.refresh_bindings()
 
     def _steps_quotes(self, item: ItemRef | None) -> bool:
@@ -438,8 +457,8 @@ class ExplorerScreen(Screen[None]):
 
     # --- messages from the panes ------------------------------------------------------
 
-    def on_actor_list_highlighted(self, message: ActorList.Highlighted) -> None:
-        self.actor_id = message.actor_id
+    def _follow_actor_list(self, actor_id: str) -> None:
+        self.actor_id = actor_id
 
     def on_actor_list_sort_changed(self, message: ActorList.SortChanged) -> None:
         self.actor_sort = message.sorting  # and on to the app, which saves it

@@ -21,6 +21,7 @@ from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
+from textual.signal import Signal
 from textual.strip import Strip
 
 from ..model import ACTOR_KINDS, Actor, KnowledgeBase
@@ -88,8 +89,9 @@ class ActorList(RowCursor, ScrollView, can_focus=True, inherit_bindings=False):
         ),
     ]
 
-    actor_id: reactive[str | None] = reactive(None, init=False)
-    """The highlighted actor; setting it moves the cursor without announcing it."""
+    actor_id: reactive[str | None] = reactive(None, init=False, repaint=False)
+    """The highlighted actor; setting it moves the cursor without announcing it (and
+    redraws only the rows that changed: not the whole list)."""
     sorting: reactive[SortOrder] = reactive(SortOrder.KIND, init=False)
 
     class Highlighted(Message):
@@ -124,14 +126,18 @@ class ActorList(RowCursor, ScrollView, can_focus=True, inherit_bindings=False):
         super().__init__(id=id)
         self.kb = kb
         self.set_reactive(ActorList.sorting, sorting)  # the rows are built in it below
-        self._relation_counts = self._counts(kb)
+        self._relation_counts: dict[str, int] = {}
         self._rows: list[_Row] = []
         self._row_of_actor: dict[str, int] = {}
         self._cursor = -1  # index into _rows of an actor row; -1 when there is none
         self._jumped_before_layout = False
         self._cursor_line_wanted: int | None = None
         self._marks: dict[str, str] = {}  # actor id -> "+" or "~" (changes since, `D`)
-        self._rebuild()
+        self.highlighted_signal: Signal[str] = Signal(self, "highlighted")
+        """The highlighted actor's id, published as the cursor moves to it: a subscriber
+        (the explorer) has the other panes follow before the cursor's move is drawn, so
+        that one frame shows it all. ``Highlighted`` comes a few messages later."""
+        self._rebuild(counted=False)
 
     def show_marks(self, marks: dict[str, str]) -> None:
         """Mark actors (``D``: added "+", changed "~") in a column before their names; an
@@ -153,8 +159,7 @@ class ActorList(RowCursor, ScrollView, can_focus=True, inherit_bindings=False):
             self._recount([actor.id for actor in kb.actors
                            if kb.relations_of(actor.id) is not old.relations_of(actor.id)])
         else:
-            self._relation_counts = self._counts(kb)
-            self._rebuild()
+            self._rebuild(counted=False)
         self._cursor = self._row_of_actor.get(current, -1) if current is not None else -1
         self.border_title = f"Actors ({len(kb.actors):,})"
         self.refresh()
@@ -165,37 +170,16 @@ class ActorList(RowCursor, ScrollView, can_focus=True, inherit_bindings=False):
     def _counts(kb: KnowledgeBase) -> dict[str, int]:
         return {actor.id: len(kb.relations_of(actor.id)) for actor in kb.actors}
 
-    def _rebuild(self) -> None:
-        actors = self.kb.actors
-        counts = self._relation_counts
-
-        def by_name(actor: Actor) -> tuple[str, str]:
-            return (actor.name.casefold(), actor.id)
-
-        rows: list[_Row] = []
-        if self.sorting is SortOrder.KIND:
-            groups: dict[str, list[Actor]] = {}
-            for actor in actors:
-                groups.setdefault(actor.kind, []).append(actor)
-            known = {kind: rank for rank, kind in enumerate(ACTOR_KINDS)}
-            ranked = sorted(groups, key=lambda kind: (known.get(kind, len(known)), kind))
-            for kind in ranked:
-                members = sorted(groups[kind], key=by_name)
-                rows.append(_Row(display(kind), None, len(members)))
-                rows.extend(_Row(display(a.name), a, counts[a.id]) for a in members)
-        else:
-            if self.sorting is SortOrder.NAME:
-                ordered = sorted(actors, key=by_name)
-            else:
-                ordered = sorted(actors, key=lambda a: (-counts[a.id], *by_name(a)))
-            rows = [_Row(display(a.name), a, counts[a.id]) for a in ordered]
-        self._rows = rows
-        self._row_of_actor = {
-            row.actor.id: index for index, row in enumerate(rows) if row.actor is not None
-        }
-        self._count_width = len(str(max(counts.values(), default=0)))
-        self._kind_width = max((len(kind) for kind in {a.kind for a in actors}), default=0)
-        self.virtual_size = Size(0, len(rows))
+    def _rebuild(self, *, counted: bool = True) -> None:
+        """The rows again, in the current order (``counted``: from the current counts,
+        else from counts worked out again, or as ``prepare`` left them)."""
+        built = _built_rows(self.kb, self.sorting, self._relation_counts if counted else None)
+        self._relation_counts = built.counts
+        self._rows = built.rows
+        self._row_of_actor = built.row_of_actor
+        self._count_width = built.count_width
+        self._kind_width = built.kind_width
+        self.virtual_size = Size(0, len(built.rows))
 
     def _recount(self, actor_ids: list[str]) -> None:
         counts = self._relation_counts
@@ -292,7 +276,9 @@ class ActorList(RowCursor, ScrollView, can_focus=True, inherit_bindings=False):
         self.refresh_line(row)
         self._scroll_to_cursor(center=center)
         if announce:
-            self.post_message(self.Highlighted(self, self._rows[row].actor.id))
+            actor_id = self._rows[row].actor.id
+            self.highlighted_signal.publish(actor_id)
+            self.post_message(self.Highlighted(self, actor_id))
 
     def _scroll_to_cursor(self, *, center: bool = False) -> None:
         row = self._cursor
@@ -414,3 +400,67 @@ class ActorList(RowCursor, ScrollView, can_focus=True, inherit_bindings=False):
         ]
         strip = Strip(segments).crop_extend(0, width, style)
         return strip.apply_meta({"actor_row": row_index})
+
+
+@dataclass(frozen=True, slots=True)
+class _Built:
+    """The rows of a list, and what is worked out from them."""
+
+    counts: dict[str, int]  # actor id -> its relations (the list updates it in place)
+    rows: list[_Row]
+    row_of_actor: dict[str, int]
+    count_width: int
+    kind_width: int
+
+
+_prepared: list[tuple[KnowledgeBase, SortOrder, _Built]] = []  # prepare's, taken once
+
+
+def prepare(kb: KnowledgeBase, sorting: SortOrder) -> None:
+    """Build the rows of a list of ``kb`` in ``sorting`` now, in a worker thread, for the
+    next list made of it: half a second on 50k actors that the UI thread would otherwise
+    spend as the explorer first appears (or as a change is shown)."""
+    _prepared[:] = [(kb, sorting, _built_rows(kb, sorting, None, ahead=False))]
+
+
+def _built_rows(
+    kb: KnowledgeBase, sorting: SortOrder, counts: dict[str, int] | None, *, ahead: bool = True
+) -> _Built:
+    """The rows of ``kb``'s actors in ``sorting``, by ``counts`` (None: worked out);
+    ``ahead``: taken from ``prepare`` when it built these very rows."""
+    if ahead and counts is None and _prepared:
+        ((prepared_kb, prepared_sorting, built),) = _prepared
+        if prepared_kb is kb and prepared_sorting is sorting:
+            _prepared.clear()  # the counts are the list's own from now on
+            return built
+    if counts is None:
+        counts = ActorList._counts(kb)
+    actors = kb.actors
+
+    def by_name(actor: Actor) -> tuple[str, str]:
+        return (actor.name.casefold(), actor.id)
+
+    rows: list[_Row] = []
+    if sorting is SortOrder.KIND:
+        groups: dict[str, list[Actor]] = {}
+        for actor in actors:
+            groups.setdefault(actor.kind, []).append(actor)
+        known = {kind: rank for rank, kind in enumerate(ACTOR_KINDS)}
+        ranked = sorted(groups, key=lambda kind: (known.get(kind, len(known)), kind))
+        for kind in ranked:
+            members = sorted(groups[kind], key=by_name)
+            rows.append(_Row(display(kind), None, len(members)))
+            rows.extend(_Row(display(a.name), a, counts[a.id]) for a in members)
+    else:
+        if sorting is SortOrder.NAME:
+            ordered = sorted(actors, key=by_name)
+        else:
+            ordered = sorted(actors, key=lambda a: (-counts[a.id], *by_name(a)))
+        rows = [_Row(display(a.name), a, counts[a.id]) for a in ordered]
+    return _Built(
+        counts,
+        rows,
+        {row.actor.id: index for index, row in enumerate(rows) if row.actor is not None},
+        len(str(max(counts.values(), default=0))),
+        max((len(kind) for kind in {a.kind for a in actors}), default=0),
+    )

@@ -59,6 +59,7 @@ SUMMARY_WIDTH = 80
 LEAST_CUT = 6  # cells a column cut at the right edge needs to show anything of itself
 NO_DATE = "—"
 PADDING = 1  # cells either side of each cell
+FILLED_KEPT = 16  # actors whose rows are kept, to move back onto at once
 
 COLUMNS = (
     ("direction", "±"),
@@ -137,6 +138,18 @@ def _widest_of(rows: list[list[str]]) -> list[int]:
     if not any(texts[VIA] for texts in rows):
         widest[VIA] = 0
     return widest
+
+
+def _sign_text(arrow: str, polarity: int | None) -> str:
+    return f"{arrow} {polarity_sign(polarity)}"
+
+
+def _type_text(relation_type: str, modality) -> str:
+    return display(type_label(relation_type, modality))
+
+
+def _date_text(date: str | None) -> str:
+    return display(date) if date else NO_DATE
 
 
 def direction_arrow(relation: Relation, actor_id: str) -> str:
@@ -271,12 +284,14 @@ class RelationTable(RowCursor, ScrollView, can_focus=True, inherit_bindings=Fals
         ),
     ]
 
-    actor_id: reactive[str | None] = reactive(None, init=False)
-    item: reactive[ItemRef | None] = reactive(None, init=False)
+    # Each watcher redraws what its change needs (the cursor move, two rows): none
+    # repaints the whole table by itself.
+    actor_id: reactive[str | None] = reactive(None, init=False, repaint=False)
+    item: reactive[ItemRef | None] = reactive(None, init=False, repaint=False)
     """The highlighted row's relation or stance; setting it moves the cursor silently."""
-    sorting: reactive[RelationSort] = reactive(RelationSort.FILE, init=False)
+    sorting: reactive[RelationSort] = reactive(RelationSort.FILE, init=False, repaint=False)
     """The rows' order; setting it re-sorts them, the cursor staying on its row's item."""
-    with_affiliates: reactive[bool] = reactive(False, init=False)
+    with_affiliates: reactive[bool] = reactive(False, init=False, repaint=False)
     """Whether the rows include what the actor's people and bodies did (``a``)."""
 
     class ItemHighlighted(Message):
@@ -314,11 +329,15 @@ class RelationTable(RowCursor, ScrollView, can_focus=True, inherit_bindings=Fals
         self.unfiltered = unfiltered or kb
         self.set_reactive(RelationTable.sorting, sorting)
         self._file_items: list[ItemRef] = []  # the rows in file order, and their texts
-        self._file_texts: list[list[str]] = []
+        # Each row's cells, names whole (cut when drawn); None until the row is drawn.
+        self._file_texts: list[list[str] | None] = []
         self._items: list[ItemRef] = []  # the rows as sorted
+        self._order: list[int] | None = None  # file row of each sorted row; None: the same
         self._row_of_item: dict[ItemRef, int] = {}
-        self._texts: list[list[str]] = []  # each row's cells, names whole: cut when drawn
         self._widest = _widest_of([])  # each column's widest text
+        # (actor, with its people) -> (its rows, their texts, widest): the last few actors
+        # shown, for the same knowledge base and marks; moving back onto one is instant.
+        self._filled: dict[tuple[str | None, bool], tuple[list, list, list[int]]] = {}
         self._layout: _Layout | None = None  # the widths at the pane's width; None: not yet
         self._lines: dict[int, list[Segment]] = {}  # row (-1: the header) -> its whole line
         self._view: tuple[int, int] = (0, 0)  # the scroll offset and width of _shown
@@ -333,6 +352,7 @@ class RelationTable(RowCursor, ScrollView, can_focus=True, inherit_bindings=Fals
         """Mark claims (``D``: added "+", changed "~") at the start of their rows; an empty
         dict takes the marks away."""
         self._marks = marks
+        self._filled.clear()
         self._repopulate()
 
     @property
@@ -342,6 +362,7 @@ class RelationTable(RowCursor, ScrollView, can_focus=True, inherit_bindings=Fals
     def show_data(self, kb: KnowledgeBase, unfiltered: KnowledgeBase) -> None:
         """Show another (re-filtered or changed) knowledge base in place."""
         self.kb, self.unfiltered = kb, unfiltered
+        self._filled.clear()
         self._repopulate()
 
     def on_mount(self) -> None:
@@ -464,12 +485,7 @@ class RelationTable(RowCursor, ScrollView, can_focus=True, inherit_bindings=Fals
     def _repopulate(self) -> None:
         actor_id = self.actor_id
         on_stance_before = self._on_quote_only_row(self._cursor)
-        self._file_items = items_of(self.kb, actor_id, with_affiliates=self.with_affiliates)
-        self._file_texts = [self._texts_of(item, actor_id) for item in self._file_items]
-        if self._marks:  # a column of its own at the start of the first cell
-            for item, texts in zip(self._file_items, self._file_texts, strict=True):
-                texts[SIGN] = f"{self._marks.get((item.kind, item.id), ' ')} {texts[SIGN]}"
-        self._widest = _widest_of(self._file_texts)
+        self._fill(actor_id)
         self._sort_rows()
         self._why_empty = (
             ""
@@ -484,24 +500,111 @@ class RelationTable(RowCursor, ScrollView, can_focus=True, inherit_bindings=Fals
         self._shown.clear()
         row = self._row_of_item.get(self.item) if self.item is not None else None
         self._cursor = row if row is not None else (0 if self._items else -1)
-        if self._on_quote_only_row(self._cursor) != on_stance_before:
-            self.refresh_bindings()  # Enter's label: Follow or Quote
+        if self.has_focus and self._on_quote_only_row(self._cursor) != on_stance_before:
+            self.refresh_bindings()  # Enter's label: Follow or Quote (as in _move_to)
         self._update_virtual_size()
         self.scroll_to(0, 0, animate=False, immediate=True)
         self._scroll_to_cursor()
         self._update_title()
         self.refresh()
 
+    def _fill(self, actor_id: str | None) -> None:
+        """The actor's rows in file order, and each column's widest text. The texts of a
+        row are made when it is drawn: an actor with thousands of rows shows a few dozen."""
+        key = (actor_id, self.with_affiliates)
+        filled = self._filled.pop(key, None)
+        if filled is None:
+            items = items_of(self.kb, actor_id, with_affiliates=self.with_affiliates)
+            texts: list[list[str] | None] = [None] * len(items)
+            if self._marks:  # the sign column's width depends on each row's mark: all made
+                texts = [self._row_texts_of(item, actor_id) for item in items]
+                widest = _widest_of(texts)  # type: ignore[arg-type]
+            else:
+                widest = self._widest_for(items, actor_id)
+            filled = (items, texts, widest)
+        self._filled[key] = filled  # the most recent last
+        while len(self._filled) > FILLED_KEPT:
+            del self._filled[next(iter(self._filled))]
+        self._file_items, self._file_texts, self._widest = filled
+
+    def _row_texts_of(self, item: ItemRef, actor_id: str | None) -> list[str]:
+        """``_texts_of`` with the row's change mark (``D``), if marks are on show."""
+        texts = self._texts_of(item, actor_id)
+        if self._marks:  # a column of its own at the start of the first cell
+            texts[SIGN] = f"{self._marks.get((item.kind, item.id), ' ')} {texts[SIGN]}"
+        return texts
+
+    def _texts(self, row: int) -> list[str]:
+        """The texts of (sorted) row ``row``, made the first time it is asked for."""
+        index = row if self._order is None else self._order[row]
+        texts = self._file_texts[index]
+        if texts is None:
+            texts = self._row_texts_of(self._file_items[index], self.actor_id)
+            self._file_texts[index] = texts
+        return texts
+
+    def _widest_for(self, items: list[ItemRef], actor_id: str | None) -> list[int]:
+        """``_widest_of`` the texts of ``items``' rows (no marks on show), without making
+        each row's texts: a relation's cells are measured from the values they show, each
+        distinct one once (thousands of rows share a few types, dates and counterparts),
+        its summary only until one fills the column."""
+        kb = self.kb
+        relation_by_id = kb.relation_by_id
+        signs: set[tuple[str, int | None]] = set()
+        names: set[str] = set()
+        types: set[tuple[str, object]] = set()
+        dates: set[str | None] = set()
+        hedges: set[Confidence] = set()
+        asserters: set[str | None] = set()
+        statuses: set[str] = set()
+        vias: set[str | None] = set()
+        summary = 0
+        others: list[list[str]] = []  # attributes and stances: their texts, made
+        for item in items:
+            vias.add(item.via)
+            if item.kind != "relation":
+                others.append(self._texts_of(item, actor_id))
+                continue
+            relation = relation_by_id[item.id]
+            acting = item.via or actor_id or relation.source
+            signs.add((direction_arrow(relation, acting), relation.polarity))
+            names.add(relation.counterpart(acting))
+            types.add((relation.type, relation.modality))
+            dates.add(relation.date)
+            hedges.add(relation.confidence)
+            asserters.add(relation.asserted_by)
+            statuses.add(status_label(relation))
+            if summary < SUMMARY_WIDTH:
+                summary = max(summary, cell_len(fit(display(relation.summary), SUMMARY_WIDTH)))
+        widest = _widest_of(others)
+        via_texts = [actor_name(kb, via) if via is not None else "" for via in vias]
+        measured = (
+            (SIGN, [_sign_text(arrow, polarity) for arrow, polarity in signs]),
+            (VIA, via_texts),
+            (NAME, [display(self._counterpart_name(name)) for name in names]),
+            (TYPE, [_type_text(type_, modality) for type_, modality in types]),
+            (DATE, [_date_text(date) for date in dates]),
+            (HEDGE, [hedge.value for hedge in hedges]),
+            (PER, [self._asserter_text(asserter) for asserter in asserters]),
+            (STATUS, list(statuses)),
+        )
+        for column, texts in measured:
+            widest[column] = max(widest[column], *map(cell_len, texts), 0)
+        widest[SUMMARY] = max(widest[SUMMARY], summary)
+        if not any(via_texts):
+            widest[VIA] = 0
+        return widest
+
     def _sort_rows(self) -> None:
         """Put the rows in ``sorting``'s order; equal rows keep their file order."""
         if self.sorting is RelationSort.FILE:
-            self._items, self._texts = self._file_items, self._file_texts
+            self._items, self._order = self._file_items, None
         else:
             key = order_key(self.kb, self.actor_id, self.sorting)
             items = self._file_items
             order = sorted(range(len(items)), key=lambda index: key(items[index]))
             self._items = [items[index] for index in order]
-            self._texts = [self._file_texts[index] for index in order]
+            self._order = order
         self._row_of_item = {item: row for row, item in enumerate(self._items)}
 
     def _update_title(self) -> None:
@@ -548,32 +651,35 @@ class RelationTable(RowCursor, ScrollView, can_focus=True, inherit_bindings=Fals
                 ),
                 fit(display(attribute.summary), SUMMARY_WIDTH),
             ]
+        # The cells as _widest_for measures them: a change here is a change there.
         relation = self.kb.relation_by_id[item.id]
         acting = item.via or actor_id or relation.source  # the row reads from its side
-        counterpart_id = relation.counterpart(acting)
-        counterpart = self.kb.actor_by_id.get(counterpart_id)
-        name = counterpart.name if counterpart is not None else counterpart_id
-        arrow = direction_arrow(relation, acting)
         return [
-            f"{arrow} {polarity_sign(relation.polarity)}",
+            _sign_text(direction_arrow(relation, acting), relation.polarity),
             via,
-            display(name),
-            display(type_label(relation.type, relation.modality)),
-            display(relation.date) if relation.date else NO_DATE,
+            display(self._counterpart_name(relation.counterpart(acting))),
+            _type_text(relation.type, relation.modality),
+            _date_text(relation.date),
             *self._assertion_of(relation.asserted_by, relation.confidence, status_label(relation)),
             fit(display(relation.summary), SUMMARY_WIDTH),
         ]
+
+    def _counterpart_name(self, counterpart_id: str) -> str:
+        counterpart = self.kb.actor_by_id.get(counterpart_id)
+        return counterpart.name if counterpart is not None else counterpart_id
+
+    def _asserter_text(self, asserted_by: str | None) -> str:
+        return fit(actor_name(self.kb, asserted_by), NAME_WIDTH[1]) if asserted_by else ""
 
     def _assertion_of(
         self, asserted_by: str | None, confidence: Confidence, status: str
     ) -> tuple[str, str, str]:
         """The hedge, per and status cells: how firmly, who says so, whether it still holds."""
-        who = fit(actor_name(self.kb, asserted_by), NAME_WIDTH[1]) if asserted_by else ""
-        return confidence.value, who, status
+        return confidence.value, self._asserter_text(asserted_by), status
 
     def _cells(self, row: int, widths: tuple[int, ...]) -> list[Text]:
         """A row's cells as drawn (before the cursor's style), names and type cut to fit."""
-        texts = self._texts[row]
+        texts = self._texts(row)
         cells = [Text(text) for text in texts]
         cells[NAME] = Text(fit(texts[NAME], widths[NAME]))
         cells[VIA] = Text(fit(texts[VIA], widths[VIA]), style="italic" if texts[VIA] else "")
@@ -611,8 +717,10 @@ class RelationTable(RowCursor, ScrollView, can_focus=True, inherit_bindings=Fals
         if not 0 <= row < len(self._items) or row == self._cursor:
             return
         previous, self._cursor = self._cursor, row
-        if self._on_quote_only_row(previous) != self._on_quote_only_row(row):
-            self.refresh_bindings()  # Enter's label: Follow or Quote (a footer rebuild)
+        if self.has_focus and self._on_quote_only_row(previous) != self._on_quote_only_row(row):
+            # Enter's label: Follow or Quote (a footer rebuild). The footer shows the keys
+            # of the focused pane only: focus coming here refreshes them.
+            self.refresh_bindings()
         self._refresh_row(previous)
         self._refresh_row(row)
         self._scroll_to_cursor()
@@ -758,7 +866,7 @@ class RelationTable(RowCursor, ScrollView, can_focus=True, inherit_bindings=Fals
         if row < 0:
             width = len(COLUMNS[column][1])
         else:
-            width = min(cell_len(self._texts[row][column]), layout.widths[column])
+            width = min(cell_len(self._texts(row)[column]), layout.widths[column])
         text_start = layout.starts[column] + PADDING
         return (text_start, text_start + width)
 
