@@ -5,6 +5,9 @@ every class of text is folded (lower case, accents removed, same length as the o
 and joined into one string per class, one entry per line, so that a scan is a single
 ``str``/``re`` call running in C. A bisect over the entries' start offsets maps a match
 back to its entry. Scans stop as soon as the better classes have filled the result list.
+For a session of searches (``SearchIndex.prepare``, which the search overlay calls), each
+haystack also gets a digest of its distinct words chunk by chunk (``_Digest``): scans then
+skip the chunks that cannot hold a match, with the same results.
 
 Ranking: every literal match (the query's text found as typed) comes before any fuzzy one
 (its letters scattered through a name): a quote that says "ISIS" outranks a name whose
@@ -52,6 +55,14 @@ _EXACT, _WHOLE_PREFIX, _WHOLE_WORD, _PREFIX, _WORD_START, _INSIDE, _ALL_WORDS, _
 # Long text tiers: the scanned query word as a whole word, at a word start, inside a word.
 _LONG_WHOLE, _LONG_START, _LONG_INSIDE = range(3)
 _WORD_CHAR = re.compile(r"\w")
+_WORD = re.compile(r"\w+")
+_NON_WORDS = re.compile(r"\W+")
+_DIGEST_CHUNK = 16384  # characters of a haystack summed up by one piece of its digest
+# Bytes that are not ASCII word characters (``\\w``), to a space: words of ASCII text.
+_ASCII_WORDS = (
+    bytes(byte if chr(byte).isalnum() or byte == ord("_") else ord(" ") for byte in range(128))
+    + b" " * 128
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +98,86 @@ class _Haystack:
 
     def entry(self, index: int) -> str:
         return self.text[self.starts[index] : self.ends[index]]
+
+
+class _Digest:
+    """The distinct words of a haystack, chunk by chunk: where a scan may find its word.
+
+    The haystack is cut at entry ends into chunks of about ``_DIGEST_CHUNK`` characters;
+    each chunk's words (runs of ``\\w``), every one once, make one line of ``text``, each
+    word between spaces. A word occurs in a chunk as a whole word, at a word start or inside
+    a word only if its line holds " word ", " word" or "word": finding that in the digest
+    (a tenth of the haystack on prose, less on repetitive text) skips every chunk in which
+    a scan would find nothing.
+    """
+
+    __slots__ = ("text", "starts", "chunk_starts", "chunk_ends", "ascii_words", "other_words")
+
+    def __init__(self, haystack: str) -> None:
+        pieces: list[str] = []
+        chunk_starts: list[int] = []
+        chunk_ends: list[int] = []
+        # Every word once (of ASCII chunks as bytes): a whole word that is not among them is
+        # looked up, not scanned for.
+        ascii_words: set[bytes] = set()
+        other_words: set[str] = set()
+        position = 0
+        while position < len(haystack) or not chunk_starts:
+            end = haystack.find("\n", position + _DIGEST_CHUNK)
+            end = len(haystack) if end == -1 else end
+            chunk = haystack[position:end]
+            if chunk.isascii():  # the same, three times faster
+                words = set(chunk.encode().translate(_ASCII_WORDS).split())
+                ascii_words.update(words)
+                line = b" ".join(words).decode()
+            else:
+                line = _NON_WORDS.sub(" ", " ".join(set(chunk.split())))
+                other_words.update(line.split())
+            pieces.append(f" {line} ")
+            chunk_starts.append(position)
+            chunk_ends.append(end)
+            position = end + 1
+        self.text = "\n".join(pieces)
+        self.starts = list(accumulate((len(p) + 1 for p in pieces[:-1]), initial=0))
+        self.chunk_starts = chunk_starts
+        self.chunk_ends = chunk_ends  # each at a newline of the haystack, or its end
+        self.ascii_words = ascii_words
+        self.other_words = other_words
+
+    def chunk_end(self, position: int) -> int:
+        """Where the chunk holding ``position`` ends (at a newline, or the text's end)."""
+        return self.chunk_ends[bisect_right(self.chunk_starts, position) - 1]
+
+    def _holds(self, word: str) -> bool:
+        return word in self.other_words or (word.isascii() and word.encode() in self.ascii_words)
+
+    def search(
+        self, pattern: re.Pattern[str], needle: str, text: str, position: int
+    ) -> re.Match[str] | None:
+        """``pattern.search(text, position)``, looking only in chunks whose line holds
+        ``needle``: each match of ``pattern`` must hold it there."""
+        if len(needle) > 2 and needle[0] == needle[-1] == " " and not self._holds(needle[1:-1]):
+            return None  # " word ": a whole word found nowhere
+        # Each chunk ends at a newline (or the text's end): a lookahead at the end of a
+        # search bounded there sees what it would in the whole text. First the rest of the
+        # chunk the scan is in, unasked: where matches are dense, the next one is there.
+        chunk = bisect_right(self.chunk_starts, position) - 1
+        match = pattern.search(text, position, self.chunk_ends[chunk])
+        if match is not None:
+            return match
+        # A literal pattern: the engine looks for it faster than ``str.find`` does.
+        literal = re.compile(re.escape(needle))
+        line = chunk + 1
+        while line < len(self.starts):
+            found = literal.search(self.text, self.starts[line])
+            if found is None:
+                return None
+            line = bisect_right(self.starts, found.start()) - 1
+            match = pattern.search(text, self.chunk_starts[line], self.chunk_ends[line])
+            if match is not None:
+                return match
+            line += 1
+        return None
 
 
 @dataclass(slots=True)
@@ -242,6 +333,15 @@ class _ShortMatcher:
             self.head = _Haystack([entry[:_HEAD] for entry in folded])
         else:
             self.head = self.haystack
+        self.digest: _Digest | None = None  # see SearchIndex.prepare
+        self.head_digest: _Digest | None = None
+
+    def prepare(self) -> None:
+        if self.digest is None:
+            self.digest = _Digest(self.haystack.text)
+            self.head_digest = (
+                self.digest if self.head is self.haystack else _Digest(self.head.text)
+            )
 
     def find(self, words: list[str], needed: int, accept: Callable[[int], bool]) -> list[_Found]:
         """The best ``needed`` entries holding the query literally, accepted by ``accept``
@@ -253,13 +353,20 @@ class _ShortMatcher:
         taken: dict[int, _Found] = {}
 
         def contiguous_scan(
-            haystack: _Haystack, pattern: re.Pattern[str], tier_of: Callable[[int, int], int]
+            haystack: _Haystack,
+            pattern: re.Pattern[str],
+            tier_of: Callable[[int, int], int],
+            needle: str | None,
         ) -> None:
             text = haystack.text
+            digest = self.digest if haystack is self.haystack else self.head_digest
             position = 0
             accepted = 0
             while accepted < cap:
-                match = pattern.search(text, position)
+                if needle is None or digest is None:
+                    match = pattern.search(text, position)
+                else:
+                    match = digest.search(pattern, needle, text, position)
                 if match is None:
                     break
                 entry = haystack.entry_at(match.start())
@@ -291,18 +398,28 @@ class _ShortMatcher:
         def always(tier: int) -> Callable[[int, int], int]:
             return lambda entry, offset: tier
 
-        contiguous_scan(self.head, re.compile(_not_after("[^\\n]", phrase)), at_start_tier)
+        # What each scan's matches leave in the digest: for one word of word characters,
+        # the word as a whole word, at a word start, inside one; for any other phrase, its
+        # longest run of word characters inside a word (a phrase of none: no skipping).
+        runs = _WORD.findall(phrase)
+        inside = max(runs, key=len) if runs else None
+        whole = start = inside
+        if inside == phrase:
+            whole, start = f" {phrase} ", f" {phrase}"
+        contiguous_scan(self.head, re.compile(_not_after("[^\\n]", phrase)), at_start_tier, start)
         anchored = len(phrase) <= _MAX_ANCHORED
         # Each scan runs only while the names found so far leave room for what it finds:
         # the whole-word one outranks the start scan's mere prefixes, so it runs unless
         # exact names and whole words at the start fill the list; every later one ranks
         # below all found before it.
         if settled(_WHOLE_PREFIX) < needed and anchored:
-            contiguous_scan(self.head, re.compile(_whole_word(phrase)), always(_WHOLE_WORD))
+            contiguous_scan(self.head, re.compile(_whole_word(phrase)), always(_WHOLE_WORD), whole)
         if len(taken) < needed and anchored:
-            contiguous_scan(self.head, re.compile(_not_after("\\w", phrase)), always(_WORD_START))
+            contiguous_scan(
+                self.head, re.compile(_not_after("\\w", phrase)), always(_WORD_START), start
+            )
         if len(taken) < needed:
-            contiguous_scan(self.haystack, re.compile(re.escape(phrase)), always(_INSIDE))
+            contiguous_scan(self.haystack, re.compile(re.escape(phrase)), always(_INSIDE), inside)
         if len(taken) < needed and len(words) > 1:
             self._all_words_tier(words, cap, accept, taken)
         # Stable: ties keep the order they were found in, file order within a scan.
@@ -381,6 +498,11 @@ class _LongMatcher:
 
     def __init__(self, entries: Sequence[str]) -> None:
         self.haystack = _Haystack([fold(entry) for entry in entries])
+        self.digest: _Digest | None = None  # see SearchIndex.prepare
+
+    def prepare(self) -> None:
+        if self.digest is None:
+            self.digest = _Digest(self.haystack.text)
 
     def find(
         self, words: list[str], needed: int, accept: Callable[[int], bool]
@@ -401,9 +523,26 @@ class _LongMatcher:
         whole_word = re.compile(_whole_word(scan)) if anchored else None
         pattern = anywhere
         text = haystack.text
+        # What each pattern's matches leave in the digest, for a scanned word of word
+        # characters only (any other's matches may span words).
+        needles: dict[re.Pattern[str] | None, str] = {}
+        if self.digest is not None and _WORD.fullmatch(scan):
+            needles = {anywhere: scan, at_word_start: f" {scan}", whole_word: f" {scan} "}
+        digest = self.digest
         position = 0
+        chunk_end = -1  # where the digest chunk of the last match ends
         while True:
-            match = pattern.search(text, position)
+            needle = needles.get(pattern)
+            if needle is None or digest is None:
+                match = pattern.search(text, position)
+            else:
+                # The rest of the last match's chunk first, inline: where matches are dense
+                # but the entries refused, a call per match would cost a fifth more.
+                match = pattern.search(text, position, chunk_end) if position < chunk_end else None
+                if match is None:
+                    match = digest.search(pattern, needle, text, position)
+                    if match is not None:
+                        chunk_end = digest.chunk_end(match.start())
             if match is None:
                 break
             entry = haystack.entry_at(match.start())
@@ -523,6 +662,23 @@ class SearchIndex:
         self._quotes = _LongMatcher(quotes)
 
     # -- public API ---------------------------------------------------------------------
+
+    def prepare(self) -> None:
+        """Build the word digests that let scans skip most of the text (same results).
+
+        About as long as building the index again: worth it for a session of searches as
+        you type, not for one search (without it, every scan reads the whole text).
+        """
+        for matcher in (
+            self._names,
+            self._aliases,
+            self._relations,
+            self._attributes,
+            self._stances,
+            self._descriptions,
+            self._quotes,
+        ):
+            matcher.prepare()
 
     def search(self, query: str, limit: int = 100, kinds: Collection[str] = KINDS) -> list[Hit]:
         """Hits for ``query``, best first, at most ``limit``. Blank queries find nothing.

@@ -42,6 +42,8 @@ class SearchScreen(ModalScreen["Hit | None"]):
     def __init__(self, index: SearchIndex) -> None:
         super().__init__()
         self.index = index
+        # Searched at every keystroke: worth the digests that let scans skip most text.
+        index.prepare()
         self.hits: list[Hit] = []
 
     def compose(self) -> ComposeResult:
