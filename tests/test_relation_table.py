@@ -10,6 +10,8 @@ import re
 
 import pytest
 from fixtures_kb import explorer_kb
+from rich.console import Console
+from rich.text import Text
 
 from tui.app import StakeholderApp
 from tui.filters import Filters
@@ -19,9 +21,15 @@ from tui.widgets.items import ItemRef, items_of
 from tui.widgets.relation_table import (
     COLUMNS,
     LEAST_CUT,
+    NAME,
+    NAME_WIDTH,
     PADDING,
     RelationSort,
     RelationTable,
+    _widest_of,
+    first_item,
+    line_segments,
+    padded_line,
     sorted_items,
 )
 
@@ -337,3 +345,86 @@ async def test_an_actor_whose_relations_are_all_filtered_out_says_why(explorer, 
         screen.actor_id = "khalifa-haftar"  # a relation passes: the table shows it
         await pilot.pause()
         assert table.row_count == 1 and "opposes" in said(table)
+
+
+def test_first_item_is_the_first_sorted_row():
+    """The explorer highlights an actor's first row without sorting all its rows."""
+    kb = explorer_kb()
+    actors = [*(actor.id for actor in kb.actors), "no-such-actor", None]
+    for actor_id in actors:
+        for sorting in RelationSort:
+            for with_affiliates in (False, True):
+                rows = sorted_items(kb, actor_id, sorting, with_affiliates=with_affiliates)
+                found = first_item(kb, actor_id, sorting, with_affiliates=with_affiliates)
+                assert found == (rows[0] if rows else None), (actor_id, sorting)
+
+
+def test_the_widths_measured_from_distinct_values_are_those_of_every_row():
+    """``_widest_for`` (each distinct value measured once) gives the widths that measuring
+    every row's texts gives."""
+    kb = explorer_kb()
+    table = RelationTable(kb)
+    for actor in kb.actors:
+        for with_affiliates in (False, True):
+            items = items_of(kb, actor.id, with_affiliates=with_affiliates)
+            every_row = [table._texts_of(item, actor.id) for item in items]
+            measured, widest = table._widest_for(items, actor.id), _widest_of(every_row)
+            # Names are measured until one is as long as a name is drawn.
+            assert min(measured[NAME], NAME_WIDTH[1]) == min(widest[NAME], NAME_WIDTH[1])
+            measured[NAME] = widest[NAME] = 0
+            assert measured == widest, actor.id
+
+
+def test_a_line_is_made_of_the_segments_its_padded_text_renders_to():
+    """``line_segments`` builds a row's line directly: the segments (text and style) that
+    rendering ``padded_line`` gives, marks, signs and italic cells included."""
+    console = Console()
+    marked = Text("+ → ++")
+    marked.stylize("bold green", 0, 1)
+    marked.stylize("bold red", 4)
+    neutral = Text("→ 0")
+    neutral.stylize("", 2)
+    unvalued = Text("← −")
+    unvalued.stylize("dim", 2)
+    widths_cases = [(6, 0, 8, 6, 10, 8, 0, 8, 20), (6, 8, 8, 6, 10, 8, 3, 8, 20)]
+    for first in (marked, neutral, unvalued, Text("◆")):
+        for via in (Text(""), Text("Someone", style="italic")):
+            for hedge in (Text("stated"), Text("reported", style="italic")):
+                cells = [first, via, Text("Name"), Text("type"), Text("—"), hedge, Text(""),
+                         Text("past", style="italic"), Text("summary")]
+                for widths in widths_cases:
+                    rendered = list(padded_line(cells, widths).render(console))
+                    made = line_segments(cells, widths, console)
+                    assert [(s.text, s.style) for s in made] == [
+                        (s.text, s.style) for s in rendered
+                    ]
+    header = [Text(label) for label in LABELS]
+    widths = tuple(len(label) for label in LABELS)
+    assert line_segments(header, widths, console) == list(
+        padded_line(header, widths).render(console)
+    )
+
+
+async def test_a_layout_that_changes_nothing_of_a_list_leaves_its_scrollbars_alone(explorer):
+    """Textual's scroll views update and repaint their scrollbars on every layout of the
+    screen; the lists do only when their size, content or styles changed."""
+    async with StakeholderApp(knowledge_base=explorer_kb()).run_test(size=(100, 12)) as pilot:
+        screen = await explorer(pilot)
+        await pilot.pause()
+        actors = screen.query_one(ActorList)
+        assert actors.show_vertical_scrollbar
+        refreshed: list[object] = []
+        scrollbar = actors.vertical_scrollbar
+        real = scrollbar.refresh
+
+        def counted(*args, **kwargs):
+            refreshed.append(args)
+            return real(*args, **kwargs)
+
+        scrollbar.refresh = counted  # type: ignore[method-assign]
+        screen.refresh(layout=True)
+        await pilot.pause()
+        assert refreshed == []
+        actors.virtual_size = actors.virtual_size.with_height(actors.virtual_size.height + 5)
+        await pilot.pause()
+        assert refreshed  # a change of its own still updates them

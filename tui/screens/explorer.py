@@ -36,7 +36,7 @@ from ..widgets.items import (
     evidence_of,
     items_of,
 )
-from ..widgets.relation_table import RelationSort, RelationTable, sorted_items
+from ..widgets.relation_table import RelationSort, RelationTable, first_item
 from ..widgets.reload_bar import ReloadBar
 from ..widgets.source_text import SourceText
 from ..widgets.source_view import SourceView
@@ -379,10 +379,9 @@ class ExplorerScreen(Screen[None]):
 
     def _first_item_of(self, actor_id: str | None) -> ItemRef | None:
         """The first row the relations pane shows for ``actor_id``, in its order."""
-        items = sorted_items(
+        return first_item(
             self.kb, actor_id, self.relation_sort, with_affiliates=self.with_affiliates
         )
-        return items[0] if items else None
 
     def _items_of(self, actor_id: str | None) -> list[ItemRef]:
         """The rows the relations pane shows for ``actor_id`` (in file order)."""

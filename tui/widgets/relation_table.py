@@ -15,12 +15,14 @@ room while no row has someone in it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from itertools import accumulate
+from operator import attrgetter
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.cells import cell_len
+from rich.console import Console
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Span, Text
@@ -114,6 +116,22 @@ class _Layout:
     total: int  # cells of a whole line
 
 
+@dataclass(slots=True)
+class _Filled:
+    """An actor's rows in file order, their texts (each made when first drawn), each
+    column's widest text, and what each order and the title were worked out to."""
+
+    items: list[ItemRef]
+    texts: list[list[str] | None]
+    widest: list[int]
+    # sorting -> (the rows in that order, the file row of each; None: the same, each
+    # row's place): a move back onto the actor works none of it out again.
+    orders: dict[RelationSort, tuple[list[ItemRef], list[int] | None, dict[ItemRef, int]]] = (
+        field(default_factory=dict)
+    )
+    counts: str | None = None  # the title's counts
+
+
 @dataclass(frozen=True, slots=True)
 class _Window:
     """The part of the whole lines shown right of the frozen columns at one scroll offset.
@@ -138,6 +156,11 @@ def _widest_of(rows: list[list[str]]) -> list[int]:
     if not any(texts[VIA] for texts in rows):
         widest[VIA] = 0
     return widest
+
+
+def _distinct_status(relations: list[Relation]) -> list[Relation]:
+    """A relation of each distinct (status, kind): what ``status_label`` reads."""
+    return list({(r.status, r.kind): r for r in relations}.values())
 
 
 def _sign_text(arrow: str, polarity: int | None) -> str:
@@ -193,6 +216,53 @@ def padded_line(cells: list[Text], widths: tuple[int, ...]) -> Text:
     return Text("".join(pieces), spans=spans, no_wrap=True, end="")
 
 
+def line_segments(cells: list[Text], widths: tuple[int, ...], console: Console) -> list[Segment]:
+    """``padded_line(cells, widths).render(console)``, made without the Text: the same
+    segments, an unstyled run of text (padding and cells) one segment up to the next
+    styled piece. A cell is styled whole or by spans, never both (nothing overlaps)."""
+    if any(cell.style and cell.spans for cell in cells):
+        return list(padded_line(cells, widths).render(console))
+    get_style = console.get_style
+    null = Style.null()
+    segments: list[Segment] = []
+    run: list[str] = []  # unstyled text not yet made a segment
+
+    def styled(text: str, style: str | Style) -> None:
+        unstyled = "".join(run)
+        if unstyled:
+            segments.append(Segment(unstyled, null))
+        run.clear()
+        segments.append(Segment(text, get_style(style, default=null)))
+
+    pad = " " * PADDING
+    for cell, width in zip(cells, widths, strict=True):
+        if not width:
+            continue
+        plain = cell.plain
+        run.append(pad)
+        if not plain:
+            pass
+        elif cell.style:
+            styled(plain, cell.style)
+        elif cell.spans:
+            at = 0
+            for span in sorted(cell.spans, key=attrgetter("start")):
+                if span.start > at:
+                    run.append(plain[at : span.start])
+                if span.end > span.start:
+                    styled(plain[span.start : span.end], span.style)
+                at = max(at, span.end)
+            run.append(plain[at:])
+        else:
+            run.append(plain)
+        run.append(" " * (width - cell_len(plain) + PADDING))
+    unstyled = "".join(run)
+    if unstyled or not segments:
+        # A line with no styled piece is one segment of no style, as Text renders it.
+        segments.append(Segment(unstyled, null if segments else None))
+    return segments
+
+
 def pieces_of(segments: list[Segment], cuts: list[int]) -> list[list[Segment]]:
     """The segments between cell positions: before ``cuts[0]``, between each two cuts, an
     empty piece for each cut past the end. A cut before the one ahead of it (a pane too
@@ -214,6 +284,34 @@ def sorted_items(
     if sorting is RelationSort.FILE:
         return items
     return sorted(items, key=order_key(kb, actor_id, sorting))
+
+
+def first_item(
+    kb: KnowledgeBase,
+    actor_id: str | None,
+    sorting: RelationSort,
+    *,
+    with_affiliates: bool = False,
+) -> ItemRef | None:
+    """``sorted_items(...)[0]`` (None when there is no row), without making every row: in
+    file order the actor's first claim, else the first least row (a stable sort's first)."""
+    if actor_id is None:
+        return None
+    if sorting is RelationSort.FILE:
+        own = (
+            ("relation", kb.relations_of(actor_id)),
+            ("attribute", kb.attributes_of(actor_id)),
+            ("stance", kb.stances_of(actor_id)),
+        )
+        for kind, claims in own:
+            if claims:
+                return ItemRef(kind, claims[0].id)
+    items = items_of(kb, actor_id, with_affiliates=with_affiliates)
+    if not items:
+        return None
+    if sorting is RelationSort.FILE:
+        return items[0]
+    return min(items, key=order_key(kb, actor_id, sorting))  # the first of the least
 
 
 def order_key(
@@ -337,7 +435,8 @@ class RelationTable(RowCursor, ScrollView, can_focus=True, inherit_bindings=Fals
         self._widest = _widest_of([])  # each column's widest text
         # (actor, with its people) -> (its rows, their texts, widest): the last few actors
         # shown, for the same knowledge base and marks; moving back onto one is instant.
-        self._filled: dict[tuple[str | None, bool], tuple[list, list, list[int]]] = {}
+        self._filled: dict[tuple[str | None, bool], _Filled] = {}
+        self._filled_now = _Filled([], [], self._widest)  # the actor's on show
         self._layout: _Layout | None = None  # the widths at the pane's width; None: not yet
         self._lines: dict[int, list[Segment]] = {}  # row (-1: the header) -> its whole line
         self._view: tuple[int, int] = (0, 0)  # the scroll offset and width of _shown
@@ -521,11 +620,13 @@ class RelationTable(RowCursor, ScrollView, can_focus=True, inherit_bindings=Fals
                 widest = _widest_of(texts)  # type: ignore[arg-type]
             else:
                 widest = self._widest_for(items, actor_id)
-            filled = (items, texts, widest)
+            filled = _Filled(items, texts, widest)
         self._filled[key] = filled  # the most recent last
         while len(self._filled) > FILLED_KEPT:
             del self._filled[next(iter(self._filled))]
-        self._file_items, self._file_texts, self._widest = filled
+        self._filled_now = filled
+        self._file_items, self._file_texts = filled.items, filled.texts
+        self._widest = filled.widest
 
     def _row_texts_of(self, item: ItemRef, actor_id: str | None) -> list[str]:
         """``_texts_of`` with the row's change mark (``D``), if marks are on show."""
@@ -547,41 +648,62 @@ class RelationTable(RowCursor, ScrollView, can_focus=True, inherit_bindings=Fals
         """``_widest_of`` the texts of ``items``' rows (no marks on show), without making
         each row's texts: a relation's cells are measured from the values they show, each
         distinct one once (thousands of rows share a few types, dates and counterparts),
-        its summary only until one fills the column."""
+        its summary only until one fills the column, its counterparts only until one is as
+        long as a name is drawn (the "with" column then says at least that)."""
         kb = self.kb
         relation_by_id = kb.relation_by_id
-        signs: set[tuple[str, int | None]] = set()
-        names: set[str] = set()
-        types: set[tuple[str, object]] = set()
-        dates: set[str | None] = set()
-        hedges: set[Confidence] = set()
-        asserters: set[str | None] = set()
-        statuses: set[str] = set()
-        vias: set[str | None] = set()
-        summary = 0
         others: list[list[str]] = []  # attributes and stances: their texts, made
-        for item in items:
-            vias.add(item.via)
+        relations: list[Relation] = []
+        actings: list[str] = []  # the side each relation's row reads from
+        vias = {item.via for item in items}
+        own = list(kb.relations_of(actor_id)) if actor_id is not None and vias == {None} else []
+        if own and [item.id for item in items[: len(own)]] == [r.id for r in own]:
+            # The actor's own rows (items_of): its relations first, as the file has them.
+            relations, actings = own, [actor_id] * len(own)  # type: ignore[list-item]
+            rest = items[len(own) :]
+        else:
+            rest = items
+        for item in rest:
             if item.kind != "relation":
                 others.append(self._texts_of(item, actor_id))
                 continue
             relation = relation_by_id[item.id]
-            acting = item.via or actor_id or relation.source
-            signs.add((direction_arrow(relation, acting), relation.polarity))
-            names.add(relation.counterpart(acting))
-            types.add((relation.type, relation.modality))
-            dates.add(relation.date)
-            hedges.add(relation.confidence)
-            asserters.add(relation.asserted_by)
-            statuses.add(status_label(relation))
-            if summary < SUMMARY_WIDTH:
-                summary = max(summary, cell_len(fit(display(relation.summary), SUMMARY_WIDTH)))
+            relations.append(relation)
+            actings.append(item.via or actor_id or relation.source)
+        # Each distinct value once, gathered a column at a time.
+        sources = list(map(attrgetter("source"), relations))
+        targets = list(map(attrgetter("target"), relations))
+        polarities = list(map(attrgetter("polarity"), relations))
+        signs = {
+            ("↻" if source == target else "→" if source == acting else "←", polarity)
+            for source, target, acting, polarity in zip(
+                sources, targets, actings, polarities, strict=True
+            )
+        }
+        names = {
+            target if source == acting else source
+            for source, target, acting in zip(sources, targets, actings, strict=True)
+        }
+        types = set(map(attrgetter("type", "modality"), relations))
+        dates = set(map(attrgetter("date"), relations))
+        hedges = set(map(attrgetter("confidence"), relations))
+        asserters = set(map(attrgetter("asserted_by"), relations))
+        statuses = {status_label(relation) for relation in _distinct_status(relations)}
+        summaries = list(map(attrgetter("summary"), relations))
+        joined = "".join(summaries)
+        if joined.isascii() and joined.isprintable():  # shown as they are, a cell a letter
+            summary = min(max(map(len, summaries), default=0), SUMMARY_WIDTH)
+        else:
+            summary = 0
+            for text in summaries:
+                if summary >= SUMMARY_WIDTH:
+                    break
+                summary = max(summary, cell_len(fit(display(text), SUMMARY_WIDTH)))
         widest = _widest_of(others)
         via_texts = [actor_name(kb, via) if via is not None else "" for via in vias]
         measured = (
             (SIGN, [_sign_text(arrow, polarity) for arrow, polarity in signs]),
             (VIA, via_texts),
-            (NAME, [display(self._counterpart_name(name)) for name in names]),
             (TYPE, [_type_text(type_, modality) for type_, modality in types]),
             (DATE, [_date_text(date) for date in dates]),
             (HEDGE, [hedge.value for hedge in hedges]),
@@ -591,27 +713,53 @@ class RelationTable(RowCursor, ScrollView, can_focus=True, inherit_bindings=Fals
         for column, texts in measured:
             widest[column] = max(widest[column], *map(cell_len, texts), 0)
         widest[SUMMARY] = max(widest[SUMMARY], summary)
+        actor_by_id = kb.actor_by_id
+        plain_names = [
+            actor.name if (actor := actor_by_id.get(name)) is not None else name
+            for name in names
+        ]
+        joined = "".join(plain_names)
+        if joined.isascii() and joined.isprintable():  # shown as they are, a cell a letter
+            widest[NAME] = max(widest[NAME], *map(len, plain_names), 0)
+        else:
+            # The column is cut to the longest a name is drawn: past it, none is measured.
+            for name in plain_names:
+                if widest[NAME] >= NAME_WIDTH[1]:
+                    break
+                widest[NAME] = max(widest[NAME], cell_len(display(name)))
         if not any(via_texts):
             widest[VIA] = 0
         return widest
 
     def _sort_rows(self) -> None:
         """Put the rows in ``sorting``'s order; equal rows keep their file order."""
-        if self.sorting is RelationSort.FILE:
-            self._items, self._order = self._file_items, None
-        else:
-            key = order_key(self.kb, self.actor_id, self.sorting)
-            items = self._file_items
-            order = sorted(range(len(items)), key=lambda index: key(items[index]))
-            self._items = [items[index] for index in order]
-            self._order = order
-        self._row_of_item = {item: row for row, item in enumerate(self._items)}
+        filled = self._filled_now
+        found = filled.orders.get(self.sorting)
+        if found is None:
+            items = filled.items
+            if self.sorting is RelationSort.FILE:
+                rows, order = items, None
+            else:
+                key = order_key(self.kb, self.actor_id, self.sorting)
+                order = sorted(range(len(items)), key=lambda index: key(items[index]))
+                rows = [items[index] for index in order]
+            found = (rows, order, {item: row for row, item in enumerate(rows)})
+            filled.orders[self.sorting] = found
+        self._items, self._order, self._row_of_item = found
 
     def _update_title(self) -> None:
         actor = self.kb.actor_by_id.get(self.actor_id) if self.actor_id else None
         if actor is None:
             self.border_title = "Relations"
             return
+        counts = self._filled_now.counts
+        if counts is None:
+            counts = self._counts()
+            self._filled_now.counts = counts
+        self.border_title = Content(f"{fit(display(actor.name), 40)} · {counts}")
+
+    def _counts(self) -> str:
+        """The title's count of the rows: whose, and of what kind."""
         relations = sum(1 for item in self._items if item.kind == "relation")
         attributes = sum(1 for item in self._items if item.kind == "attribute")
         stances = len(self._items) - relations - attributes
@@ -622,7 +770,7 @@ class RelationTable(RowCursor, ScrollView, can_focus=True, inherit_bindings=Fals
             counts += f", {counted(attributes, 'attribute')}"
         if stances:
             counts += f", {counted(stances, 'stance')}"
-        self.border_title = Content(f"{fit(display(actor.name), 40)} · {counts}")
+        return counts
 
     def _texts_of(self, item: ItemRef, actor_id: str | None) -> list[str]:
         """What each cell of an item's row says (display-safe); ``_cells`` styles them."""
@@ -823,7 +971,7 @@ class RelationTable(RowCursor, ScrollView, can_focus=True, inherit_bindings=Fals
             else:
                 cells = self._cells(row, layout.widths)
                 meta = Style.from_meta({"relation_row": row})
-            rendered = padded_line(cells, layout.widths).render(self.app.console)
+            rendered = line_segments(cells, layout.widths, self.app.console)
             line = list(Segment.apply_style(rendered, base, meta))
             self._lines[row] = line
         return line

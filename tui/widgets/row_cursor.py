@@ -8,6 +8,7 @@ each says how it moves; the keys and the actions they run are the same everywher
 from __future__ import annotations
 
 from textual.binding import Binding
+from textual.geometry import Size
 
 
 def cursor_bindings(noun: str) -> list[Binding]:
@@ -39,7 +40,32 @@ LETTER_CURSOR_BINDINGS: list[Binding] = [
 """k/j on Textual's own lists (``Tree``, ``DataTable``), whose arrows run these actions."""
 
 
-class RowCursor:
+class SteadyScrollbars:
+    """For a ``ScrollView``: the scrollbars are worked out and repainted on a layout only
+    when the view's size, its virtual size, its container or its styles changed.
+
+    Textual's ``ScrollView`` updates them on every layout of the screen (the size the
+    compositor reports as virtual is never the view's own), and every layout then repaints
+    each of its scrollbars: on a cursor move in the explorer, milliseconds of the frame.
+    """
+
+    _sizes_seen: tuple | None = None  # what the scrollbars were last worked out for
+
+    def _size_updated(
+        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
+    ) -> bool:
+        seen = (size, self.virtual_size, container_size, self.styles._cache_key)  # type: ignore[attr-defined]
+        if seen == self._sizes_seen and self._size == size:  # type: ignore[attr-defined]
+            # As ScrollView answers when nothing changed: a Resize only if the container did.
+            return self._container_size != container_size  # type: ignore[attr-defined]
+        resized = super()._size_updated(  # type: ignore[misc]
+            size, virtual_size, container_size, layout
+        )
+        self._sizes_seen = (size, self.virtual_size, container_size, self.styles._cache_key)  # type: ignore[attr-defined]
+        return resized
+
+
+class RowCursor(SteadyScrollbars):
     """The actions of ``cursor_bindings``, for a widget that implements ``_move_by(rows)``
     and ``_page_rows()``, and ``_move_to_end(last)`` if it binds ``jump``."""
 

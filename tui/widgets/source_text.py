@@ -31,7 +31,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from ..sanitize import display
-from .row_cursor import SCROLL_BINDINGS
+from .row_cursor import SCROLL_BINDINGS, SteadyScrollbars
 
 
 def sanitized_with_span(text: str, start: int, end: int) -> tuple[str, int, int]:
@@ -122,7 +122,7 @@ def _selecting(key: str, action: str, description: str, **extra) -> Binding:
     return Binding(key, action, description, show=False, **extra)
 
 
-class SourceText(ScrollView, can_focus=True):
+class SourceText(SteadyScrollbars, ScrollView, can_focus=True):
     """Shows ``show(text, start, end)``: the text wrapped to the width, the span highlighted;
     ``selection`` is what the user selected, in offsets of the raw text given to ``show``."""
 

@@ -18,6 +18,7 @@ from .source_text import SourceText
 
 NOTHING_SELECTED = "Highlight a relation or a stance to read the source that backs it."
 WHOLE_SOURCE = "the whole text: select words (v) to capture a claim (c)"
+DESCRIBED_KEPT = 16  # claims whose description is kept, to move back onto at once
 
 
 class SourceView(Vertical):
@@ -46,6 +47,10 @@ class SourceView(Vertical):
         self._whole_source: str | None = None  # the id of a source shown whole
         # After `D`: (section, id) -> what changed since the revision ("" when nothing).
         self._change_note: Callable[[str, str], str] | None = None
+        # item -> describe_item(kb, item), for this kb: the last few claims shown (a claim
+        # of an actor with thousands of relations compares it with them for disputes).
+        self._described: dict[ItemRef | None, str] = {}
+        self._described_kb = kb
         self._claim = ClaimBlock(id="claim")
         self._citation = Static(id="citation", markup=False)
         self._text = SourceText(id="source-text")
@@ -112,6 +117,19 @@ class SourceView(Vertical):
             self._update_pending = True
             self.call_next(self._update)
 
+    def _describe(self, item: ItemRef | None) -> str:
+        """``describe_item(self.kb, item)``, worked out once while it is among the last few."""
+        if self._described_kb is not self.kb:
+            self._described_kb = self.kb
+            self._described.clear()
+        described = self._described.pop(item, None)
+        if described is None:
+            described = describe_item(self.kb, item)
+        self._described[item] = described  # the most recent last
+        while len(self._described) > DESCRIBED_KEPT:
+            del self._described[next(iter(self._described))]
+        return described
+
     def _update(self) -> None:
         self._update_pending = False
         text, citation = self._text, self._citation
@@ -126,7 +144,7 @@ class SourceView(Vertical):
         self._whole_source = None  # gone (an undo): back to the quote
         found = evidence_of(self.kb, self.item)
         evidence = self.evidence
-        claim = describe_item(self.kb, self.item)
+        claim = self._describe(self.item)
         if self._change_note is not None and self.item is not None:
             note = self._change_note(f"{self.item.kind}s", self.item.id)
             claim = f"{display(note)}\n{claim}" if note else claim
