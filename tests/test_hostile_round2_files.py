@@ -377,6 +377,9 @@ def test_a_termination_signal_during_a_write_removes_its_temporary_file(tmp_path
         stdout=subprocess.PIPE,
         text=True,
         cwd=Path(__file__).resolve().parent.parent,
+        # As from a terminal: a suite run under nohup would hand the child SIGHUP ignored,
+        # and the cleanup rightly leaves an ignored signal alone.
+        preexec_fn=lambda: signal.signal(signal.SIGHUP, signal.SIG_DFL),
     )
     temporary = Path(writer.stdout.readline().strip())
     assert temporary.parent == tmp_path and temporary.exists()
