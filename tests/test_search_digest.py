@@ -210,13 +210,57 @@ def test_digest_matches_scan_on_generated_text(texts: list[str], query: str) -> 
     assert with_digest.search(query, limit=50) == plain.search(query, limit=50)
 
 
-def test_prepare_is_idempotent_and_the_search_screen_prepares() -> None:
+def test_prepare_is_idempotent() -> None:
+    index = SearchIndex(sample_kb())
+    assert index._quotes.digest is None and not index.prepared  # a one-off search: no cost
+    index.prepare()
+    digest = index._quotes.digest
+    assert digest is not None and index._names.digest is not None and index.prepared
+    index.prepare()
+    assert index._quotes.digest is digest
+
+
+async def test_the_search_overlay_builds_the_digests_in_a_thread_and_answers_meanwhile(
+    monkeypatch,
+) -> None:
+    """The overlay opens at once; the digests are built in a worker thread, and a search
+    typed meanwhile gets the same hits from whole scans."""
+    import threading
+
+    from textual.app import App
+
     from tui.screens.search import SearchScreen
 
     index = SearchIndex(sample_kb())
-    assert index._quotes.digest is None  # a one-off search pays nothing for it
-    SearchScreen(index)
-    digest = index._quotes.digest
-    assert digest is not None and index._names.digest is not None
-    index.prepare()
-    assert index._quotes.digest is digest
+    expected = SearchIndex(sample_kb()).search("haftar", limit=26)
+    assert expected
+    started, release, threads = threading.Event(), threading.Event(), []
+    real = SearchIndex.prepare
+
+    def held(self: SearchIndex) -> None:
+        threads.append(threading.current_thread())
+        started.set()
+        assert release.wait(10)
+        real(self)
+
+    monkeypatch.setattr(SearchIndex, "prepare", held)
+
+    class Host(App[None]):
+        def on_mount(self) -> None:
+            self.push_screen(SearchScreen(index))
+
+    async with Host().run_test() as pilot:
+        for _ in range(100):
+            if started.is_set():
+                break
+            await pilot.pause(0.01)
+        assert started.is_set() and threads[0] is not threading.main_thread()
+        assert not index.prepared
+        assert index.search("haftar", limit=26) == expected  # before the digests
+        release.set()
+        for _ in range(200):
+            if index.prepared:
+                break
+            await pilot.pause(0.01)
+        assert index.prepared
+        assert index.search("haftar", limit=26) == expected

@@ -22,6 +22,7 @@ alias matches, come last.
 from __future__ import annotations
 
 import re
+import threading
 from bisect import bisect_right
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
@@ -660,6 +661,8 @@ class SearchIndex:
         self._quote_refs = quote_refs
         self._quote_texts = quotes
         self._quotes = _LongMatcher(quotes)
+        self._preparing = threading.Lock()
+        self.prepared = False  # every digest built (``prepare``)
 
     # -- public API ---------------------------------------------------------------------
 
@@ -668,17 +671,23 @@ class SearchIndex:
 
         About as long as building the index again: worth it for a session of searches as
         you type, not for one search (without it, every scan reads the whole text).
+
+        Safe in a thread while the index is searched (the search overlay builds them
+        so): each matcher's digest is set whole, and a search finds the same with or
+        without it. A second call waits for the first and finds the work done.
         """
-        for matcher in (
-            self._names,
-            self._aliases,
-            self._relations,
-            self._attributes,
-            self._stances,
-            self._descriptions,
-            self._quotes,
-        ):
-            matcher.prepare()
+        with self._preparing:
+            for matcher in (
+                self._names,
+                self._aliases,
+                self._relations,
+                self._attributes,
+                self._stances,
+                self._descriptions,
+                self._quotes,
+            ):
+                matcher.prepare()
+            self.prepared = True
 
     def search(self, query: str, limit: int = 100, kinds: Collection[str] = KINDS) -> list[Hit]:
         """Hits for ``query``, best first, at most ``limit``. Blank queries find nothing.

@@ -12,6 +12,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from ..loader import collector_paused
 from ..model import counted
 from ..sanitize import display, truncate
 from ..widgets.capped_input import CappedInput
@@ -42,8 +43,6 @@ class SearchScreen(ModalScreen["Hit | None"]):
     def __init__(self, index: SearchIndex) -> None:
         super().__init__()
         self.index = index
-        # Searched at every keystroke: worth the digests that let scans skip most text.
-        index.prepare()
         self.hits: list[Hit] = []
 
     def compose(self) -> ComposeResult:
@@ -59,9 +58,20 @@ class SearchScreen(ModalScreen["Hit | None"]):
     def on_mount(self) -> None:
         query = self.query_one(Input)
         query.focus()
+        if not self.index.prepared:
+            # Searched at every keystroke: worth the digests that let scans skip most text.
+            # Built in a thread (a second on 50k actors), so the overlay opens at once and
+            # the first keys are answered by whole scans meanwhile, with the same results.
+            self.app.run_worker(
+                self._prepare_index, name="search digests", group="search digests", thread=True
+            )
         # Watched, not left to Input.Changed: the results change in the same turn as the
         # input's text, so one frame shows both (a message can arrive a frame later).
         self.watch(query, "value", self._show_results)
+
+    def _prepare_index(self) -> None:
+        with collector_paused():  # long-lived sets of words: frozen, not walked
+            self.index.prepare()
 
     def _show_results(self, query: str) -> None:
         # One more than shown, to know whether there are more.
