@@ -45,6 +45,7 @@ from ..model import (
     polarity_sign,
     status_label,
 )
+from ..recent import Recent
 from ..sanitize import display
 from ..wording import type_label
 from .actor_list import fit
@@ -435,7 +436,7 @@ class RelationTable(RowCursor, ScrollView, can_focus=True, inherit_bindings=Fals
         self._widest = _widest_of([])  # each column's widest text
         # (actor, with its people) -> (its rows, their texts, widest): the last few actors
         # shown, for the same knowledge base and marks; moving back onto one is instant.
-        self._filled: dict[tuple[str | None, bool], _Filled] = {}
+        self._filled: Recent[_Filled] = Recent(FILLED_KEPT)  # by (actor, with affiliates)
         self._filled_now = _Filled([], [], self._widest)  # the actor's on show
         self._layout: _Layout | None = None  # the widths at the pane's width; None: not yet
         self._lines: dict[int, list[Segment]] = {}  # row (-1: the header) -> its whole line
@@ -610,9 +611,8 @@ class RelationTable(RowCursor, ScrollView, can_focus=True, inherit_bindings=Fals
     def _fill(self, actor_id: str | None) -> None:
         """The actor's rows in file order, and each column's widest text. The texts of a
         row are made when it is drawn: an actor with thousands of rows shows a few dozen."""
-        key = (actor_id, self.with_affiliates)
-        filled = self._filled.pop(key, None)
-        if filled is None:
+
+        def fill() -> _Filled:
             items = items_of(self.kb, actor_id, with_affiliates=self.with_affiliates)
             texts: list[list[str] | None] = [None] * len(items)
             if self._marks:  # the sign column's width depends on each row's mark: all made
@@ -620,10 +620,9 @@ class RelationTable(RowCursor, ScrollView, can_focus=True, inherit_bindings=Fals
                 widest = _widest_of(texts)  # type: ignore[arg-type]
             else:
                 widest = self._widest_for(items, actor_id)
-            filled = _Filled(items, texts, widest)
-        self._filled[key] = filled  # the most recent last
-        while len(self._filled) > FILLED_KEPT:
-            del self._filled[next(iter(self._filled))]
+            return _Filled(items, texts, widest)
+
+        filled = self._filled.get((actor_id, self.with_affiliates), fill)
         self._filled_now = filled
         self._file_items, self._file_texts = filled.items, filled.texts
         self._widest = filled.widest

@@ -11,6 +11,7 @@ from textual.reactive import reactive
 from textual.widgets import Static
 
 from ..model import Evidence, KnowledgeBase
+from ..recent import Recent
 from ..sanitize import display
 from .claim_block import ClaimBlock
 from .items import ItemRef, describe_item, evidence_of, is_caveat, why_no_items
@@ -49,7 +50,7 @@ class SourceView(Vertical):
         self._change_note: Callable[[str, str], str] | None = None
         # item -> describe_item(kb, item), for this kb: the last few claims shown (a claim
         # of an actor with thousands of relations compares it with them for disputes).
-        self._described: dict[ItemRef | None, str] = {}
+        self._described: Recent[str] = Recent(DESCRIBED_KEPT)
         self._described_kb = kb
         self._claim = ClaimBlock(id="claim")
         self._citation = Static(id="citation", markup=False)
@@ -122,13 +123,7 @@ class SourceView(Vertical):
         if self._described_kb is not self.kb:
             self._described_kb = self.kb
             self._described.clear()
-        described = self._described.pop(item, None)
-        if described is None:
-            described = describe_item(self.kb, item)
-        self._described[item] = described  # the most recent last
-        while len(self._described) > DESCRIBED_KEPT:
-            del self._described[next(iter(self._described))]
-        return described
+        return self._described.get(item, lambda: describe_item(self.kb, item))
 
     def _update(self) -> None:
         self._update_pending = False
