@@ -265,3 +265,63 @@ def test_actor_rows_prepared_ahead_are_the_rows_built_on_the_spot():
         kb, actor_list.SortOrder.KIND, None, ahead=False
     )
     actor_list._prepared.clear()
+
+
+async def test_a_large_file_with_a_current_cache_entry_opens_straight_into_the_explorer(
+    tmp_path, monkeypatch, explorer
+):
+    """No loading screen flashing before the explorer: the entry is read before the first
+    frame (for at most CACHED_WAIT_SECONDS)."""
+    monkeypatch.setattr(app_module, "LOAD_AT_ONCE_BYTES", 0)  # as a large file would
+    shown = []
+    monkeypatch.setattr(LoadingScreen, "on_mount", lambda self: shown.append(self), raising=False)
+    path = write_kb(tmp_path, ONE_RELATION)
+    cache.load(path)
+    app = StakeholderApp(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await explorer(pilot)
+        assert app.screen_stack == [screen]
+        assert app.knowledge_base == cache.read_entry(path)
+    assert shown == []
+
+
+async def test_a_large_file_whose_cache_entry_is_stale_shows_the_loading_screen_at_once(
+    tmp_path, monkeypatch, explorer
+):
+    monkeypatch.setattr(app_module, "LOAD_AT_ONCE_BYTES", 0)
+    monkeypatch.setattr(app_module, "CACHED_WAIT_SECONDS", 30)  # never waited for
+    shown = []
+    monkeypatch.setattr(LoadingScreen, "on_mount", lambda self: shown.append(self), raising=False)
+    path = write_kb(tmp_path, ONE_RELATION)
+    cache.load(path)
+    path.write_text(path.read_text().replace("Khalifa Haftar", "K. Haftar"))
+    held = HeldLoad(monkeypatch, (0, 1, "reading"))
+    app = StakeholderApp(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert len(shown) == 1  # up while the load is held
+        held.release.set()
+        await explorer(pilot)
+        assert app.knowledge_base.actor_by_id["haftar"].name == "K. Haftar"
+
+
+async def test_a_cached_reopen_slower_than_its_wait_goes_on_behind_the_loading_screen(
+    tmp_path, monkeypatch, explorer, settle
+):
+    monkeypatch.setattr(app_module, "LOAD_AT_ONCE_BYTES", 0)
+    monkeypatch.setattr(app_module, "CACHED_WAIT_SECONDS", 0.01)
+    path = write_kb(tmp_path, ONE_RELATION)
+    cache.load(path)
+    release = threading.Event()
+    read_entry = cache.read_entry
+
+    def held(*args, **kwargs):
+        assert release.wait(10), "the test never released the read"
+        return read_entry(*args, **kwargs)
+
+    monkeypatch.setattr(cache, "read_entry", held)
+    app = StakeholderApp(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, lambda: isinstance(app.screen, LoadingScreen))
+        release.set()
+        await explorer(pilot)
+        assert app.knowledge_base == read_entry(path)

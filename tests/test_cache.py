@@ -179,3 +179,35 @@ def test_an_entry_encoded_in_parts_is_the_model_encoded_whole(monkeypatch, per_p
 def test_array_headers_are_msgpacks(length):
     empty = msgspec.msgpack.encode([None] * length)
     assert cache._array_header(length) == empty[: len(empty) - length]
+
+
+def test_an_entry_is_current_by_its_header_until_a_file_it_was_read_from_changes(kb_path):
+    assert not cache.entry_is_current(kb_path)  # none yet
+    cache.load(kb_path)
+    assert cache.entry_is_current(kb_path)
+    source = kb_path.parent / "s1.txt"
+    source.write_text(source.read_text() + "\n")
+    assert not cache.entry_is_current(kb_path)
+    cache.entry_path(kb_path).write_bytes(b"not json\n")  # whatever the file
+    assert not cache.entry_is_current(kb_path)
+
+
+def test_a_header_current_but_for_the_caps_is_not(kb_path):
+    cache.load(kb_path)
+    size = kb_path.stat().st_size
+    assert not cache.entry_is_current(kb_path, max_bytes=size - 1)
+    assert not cache.entry_is_current(kb_path, max_total_bytes=1)
+    assert cache.read_payload(kb_path, max_total_bytes=1) is None  # the same rule
+
+
+def test_open_file_told_there_is_no_entry_does_not_read_one(kb_path, monkeypatch):
+    cache.load(kb_path)
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the entry was read again")
+
+    monkeypatch.setattr(cache, "read_entry", refuse)
+    calls = loads_from_yaml(monkeypatch)
+    kb, unsaved = cache.open_file(kb_path, cached=False)
+    assert calls == [str(kb_path)] and unsaved is not None
+    assert kb.actor_by_id["haftar"].name == "Khalifa Haftar"

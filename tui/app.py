@@ -57,12 +57,16 @@ loading screen at once."""
 AT_ONCE_WAIT_SECONDS = 0.2
 """How long a small file may take before its first frame: past this (a small YAML naming
 very long source texts), it goes on loading behind the loading screen."""
+CACHED_WAIT_SECONDS = 0.6
+"""How long a reopen of a larger file from a valid cache entry may take before its first
+frame: a reopen that is ready by then shows the explorer as its first frame, with no
+loading screen flashing before it; a slower one shows the loading screen after it."""
 PROGRESS_PERIOD_SECONDS = 1 / 20
+"""How often the loading screen shows the load's latest progress."""
 # The file watcher starts this long after the explorer is shown, not before its first
 # frame: importing and starting it is about 15 ms of a 300 ms start. A file written in
 # between is caught by its modification time when the watcher starts.
 WATCH_DELAY_SECONDS = 0.5
-"""How often the loading screen shows the load's latest progress."""
 RELOAD_SHOWN_AFTER = 0.2  # seconds of a reload before its progress line shows
 YOUNG_GENERATION_THRESHOLD = 10_000
 
@@ -139,7 +143,9 @@ class _Load:
             entry = None
             self.unchecked = kb is not None
             if kb is None:
-                kb, entry = cache.open_file(self.path, progress=self._report, **limits)
+                kb, entry = cache.open_file(
+                    self.path, progress=self._report, cached=False, **limits
+                )
             # The model is the file's as it was at both ends of the load, or it is unknown.
             self.stamp = before if before == _stamp_or_none(self.path) else None
             # What the explorer reads worked out here, not by the UI thread as it fills
@@ -264,15 +270,28 @@ class StakeholderApp(KeysInOrder[LoadError | None]):
         """Posted from the load's thread when it is done."""
 
     def get_default_screen(self) -> Screen:
-        if self.knowledge_base is None and _size_of(self.path) < LOAD_AT_ONCE_BYTES:
-            # No loading screen to lay out and paint first: a small file opens in one frame,
-            # and its cache entry is written once that frame is out.
+        waited = self._first_frame_wait() if self.knowledge_base is None else 0
+        if waited:
+            # No loading screen to lay out and paint first: a small file, or one with a
+            # valid cache entry, opens in one frame; an entry still to write is written
+            # once that frame is out.
             self._start_load(waited_for=True)
-            if self._load is not None and self._load.wait(AT_ONCE_WAIT_SECONDS):
+            if self._load is not None and self._load.wait(waited):
                 self._take_outcome(self._load)
         if self.knowledge_base is not None:
             return self._explorer()
         return super().get_default_screen()
+
+    def _first_frame_wait(self) -> float:
+        """How long the first frame may wait for the load: 0 shows the loading screen at
+        once."""
+        if _size_of(self.path) < LOAD_AT_ONCE_BYTES:
+            return AT_ONCE_WAIT_SECONDS
+        if self.path is not None and cache.entry_is_current(
+            self.path, max_bytes=self.max_bytes, max_total_bytes=self.max_total_bytes
+        ):
+            return CACHED_WAIT_SECONDS
+        return 0
 
     def _explorer(self) -> ExplorerScreen:
         return ExplorerScreen(

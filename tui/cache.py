@@ -24,7 +24,14 @@ from typing import TYPE_CHECKING
 
 from platformdirs import user_cache_dir
 
-from .files import current_stamp, inside, open_regular, replace, write_beside
+from .files import (
+    StampsInside,
+    current_stamp,
+    inside,
+    open_regular,
+    replace,
+    write_beside,
+)
 from .loader import (
     MAX_BYTES,
     MAX_TOTAL_BYTES,
@@ -44,6 +51,8 @@ from .model import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator, Sequence
+
     import msgspec
 
 FORMAT = 8  # bump when the model or this layout changes
@@ -88,14 +97,17 @@ def open_file(
     progress: Progress | None = None,
     max_bytes: int = MAX_BYTES,
     max_total_bytes: int = MAX_TOTAL_BYTES,
+    cached: bool = True,
 ) -> tuple[KnowledgeBase, UnsavedEntry | None]:
     """``load``, less the writing: the model, and the entry still to write after a miss
-    (None on a hit). Raises ``LoadError``."""
+    (None on a hit). ``cached=False``: the caller already found no valid entry, so the file
+    is loaded without reading the entry again. Raises ``LoadError``."""
     path = Path(path)
-    with collector_paused():
-        cached = read_entry(path, max_bytes=max_bytes, max_total_bytes=max_total_bytes)
-    if cached is not None:
-        return cached, None
+    if cached:
+        with collector_paused():
+            kb = read_entry(path, max_bytes=max_bytes, max_total_bytes=max_total_bytes)
+        if kb is not None:
+            return kb, None
     reading = Reading(max_bytes, max_total_bytes)
     kb = load_knowledge_base(path, progress=progress, reading=reading)
     return kb, UnsavedEntry.after_load(path, kb, reading)
@@ -153,28 +165,50 @@ def read_payload(
         newline = raw.index(b"\n")
         header = msgspec.json.decode(raw[:newline])
         payload = memoryview(raw)[newline + 1 :]  # not a copy: entries are tens of MB
-        if header.get("format") != FORMAT or header.get("path") != str(path.resolve()):
-            return None
-        stamp = current_stamp(path)
-        if list(stamp) != header.get("stamp") or stamp[0] > max_bytes:
-            return None
-        folder = path.parent
-        total = 0
-        for relative, recorded in header.get("sources", []):
-            place = inside(folder, relative)
-            if place is None:
-                return None
-            stamp = current_stamp(place)
-            if list(stamp) != recorded or stamp[0] > max_bytes:
-                return None
-            total += stamp[0]
-        if total > max_total_bytes:
+        if not _describes_files_as_now(header, path, max_bytes, max_total_bytes):
             return None
         if checksum(payload) != header.get("checksum"):
             return None
     except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError):
         return None  # missing, unreadable, corrupt or stale: load from the file instead
     return payload
+
+
+def entry_is_current(
+    path: Path, *, max_bytes: int = MAX_BYTES, max_total_bytes: int = MAX_TOTAL_BYTES
+) -> bool:
+    """Whether ``path`` has an entry recorded for its files as they are now, by the entry's
+    header alone (a few milliseconds: neither its payload nor its checksum is read). The
+    app asks before its first frame, to know whether the model will be there soon."""
+    try:
+        descriptor, _ = open_regular(entry_path(path), follow_symlinks=False)
+        with open(descriptor, "rb") as stream:
+            header_line = stream.readline(_entry_limit(max_bytes, max_total_bytes))
+        import msgspec
+
+        header = msgspec.json.decode(header_line)
+        return _describes_files_as_now(header, path, max_bytes, max_total_bytes)
+    except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError):
+        return False
+
+
+def _describes_files_as_now(header: dict, path: Path, max_bytes: int, max_total_bytes: int) -> bool:
+    """Whether an entry's ``header`` is of this format and of ``path``, and records every
+    file the model was read from with the stamp it has now, within today's caps. Raises
+    ``OSError`` when a file cannot be looked at, and the errors a malformed header brings."""
+    if header.get("format") != FORMAT or header.get("path") != str(path.resolve()):
+        return False
+    stamp = current_stamp(path)
+    if list(stamp) != header.get("stamp") or stamp[0] > max_bytes:
+        return False
+    stamps = StampsInside(path.parent)
+    total = 0
+    for relative, recorded in header.get("sources", []):
+        stamp = stamps.of(relative)
+        if stamp is None or list(stamp) != recorded or stamp[0] > max_bytes:
+            return False
+        total += stamp[0]
+    return total <= max_total_bytes
 
 
 def last_sources(path: Path) -> tuple[Source, ...]:
@@ -217,16 +251,20 @@ def consistent(kb: KnowledgeBase) -> bool:
     claims = (*kb.relations, *kb.attributes, *kb.stances)
     hedges = [hedge for claim in claims for hedge in claim.hedges]
     posts = [post for actor in kb.actors for post in actor.memberships]
-    # Sets built by C-level passes (map over attrgetter): the ids every item names.
-    named = set(map(attrgetter("source"), kb.relations))
-    named.update(map(attrgetter("target"), kb.relations))
-    named.update(party for relation in kb.relations for party in relation.participants)
-    named.update(map(attrgetter("actor"), kb.attributes))
-    named.update(map(attrgetter("actor"), kb.stances))
-    named.update(map(attrgetter("asserted_by"), claims))
-    named.update(map(attrgetter("asserted_by"), hedges))
-    named.update(map(attrgetter("affiliation"), kb.actors))
-    named.update(map(attrgetter("organisation"), posts))
+    # The ids every item names, gathered by C-level passes (map over attrgetter).
+    named = {party for relation in kb.relations for party in relation.participants}
+    for items, field in (
+        (kb.relations, "source"),
+        (kb.relations, "target"),
+        (kb.attributes, "actor"),
+        (kb.stances, "actor"),
+        (claims, "asserted_by"),
+        (hedges, "asserted_by"),
+        (kb.actors, "affiliation"),
+        (posts, "organisation"),
+    ):
+        for part in _slices(items):
+            named.update(map(attrgetter(field), part))
     named.discard(None)
     if not named.issubset(actors):
         return False
@@ -243,29 +281,43 @@ def consistent(kb: KnowledgeBase) -> bool:
     return _quotes_at_their_offsets(texts, quotes)
 
 
+PASS_ITEMS = 2048
+"""Items of one C-level pass in ``consistent``: such a pass holds the interpreter until it
+returns, and the check runs in a thread while the explorer is in use (one pass over every
+quote of 10,000 actors held the UI thread for 40 ms; one of this many, for about one)."""
+
+
+def _slices(items: Sequence) -> Iterator[Sequence]:
+    for start in range(0, len(items), PASS_ITEMS):
+        yield items[start : start + PASS_ITEMS]
+
+
 def _quotes_at_their_offsets(texts: dict[str, str], quotes: list) -> bool:
     """Whether each quote is its source's text at its offsets, checked in C-level passes
     (map) over all the texts joined: a Python loop per quote would cost a reopen 0.1 s."""
-    if not quotes:
-        return True
-    sources = list(map(attrgetter("source"), quotes))
-    if not set(sources).issubset(texts):
-        return False
-    starts = list(map(attrgetter("start"), quotes))
-    ends = list(map(attrgetter("end"), quotes))
-    words = list(map(attrgetter("quote"), quotes))
     lengths = {source_id: len(text) for source_id, text in texts.items()}
     bases, at = {}, 0
     for source_id, length in lengths.items():
         bases[source_id] = at
         at += length
     joined = "".join(texts.values())
-    return (
-        min(starts) >= 0
-        and all(map(eq, map(len, words), map(sub, ends, starts)))
-        and all(map(le, ends, map(lengths.__getitem__, sources)))
-        and all(map(joined.startswith, words, map(add, map(bases.__getitem__, sources), starts)))
-    )
+    for part in _slices(quotes):
+        sources = list(map(attrgetter("source"), part))
+        if not set(sources).issubset(texts):
+            return False
+        starts = list(map(attrgetter("start"), part))
+        ends = list(map(attrgetter("end"), part))
+        words = list(map(attrgetter("quote"), part))
+        if not (
+            min(starts) >= 0
+            and all(map(eq, map(len, words), map(sub, ends, starts)))
+            and all(map(le, ends, map(lengths.__getitem__, sources)))
+            and all(
+                map(joined.startswith, words, map(add, map(bases.__getitem__, sources), starts))
+            )
+        ):
+            return False
+    return True
 
 
 @dataclass(frozen=True)

@@ -102,6 +102,40 @@ def inside(folder: Path, relative: str) -> Path | None:
     return found if found.is_relative_to(base) and found != base else None
 
 
+class StampsInside:
+    """``StampsInside(folder).of(relative)``: the stamp of the file ``inside(folder,
+    relative)`` leads to, or None when that is outside ``folder``; for many paths written
+    in files in one folder (every source of a knowledge base). The usual path, directories
+    and a file with no symbolic link among them, costs one ``lstat`` per directory (once)
+    and one for the file; anything else goes through ``inside``, as one path would.
+    Raises ``OSError``."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._base = folder.resolve()
+        self._plain_folders = {self._base}  # real directories (not links) under the base
+
+    def of(self, relative: str) -> Stamp | None:
+        parts = Path(relative).parts
+        if not parts or Path(relative).is_absolute() or ".." in parts:
+            return self._through_inside(relative)
+        place = self._base
+        for part in parts[:-1]:
+            place = place / part
+            if place not in self._plain_folders:
+                if not stat.S_ISDIR(os.lstat(place).st_mode):
+                    return self._through_inside(relative)  # a link (or not a folder)
+                self._plain_folders.add(place)
+        status = os.lstat(place / parts[-1])
+        if stat.S_ISLNK(status.st_mode):
+            return self._through_inside(relative)
+        return stamp_of(status)  # not a link: what stat() would say
+
+    def _through_inside(self, relative: str) -> Stamp | None:
+        place = inside(self.folder, relative)
+        return None if place is None else current_stamp(place)
+
+
 # --- writing -------------------------------------------------------------------------------
 
 _in_flight: set[Path] = set()
