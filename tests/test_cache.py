@@ -211,3 +211,15 @@ def test_open_file_told_there_is_no_entry_does_not_read_one(kb_path, monkeypatch
     kb, unsaved = cache.open_file(kb_path, cached=False)
     assert calls == [str(kb_path)] and unsaved is not None
     assert kb.actor_by_id["haftar"].name == "Khalifa Haftar"
+
+
+def test_an_unchecked_model_is_shown_first_and_its_check_finds_the_damage(kb_path):
+    cache.load(kb_path)
+    good = cache.read_unchecked(kb_path)
+    assert good is not None and good.check() and good.kb == cache.read_entry(kb_path)
+    entry = cache.entry_path(kb_path)
+    entry.write_bytes(entry.read_bytes().replace(b"Khalifa Haftar", b"Khalifa Hafter"))
+    damaged = cache.read_unchecked(kb_path)  # it decodes: only the checksum tells
+    assert damaged is not None and damaged.kb.actor_by_id["haftar"].name == "Khalifa Hafter"
+    assert not damaged.check()
+    assert cache.read_entry(kb_path) is None and cache.read_payload(kb_path) is None

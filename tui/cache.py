@@ -132,23 +132,43 @@ def read_entry(
     *,
     max_bytes: int = MAX_BYTES,
     max_total_bytes: int = MAX_TOTAL_BYTES,
-    checked: bool = True,
 ) -> KnowledgeBase | None:
     """The cached model of ``path`` if it is present and still valid, else None.
 
     Valid: every file it was read from has the stamp it had then, within today's caps,
-    its checksum matches, and the model is consistent (``consistent``). ``checked=False``
-    leaves the last to the caller (the app runs it after the first frame, in a thread:
-    on a large file it is a third of a reopen) and must be followed by it."""
-    payload = read_payload(path, max_bytes=max_bytes, max_total_bytes=max_total_bytes)
-    if payload is None:
+    its checksum matches, and the model is consistent (``consistent``)."""
+    unchecked = read_unchecked(path, max_bytes=max_bytes, max_total_bytes=max_total_bytes)
+    return unchecked.kb if unchecked is not None and unchecked.check() else None
+
+
+@dataclass(frozen=True)
+class Unchecked:
+    """A model decoded from an entry recorded for its files as they are now, before its
+    checksum and its consistency are checked: ``check()`` does both (in a thread, after
+    the explorer's first frame: on a large file they are a third of a reopen)."""
+
+    kb: KnowledgeBase
+    payload: memoryview
+    recorded_checksum: str
+
+    def check(self) -> bool:
+        return checksum(self.payload) == self.recorded_checksum and consistent(self.kb)
+
+
+def read_unchecked(
+    path: Path, *, max_bytes: int = MAX_BYTES, max_total_bytes: int = MAX_TOTAL_BYTES
+) -> Unchecked | None:
+    """``path``'s cached model, if its entry is recorded for its files as they are now and
+    decodes into the model's types, to show at once; its ``check()`` must follow."""
+    read = _read_entry(path, max_bytes, max_total_bytes)
+    if read is None:
         return None
+    payload, recorded_checksum = read
     try:
         model = _decoder().decode(payload)
     except (ValueError, TypeError, KeyError, IndexError, AttributeError):
         return None  # corrupt: load from the file instead
-    kb = model.knowledge_base(str(path))
-    return kb if not checked or consistent(kb) else None
+    return Unchecked(model.knowledge_base(str(path)), payload, recorded_checksum)
 
 
 def read_payload(
@@ -158,20 +178,32 @@ def read_payload(
     is present, every file it was read from has the stamp it had then, within today's caps,
     and its checksum matches; else None. Neither decoded nor checked for consistency
     (``read_entry`` does both): `diff` decodes only the items that differ."""
+    read = _read_entry(path, max_bytes, max_total_bytes)
+    if read is None or checksum(read[0]) != read[1]:
+        return None
+    return read[0]
+
+
+def _read_entry(
+    path: Path, max_bytes: int, max_total_bytes: int
+) -> tuple[memoryview, str] | None:
+    """The payload of ``path``'s entry and the checksum its header records for it, if the
+    entry is recorded for its files as they are now; else None. The checksum is the
+    caller's to compare."""
     try:
         raw = _entry_bytes(entry_path(path), _entry_limit(max_bytes, max_total_bytes))
         import msgspec  # an entry exists: worth the import
 
         newline = raw.index(b"\n")
         header = msgspec.json.decode(raw[:newline])
-        payload = memoryview(raw)[newline + 1 :]  # not a copy: entries are tens of MB
         if not _describes_files_as_now(header, path, max_bytes, max_total_bytes):
             return None
-        if checksum(payload) != header.get("checksum"):
+        recorded = header.get("checksum")
+        if not isinstance(recorded, str):
             return None
     except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError):
         return None  # missing, unreadable, corrupt or stale: load from the file instead
-    return payload
+    return memoryview(raw)[newline + 1 :], recorded  # not a copy: entries are tens of MB
 
 
 def entry_is_current(
