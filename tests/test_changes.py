@@ -75,3 +75,57 @@ def test_a_selection_of_the_shown_text_is_the_same_words_in_the_raw_text(raw, wo
     start = bisect_left(positions, shown_start)
     end = bisect_left(positions, shown_start + len(words))
     assert raw[start:end] == words
+
+
+def test_a_change_after_a_change_starts_from_the_file_as_written_not_read_again(
+    copy, monkeypatch
+):
+    """No reading and decoding of the whole file per change while its stamp is the one the
+    last change left; what is written is the same."""
+    from tui import edit
+
+    reads = []
+    read = edit.FileState.read
+    monkeypatch.setattr(
+        edit.FileState, "read", classmethod(lambda cls, *a: reads.append(a) or read(*a))
+    )
+    changes = FileChanges(copy, current_stamp(copy))
+    changes.make(add_stance())
+    after_first = copy.read_text(encoding="utf-8")
+    changes.undo()
+    changes.redo()
+    assert len(reads) == 1  # the first change only
+    assert copy.read_text(encoding="utf-8") == after_first
+
+
+def test_an_edit_the_stamp_misses_is_still_caught_by_the_bytes_before_the_rename(
+    copy, monkeypatch
+):
+    """On a file system whose times are coarse, an edit of the same size within the same
+    tick leaves the stamp as it was: the bytes, compared just before the rename, refuse."""
+    from tui import changes as changes_module
+    from tui import edit
+
+    changes = FileChanges(copy, current_stamp(copy))
+    changes.make(add_stance())
+    written = current_stamp(copy)
+    monkeypatch.setattr(changes_module, "current_stamp", lambda path: written)
+    monkeypatch.setattr(edit, "_stamp_now", lambda path: written)
+    text = copy.read_text(encoding="utf-8")
+    copy.write_text(text.replace("stem the flow", "STEM THE FLOW", 1), encoding="utf-8")
+    edited = copy.read_bytes()
+    assert len(edited) == len(text.encode("utf-8"))
+    with pytest.raises(ChangeRefused, match="changed on disk"):
+        changes.undo()
+    assert copy.read_bytes() == edited
+
+
+def test_the_state_a_change_leaves_holds_the_text_its_bytes_decode_to(tmp_path):
+    from tui.edit import FileState
+
+    path = tmp_path / "kb.yaml"
+    for data in (b"actors: []\n", "\ufeffactors: [] # \u00e9\n".encode()):
+        path.write_bytes(data)
+        text = FileState.read(path).text
+        assert FileState.written(path, data, text).text == FileState.read(path).text
+        assert FileState.written(path, data, text).stamp == current_stamp(path)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .edit import ChangeRefused, FileState, save
-from .files import Stamp
+from .files import Stamp, current_stamp
 from .loader import MAX_BYTES, MAX_TOTAL_BYTES
 from .model import KnowledgeBase
 from .splice import Refused
@@ -73,6 +73,7 @@ class FileChanges:
         self.max_total_bytes = max_total_bytes
         self.undone: list[Done] = []  # most recent last
         self.done: list[Done] = []
+        self._written: FileState | None = None  # the file as the last change wrote it
 
     @property
     def can_undo(self) -> bool:
@@ -110,6 +111,20 @@ class FileChanges:
         """The file was read again (an outside edit), as ``kb``: changes go on from it."""
         self.stamp = stamp
         self.kb = kb
+        self._written = None
+
+    def _state_now(self) -> FileState:
+        """The file as it is now: as the last change wrote it while its stamp is the one
+        it had then (no reading and decoding of tens of MB per change: the bytes are
+        compared with the file's again before the next write's rename), else read."""
+        written = self._written
+        if written is not None and written.stamp is not None and written.stamp == self.stamp:
+            try:
+                if current_stamp(self.path) == written.stamp:
+                    return written
+            except OSError:
+                pass  # reading it says why
+        return FileState.read(self.path, self.stamp)
 
     def _write(
         self, description: str, apply: Callable[[str], str], focus: Focus | None
@@ -119,7 +134,7 @@ class FileChanges:
                 f"{self.path} changed while it was being loaded; nothing was written: "
                 "reload it (Ctrl+L) and try again"
             )
-        state = FileState.read(self.path, self.stamp)
+        state = self._state_now()
         before = state.text
         try:
             after = apply(before)
@@ -135,6 +150,7 @@ class FileChanges:
         )
         self.stamp = saved.stamp
         self.kb = kb
+        self._written = saved
         return kb, Done(description, before, after, focus)
 
 

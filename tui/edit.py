@@ -107,6 +107,14 @@ class FileState:
             raise ChangeRefused(CHANGED_ON_DISK.format(shown=shown))
         return cls(path, data, stamp)
 
+    @classmethod
+    def written(cls, path: Path, data: bytes, text: str) -> FileState:
+        """The file as just written: ``text``, encoded as ``data``. Its text is known, so a
+        next change does not decode tens of MB again."""
+        state = cls(path, data, _stamp_now(path))
+        state.__dict__["text"] = text  # where ``text`` keeps its value: what data decodes to
+        return state
+
     @functools.cached_property
     def text(self) -> str:
         return decode_bytes(self.data)[2]
@@ -493,7 +501,7 @@ def save(
     bom, encoding = encoding_of(state.data)
     data = bom + new_text.encode(encoding)
     old_text = state.text
-    _refuse_if_changed(state)
+    _refuse_if_touched(state)
     if kb is not None:
         try:
             new_kb = checked_change(old_text, new_text, kb, shown=str(path))
@@ -503,7 +511,7 @@ def save(
             ) from None
         if new_kb is not None:
             _write_over(state, data)
-            return FileState(path, data, _stamp_now(path)), new_kb
+            return FileState.written(path, data, new_text), new_kb
     temporary = _write_beside(path, data)
     try:
         kb, problems = _load_beside(temporary, path, len(data), max_bytes, max_total_bytes)
@@ -514,7 +522,7 @@ def save(
         _replace_checked(state, temporary)
     finally:
         discard(temporary)
-    return FileState(path, data, _stamp_now(path)), dataclasses.replace(kb, path=str(path))
+    return FileState.written(path, data, new_text), dataclasses.replace(kb, path=str(path))
 
 
 def _load_beside(
@@ -554,7 +562,7 @@ def save_no_worse(
     shown = display(str(path))
     bom, encoding = encoding_of(state.data)
     data = bom + new_text.encode(encoding)
-    _refuse_if_changed(state)
+    _refuse_if_touched(state)
     temporary = _write_beside(path, data)
     try:
         _, left = _load_beside(temporary, path, len(data), max_bytes, max_total_bytes)
@@ -571,7 +579,7 @@ def save_no_worse(
         _replace_checked(state, temporary)
     finally:
         discard(temporary)
-    return FileState(path, data, _stamp_now(path)), left
+    return FileState.written(path, data, new_text), left
 
 
 def _write_over(state: FileState, data: bytes) -> None:
@@ -716,8 +724,18 @@ def _model_item(item):
 
 
 def _refuse_if_changed(state: FileState) -> None:
+    """The guard of every write, just before the rename: the file holds the very bytes the
+    change was made from."""
     if not holds(state.path, state.data):
         raise ChangeRefused(CHANGED_ON_DISK.format(shown=display(str(state.path))))
+
+
+def _refuse_if_touched(state: FileState) -> None:
+    """The early check, before the work of a change: by the file's stamp while it is the
+    one it had when read, else by its bytes. (The bytes are compared again just before
+    the rename, whatever the stamp says: ``_replace_checked``.)"""
+    if state.stamp is None or _stamp_now(state.path) != state.stamp:
+        _refuse_if_changed(state)
 
 
 __all__ = [
