@@ -213,13 +213,17 @@ def test_open_file_told_there_is_no_entry_does_not_read_one(kb_path, monkeypatch
     assert kb.actor_by_id["haftar"].name == "Khalifa Haftar"
 
 
-def test_an_unchecked_model_is_shown_first_and_its_check_finds_the_damage(kb_path):
+@pytest.mark.parametrize("beside", [True, False])
+def test_the_checksum_summed_beside_the_decoding_still_refuses_a_damaged_entry(
+    kb_path, monkeypatch, beside
+):
+    """Damage that still decodes (a name's letter): only the checksum tells, whether it is
+    summed in a thread while the entry is decoded (a large one) or before."""
+    monkeypatch.setattr(cache, "CHECKSUM_BESIDE_BYTES", 0 if beside else 1 << 40)
     cache.load(kb_path)
-    good = cache.read_unchecked(kb_path)
-    assert good is not None and good.check() and good.kb == cache.read_entry(kb_path)
+    assert cache.read_entry(kb_path, checked=False) == cache.load(kb_path)
     entry = cache.entry_path(kb_path)
     entry.write_bytes(entry.read_bytes().replace(b"Khalifa Haftar", b"Khalifa Hafter"))
-    damaged = cache.read_unchecked(kb_path)  # it decodes: only the checksum tells
-    assert damaged is not None and damaged.kb.actor_by_id["haftar"].name == "Khalifa Hafter"
-    assert not damaged.check()
-    assert cache.read_entry(kb_path) is None and cache.read_payload(kb_path) is None
+    assert cache.read_entry(kb_path, checked=False) is None
+    assert cache.read_payload(kb_path) is None
+    assert cache.load(kb_path).actor_by_id["haftar"].name == "Khalifa Haftar"  # from the file

@@ -115,9 +115,9 @@ class _Load:
         self.progress: tuple[int, int, str] = (0, 1, "starting")
         self.stamp: Stamp | None = None  # the file's, if it did not change while loaded
         self.outcome: tuple[KnowledgeBase, cache.UnsavedEntry | None] | Exception | None = None
-        # Read from the cache without its checksum and consistency check: the app runs them
-        # in a thread once the explorer is up, and reads the file again if they fail.
-        self.unchecked: cache.Unchecked | None = None
+        # Read from the cache without its consistency check: the app runs it in a thread
+        # once the explorer is up, and reads the file again if it fails.
+        self.unchecked = False
         self.finished = threading.Event()
         self._lock = threading.Lock()  # who writes the entry is decided under it
         self._waited_for = waited_for
@@ -139,9 +139,9 @@ class _Load:
             before = _stamp_or_none(self.path)
             limits = {"max_bytes": self.max_bytes, "max_total_bytes": self.max_total_bytes}
             with collector_paused():  # as open_file reads an entry: no cycles to find
-                self.unchecked = cache.read_unchecked(self.path, **limits)
-            kb = self.unchecked.kb if self.unchecked is not None else None
+                kb = cache.read_entry(self.path, **limits, checked=False)
             entry = None
+            self.unchecked = kb is not None
             if kb is None:
                 kb, entry = cache.open_file(
                     self.path, progress=self._report, cached=False, **limits
@@ -369,9 +369,8 @@ class StakeholderApp(KeysInOrder[LoadError | None]):
         elif outcome is not None:
             kb, self._unsaved_entry = outcome
             self.full_knowledge_base = self.knowledge_base = kb
-            if load.unchecked is not None:
-                self.call_after_refresh(self._check_cached_model, load.unchecked)
-                load.unchecked = None
+            if load.unchecked:
+                self.call_after_refresh(self._check_cached_model, kb)
             self.changes = FileChanges(
                 load.path,
                 load.stamp,
@@ -380,14 +379,13 @@ class StakeholderApp(KeysInOrder[LoadError | None]):
                 max_total_bytes=self.max_total_bytes,
             )
 
-    def _check_cached_model(self, unchecked: cache.Unchecked) -> None:
-        """Check a model read from the cache (``cache.Unchecked.check``: its checksum and its
-        consistency) in a thread, after the first frame; if it fails, say so and read the
-        file again."""
+    def _check_cached_model(self, kb: KnowledgeBase) -> None:
+        """Run the cache entry's consistency check (``cache.consistent``) in a thread, after
+        the first frame; if it fails, say so and read the file again."""
 
         def check() -> None:
-            if not unchecked.check():
-                self.call_from_thread(self._cached_model_failed, unchecked.kb)
+            if not cache.consistent(kb):
+                self.call_from_thread(self._cached_model_failed, kb)
 
         self.run_worker(check, name="check the cached model", thread=True)
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import os
+import threading
 import zlib
 from dataclasses import dataclass
 from operator import add, attrgetter, eq, le, sub
@@ -51,7 +52,7 @@ from .model import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Sequence
+    from collections.abc import Callable, Iterator, Sequence
 
     import msgspec
 
@@ -132,43 +133,55 @@ def read_entry(
     *,
     max_bytes: int = MAX_BYTES,
     max_total_bytes: int = MAX_TOTAL_BYTES,
+    checked: bool = True,
 ) -> KnowledgeBase | None:
     """The cached model of ``path`` if it is present and still valid, else None.
 
     Valid: every file it was read from has the stamp it had then, within today's caps,
-    its checksum matches, and the model is consistent (``consistent``)."""
-    unchecked = read_unchecked(path, max_bytes=max_bytes, max_total_bytes=max_total_bytes)
-    return unchecked.kb if unchecked is not None and unchecked.check() else None
-
-
-@dataclass(frozen=True)
-class Unchecked:
-    """A model decoded from an entry recorded for its files as they are now, before its
-    checksum and its consistency are checked: ``check()`` does both (in a thread, after
-    the explorer's first frame: on a large file they are a third of a reopen)."""
-
-    kb: KnowledgeBase
-    payload: memoryview
-    recorded_checksum: str
-
-    def check(self) -> bool:
-        return checksum(self.payload) == self.recorded_checksum and consistent(self.kb)
-
-
-def read_unchecked(
-    path: Path, *, max_bytes: int = MAX_BYTES, max_total_bytes: int = MAX_TOTAL_BYTES
-) -> Unchecked | None:
-    """``path``'s cached model, if its entry is recorded for its files as they are now and
-    decodes into the model's types, to show at once; its ``check()`` must follow."""
+    its checksum matches, and the model is consistent (``consistent``). ``checked=False``
+    leaves the last to the caller (the app runs it after the first frame, in a thread:
+    on a large file it is a third of a reopen) and must be followed by it."""
     read = _read_entry(path, max_bytes, max_total_bytes)
     if read is None:
         return None
     payload, recorded_checksum = read
+    # Summed in a thread while it is decoded here: zlib lets other threads run, msgspec
+    # does not, so the checksum costs the decoding nothing (a reopen of 50k actors, 50 ms).
+    summed = _checksum_beside(payload)
     try:
         model = _decoder().decode(payload)
     except (ValueError, TypeError, KeyError, IndexError, AttributeError):
         return None  # corrupt: load from the file instead
-    return Unchecked(model.knowledge_base(str(path)), payload, recorded_checksum)
+    finally:
+        same = summed() == recorded_checksum
+    if not same:
+        return None
+    kb = model.knowledge_base(str(path))
+    return kb if not checked or consistent(kb) else None
+
+
+CHECKSUM_BESIDE_BYTES = 1 << 20
+"""A payload this large is summed in a thread of its own while it is decoded."""
+
+
+def _checksum_beside(payload: memoryview) -> Callable[[], str]:
+    """``checksum(payload)``, worked out in a thread of its own for a large payload; a
+    function that waits for it."""
+    if len(payload) < CHECKSUM_BESIDE_BYTES:
+        value = checksum(payload)
+        return lambda: value
+    summed: list[str] = []
+    thread = threading.Thread(
+        target=lambda: summed.append(checksum(payload)), name="checksum cache entry",
+        daemon=True,
+    )
+    thread.start()
+
+    def wait() -> str:
+        thread.join()
+        return summed[0] if summed else ""  # none if it failed: no match, a miss
+
+    return wait
 
 
 def read_payload(
