@@ -294,3 +294,18 @@ def test_replaced_keeps_or_rebuilds_every_index_right():
             "sources", "actors", "relations", "stances", "path")},
             "issues": changed.issues, "attributes": changed.attributes})
         assert indexes(changed) == indexes(fresh)
+
+
+def test_the_actors_whose_relations_a_change_touched_are_found_in_file_order():
+    kb = load_knowledge_base(BUNDLED).indexed()
+    gone = kb.relation_by_id["haftar-meets-pinotti"]
+    changed = kb.replaced("relations", tuple(r for r in kb.relations if r is not gone))
+    touched = [a.id for a in kb.actors if a.id in set(gone.parties)]
+    assert changed.actors_with_other_relations(kb) == touched
+    assert kb.actors_with_other_relations(changed) == touched
+    assert kb.actors_with_other_relations(kb) == []
+    # Against a base loaded afresh every actor with relations differs (other tuples).
+    fresh = load_knowledge_base(BUNDLED)
+    assert fresh.actors_with_other_relations(kb) == [
+        a.id for a in kb.actors if kb.relations_of(a.id)
+    ]

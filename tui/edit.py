@@ -498,8 +498,7 @@ def save(
     whole."""
     path = state.path
     shown = display(str(path))
-    bom, encoding = encoding_of(state.data)
-    data = bom + new_text.encode(encoding)
+    data = _encoded(state, new_text)
     old_text = state.text
     _refuse_if_touched(state)
     if kb is not None:
@@ -560,8 +559,7 @@ def save_no_worse(
 
     path = state.path
     shown = display(str(path))
-    bom, encoding = encoding_of(state.data)
-    data = bom + new_text.encode(encoding)
+    data = _encoded(state, new_text)
     _refuse_if_touched(state)
     temporary = _write_beside(path, data)
     try:
@@ -580,6 +578,15 @@ def save_no_worse(
     finally:
         discard(temporary)
     return FileState.written(path, data, new_text), left
+
+
+def _encoded(state: FileState, text: str) -> bytes:
+    """``text`` as the file's bytes, in its encoding and with its byte-order mark. (With
+    none, the encoded text is not copied behind an empty one: each copy of a 25 MB file
+    holds the interpreter, and the UI thread with it, for about 13 ms.)"""
+    bom, encoding = encoding_of(state.data)
+    encoded = text.encode(encoding)
+    return bom + encoded if bom else encoded
 
 
 def _write_over(state: FileState, data: bytes) -> None:

@@ -11,6 +11,8 @@ from collections.abc import Collection
 from dataclasses import KW_ONLY, dataclass
 from enum import StrEnum
 from functools import cached_property
+from itertools import compress
+from operator import is_not
 
 
 class DatePrecision(StrEnum):
@@ -432,6 +434,14 @@ class KnowledgeBase:
     @cached_property
     def _relations_by_actor(self) -> dict[str, tuple[Relation, ...]]:
         return _relations_by_actor(self.relations, [actor.id for actor in self.actors])
+
+    def actors_with_other_relations(self, other: KnowledgeBase) -> list[str]:
+        """The ids of this base's actors whose relations are not the very ones they have
+        in ``other``: after a change is saved, the few whose counts changed. (In C-level
+        passes: the UI thread asks for it over every actor as the change is shown.)"""
+        mine, theirs = self._relations_by_actor, other._relations_by_actor
+        ids = list(mine)  # every actor, in file order
+        return list(compress(ids, map(is_not, map(mine.get, ids), map(theirs.get, ids))))
 
     @cached_property
     def _stances_by_actor(self) -> dict[str, tuple[Stance, ...]]:

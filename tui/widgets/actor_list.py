@@ -156,8 +156,7 @@ class ActorList(RowCursor, ScrollView, can_focus=True, inherit_bindings=False):
         old, self.kb = self.kb, kb
         if kb.actors is old.actors and self.sorting is not SortOrder.RELATIONS:
             # A claim changed: the same rows in the same order, a few counts changed.
-            self._recount([actor.id for actor in kb.actors
-                           if kb.relations_of(actor.id) is not old.relations_of(actor.id)])
+            self._recount(kb.actors_with_other_relations(old))
         else:
             self._rebuild(counted=False)
         self._cursor = self._row_of_actor.get(current, -1) if current is not None else -1
