@@ -25,7 +25,7 @@ from . import (
 )
 from .changes import Change, Done, FileChanges, Focus
 from .edit import ChangeRefused
-from .files import Stamp, current_stamp
+from .files import Stamp, stamp_or_none
 from .filters import Filters, UndatedHidden, apply, undated_hidden
 from .keys import KeysInOrder
 from .loader import (
@@ -69,13 +69,6 @@ PROGRESS_PERIOD_SECONDS = 1 / 20
 WATCH_DELAY_SECONDS = 0.5
 RELOAD_SHOWN_AFTER = 0.2  # seconds of a reload before its progress line shows
 YOUNG_GENERATION_THRESHOLD = 10_000
-
-
-def _stamp_or_none(path: Path) -> Stamp | None:
-    try:
-        return current_stamp(path)
-    except OSError:
-        return None
 
 
 def _size_of(path: Path | None) -> float:
@@ -136,7 +129,7 @@ class _Load:
 
     def _run(self) -> None:
         try:
-            before = _stamp_or_none(self.path)
+            before = stamp_or_none(self.path)
             limits = {"max_bytes": self.max_bytes, "max_total_bytes": self.max_total_bytes}
             with collector_paused():  # as open_file reads an entry: no cycles to find
                 kb = cache.read_entry(self.path, **limits, checked=False)
@@ -147,7 +140,7 @@ class _Load:
                     self.path, progress=self._report, cached=False, **limits
                 )
             # The model is the file's as it was at both ends of the load, or it is unknown.
-            self.stamp = before if before == _stamp_or_none(self.path) else None
+            self.stamp = before if before == stamp_or_none(self.path) else None
             # What the explorer reads worked out here, not by the UI thread as it fills
             # the panes (most of a second on 50k actors).
             self.prepare(kb)
@@ -812,7 +805,7 @@ class StakeholderApp(KeysInOrder[LoadError | None]):
         """Whether the only change is the app's own last save of the file."""
         if self.changes is None or touched != {self.changes.path.resolve()}:
             return False
-        return _stamp_or_none(self.changes.path) == self.changes.stamp
+        return stamp_or_none(self.changes.path) == self.changes.stamp
 
     def action_reload(self, quietly: bool = False) -> None:
         """Read the file again (after an edit elsewhere), in a thread.
@@ -848,11 +841,11 @@ class StakeholderApp(KeysInOrder[LoadError | None]):
                 bar.hide()
             self._reloading = False
             asked, self._reload_asked = self._reload_asked, None
-            if asked is not None and (stamp is None or _stamp_or_none(path) != stamp):
+            if asked is not None and (stamp is None or stamp_or_none(path) != stamp):
                 self.action_reload(asked)
 
         def run() -> None:
-            before = _stamp_or_none(path)
+            before = stamp_or_none(path)
             stamp = None
             try:
                 try:
@@ -869,10 +862,10 @@ class StakeholderApp(KeysInOrder[LoadError | None]):
                     # candidates and the command that applies them (read here, off the
                     # screen).
                     report = check_report(path, error)
-                    stamp = before if before == _stamp_or_none(path) else None
+                    stamp = before if before == stamp_or_none(path) else None
                     self.call_from_thread(self._reload_failed, report)
                     return
-                stamp = before if before == _stamp_or_none(path) else None
+                stamp = before if before == stamp_or_none(path) else None
                 self._prepare(kb)
                 self.call_from_thread(self._reloaded, kb, stamp, quietly)
             finally:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .edit import ChangeRefused, FileState, save
-from .files import Stamp, current_stamp
+from .files import Stamp, stamp_or_none
 from .loader import MAX_BYTES, MAX_TOTAL_BYTES
 from .model import KnowledgeBase
 from .splice import Refused
@@ -117,14 +117,11 @@ class FileChanges:
         """The file as it is now: as the last change wrote it while its stamp is the one
         it had then (no reading and decoding of tens of MB per change: the bytes are
         compared with the file's again before the next write's rename), else read."""
-        written = self._written
-        if written is not None and written.stamp is not None and written.stamp == self.stamp:
-            try:
-                if current_stamp(self.path) == written.stamp:
-                    return written
-            except OSError:
-                pass  # reading it says why
-        return FileState.read(self.path, self.stamp)
+        written = self._written  # its stamp is self.stamp: both are set together
+        if written is not None and written.stamp is not None:
+            if stamp_or_none(self.path) == written.stamp:
+                return written
+        return FileState.read(self.path, self.stamp)  # (unreadable: it says why)
 
     def _write(
         self, description: str, apply: Callable[[str], str], focus: Focus | None

@@ -27,12 +27,12 @@ from pathlib import Path
 from . import outline
 from .files import (
     Stamp,
-    current_stamp,
     discard,
     holds,
     open_regular,
     replace,
     stamp_of,
+    stamp_or_none,
     write_beside,
 )
 from .loader import (
@@ -111,7 +111,7 @@ class FileState:
     def written(cls, path: Path, data: bytes, text: str) -> FileState:
         """The file as just written: ``text``, encoded as ``data``. Its text is known, so a
         next change does not decode tens of MB again."""
-        state = cls(path, data, _stamp_now(path))
+        state = cls(path, data, stamp_or_none(path))
         state.__dict__["text"] = text  # where ``text`` keeps its value: what data decodes to
         return state
 
@@ -618,13 +618,6 @@ def _replace_checked(state: FileState, temporary: Path) -> None:
         raise ChangeRefused(message) from None
 
 
-def _stamp_now(path: Path) -> Stamp | None:
-    try:
-        return current_stamp(path)
-    except OSError:
-        return None
-
-
 # Sections whose items nothing else is checked against item by item: a change to a source
 # (its text re-read, every quote of it re-verified) or to an issue loads the file whole.
 LOCAL_SECTIONS = ("actors", "relations", "attributes", "stances")
@@ -741,7 +734,7 @@ def _refuse_if_touched(state: FileState) -> None:
     """The early check, before the work of a change: by the file's stamp while it is the
     one it had when read, else by its bytes. (The bytes are compared again just before
     the rename, whatever the stamp says: ``_replace_checked``.)"""
-    if state.stamp is None or _stamp_now(state.path) != state.stamp:
+    if state.stamp is None or stamp_or_none(state.path) != state.stamp:
         _refuse_if_changed(state)
 
 

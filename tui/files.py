@@ -81,6 +81,14 @@ def current_stamp(path: Path) -> Stamp:
     return stamp_of(path.stat())
 
 
+def stamp_or_none(path: Path) -> Stamp | None:
+    """``current_stamp(path)``, or None when it cannot be taken (gone, unreadable)."""
+    try:
+        return current_stamp(path)
+    except OSError:
+        return None
+
+
 def holds(path: Path, data: bytes) -> bool:
     """Whether ``path`` is a regular file (not a link) holding exactly ``data`` now: the
     last check before a file is replaced, that nothing changed it meanwhile."""

@@ -159,6 +159,13 @@ def _widest_of(rows: list[list[str]]) -> list[int]:
     return widest
 
 
+def _shown_as_they_are(texts: list[str]) -> bool:
+    """Whether every text is printable ASCII: drawn as it is (``display`` leaves it), a cell
+    a letter, so that its length is its width."""
+    joined = "".join(texts)
+    return joined.isascii() and joined.isprintable()
+
+
 def _distinct_status(relations: list[Relation]) -> list[Relation]:
     """A relation of each distinct (status, kind): what ``status_label`` reads."""
     return list({(r.status, r.kind): r for r in relations}.values())
@@ -670,27 +677,16 @@ class RelationTable(RowCursor, ScrollView, can_focus=True, inherit_bindings=Fals
             relations.append(relation)
             actings.append(item.via or actor_id or relation.source)
         # Each distinct value once, gathered a column at a time.
-        sources = list(map(attrgetter("source"), relations))
-        targets = list(map(attrgetter("target"), relations))
-        polarities = list(map(attrgetter("polarity"), relations))
-        signs = {
-            ("↻" if source == target else "→" if source == acting else "←", polarity)
-            for source, target, acting, polarity in zip(
-                sources, targets, actings, polarities, strict=True
-            )
-        }
-        names = {
-            target if source == acting else source
-            for source, target, acting in zip(sources, targets, actings, strict=True)
-        }
+        pairs = list(zip(relations, actings, strict=True))
+        signs = {(direction_arrow(rel, acting), rel.polarity) for rel, acting in pairs}
+        names = {rel.counterpart(acting) for rel, acting in pairs}
         types = set(map(attrgetter("type", "modality"), relations))
         dates = set(map(attrgetter("date"), relations))
         hedges = set(map(attrgetter("confidence"), relations))
         asserters = set(map(attrgetter("asserted_by"), relations))
         statuses = {status_label(relation) for relation in _distinct_status(relations)}
         summaries = list(map(attrgetter("summary"), relations))
-        joined = "".join(summaries)
-        if joined.isascii() and joined.isprintable():  # shown as they are, a cell a letter
+        if _shown_as_they_are(summaries):
             summary = min(max(map(len, summaries), default=0), SUMMARY_WIDTH)
         else:
             summary = 0
@@ -717,8 +713,7 @@ class RelationTable(RowCursor, ScrollView, can_focus=True, inherit_bindings=Fals
             actor.name if (actor := actor_by_id.get(name)) is not None else name
             for name in names
         ]
-        joined = "".join(plain_names)
-        if joined.isascii() and joined.isprintable():  # shown as they are, a cell a letter
+        if _shown_as_they_are(plain_names):
             widest[NAME] = max(widest[NAME], *map(len, plain_names), 0)
         else:
             # The column is cut to the longest a name is drawn: past it, none is measured.
