@@ -87,6 +87,31 @@ async def test_d_marks_what_changed_since_head_and_d_again_clears(changed, explo
             next(item for item in table.items if item.id == "us-strikes-isis")))[0]) == "→ −"
 
 
+
+async def test_the_marks_follow_a_change_saved_while_they_are_on_show(changed, explorer,
+                                                                     settle):
+    """A claim deleted with the marks on show: its actors are marked at once, without D
+    again; and a change that leaves nothing changed since the revision clears them."""
+    async with StakeholderApp(changed, watch=False).run_test(size=(120, 40)) as pilot:
+        screen = await explorer(pilot)
+        actors = screen.query_one(ActorList)
+        await pilot.press("D")
+        await settle(pilot, lambda: pilot.app.screen is not screen)
+        await pilot.press("enter")
+        await settle(pilot, lambda: screen.changes_since is not None)
+        assert "italy" not in actors.marks
+        pilot.app.delete_item("relation", "italy-former-colonial-power", None)
+        await settle(pilot, lambda: actors.marks.get("italy") == "~")
+        assert actors.marks["libya"] == "~" and actors.marks["new-actor"] == "+"
+        assert screen.changes_since[0] == "HEAD"
+        # The file as it was at HEAD again: nothing left to mark, and the marks go.
+        subprocess.run(["git", "checkout", "-q", "--", changed.name], cwd=changed.parent,
+                       check=True)
+        pilot.app.action_reload(quietly=True)
+        await settle(pilot, lambda: screen.changes_since is None)
+        assert actors.marks == {}
+        assert notified(pilot, "No changes since HEAD.")
+
 async def test_esc_in_the_actor_list_clears_the_marks(changed, explorer, settle):
     async with StakeholderApp(changed, watch=False).run_test(size=(120, 40)) as pilot:
         screen = await explorer(pilot)

@@ -274,8 +274,10 @@ class ExplorerScreen(Screen[None]):
     ) -> None:
         """Show a re-filtered (or changed: ``unfiltered``) knowledge base, keeping the
         selection where it still exists, or showing ``focus``."""
-        if unfiltered is not None:
+        if unfiltered is not None and unfiltered is not self.unfiltered:
             self.unfiltered = unfiltered
+            if self.changes_since is not None:  # the marks (D) of the file as it is now
+                self.compare_with(self.changes_since[0], again=True)
         # Recompose from the screen's own message loop, where its panes bind to it, and
         # only while it is on show (a screen under a view is refilled when it returns).
         self._pending_data = (kb, filters, focus or self.place)
@@ -664,9 +666,11 @@ class ExplorerScreen(Screen[None]):
 
         self.app.push_screen(ChangesSinceScreen(), chosen)
 
-    def compare_with(self, revision: str) -> None:
+    def compare_with(self, revision: str, *, again: bool = False) -> None:
         """In a thread: the file at ``revision`` (read with git, checked by the loader)
-        against the knowledge base as it is; then the marks."""
+        against the knowledge base as it is; then the marks. ``again``: the marks on show,
+        worked out anew for a change saved or reloaded since, without a word unless they
+        go."""
         from ..diff import marks_since
 
         app, current = self.app, self.unfiltered
@@ -674,25 +678,41 @@ class ExplorerScreen(Screen[None]):
 
         def run() -> None:
             found = marks_since(path, revision, current, *caps)
-            app.call_from_thread(self.show_changes, revision, found)
+            app.call_from_thread(self.show_changes, revision, found, compared=current,
+                                 again=again)
 
-        self.notify(f"Comparing with {display(revision)}…", timeout=2, markup=False)
+        if not again:
+            self.notify(f"Comparing with {display(revision)}…", timeout=2, markup=False)
         self.run_worker(run, name="changes since", thread=True, group="changes", exclusive=True)
 
-    def show_changes(self, revision: str, found: Marks | str) -> None:
-        """Mark what changed since ``revision`` (or say why it could not be read)."""
-        shown = display(revision)
-        if isinstance(found, str):
-            self.notify(found, title=f"No changes shown since {shown}", severity="error",
-                        markup=False, timeout=10)
+    def show_changes(
+        self, revision: str, found: Marks | str, *, compared: KnowledgeBase | None = None,
+        again: bool = False,
+    ) -> None:
+        """Mark what changed since ``revision`` (or say why it could not be read).
+        ``compared``: the model the marks were worked out for; they are dropped if another
+        is on show by now (a later change compares again), or if the marks they would
+        replace (``again``) were cleared meanwhile."""
+        if compared is not None and compared is not self.unfiltered:
             return
-        if found.diff.empty:
-            self.notify(f"No changes since {shown}.", markup=False)
+        if again and (self.changes_since is None or self.changes_since[0] != revision):
+            return
+        shown = display(revision)
+        if isinstance(found, str) or found.diff.empty:
+            if again:
+                self._clear_marks()
+            if isinstance(found, str):
+                self.notify(found, title=f"No changes shown since {shown}", severity="error",
+                            markup=False, timeout=10)
+            else:
+                self.notify(f"No changes since {shown}.", markup=False)
             return
         self.changes_since = (revision, found)
         self.query_one(ActorList).show_marks(found.actors)
         self.query_one(RelationTable).show_marks(found.claims)
         self._show_change_notes(revision, found)
+        if again:
+            return
         removed = found.diff.count("removed")
         gone = (f" Removed items are not on screen: `stakeholders diff --git {shown}` lists "
                 "them." if removed else "")
@@ -716,12 +736,15 @@ class ExplorerScreen(Screen[None]):
             lambda section, item_id: change_note(found, shown, section, item_id))
 
     def clear_changes(self) -> None:
+        self._clear_marks()
+        self.notify("Change marks cleared.", timeout=2)
+
+    def _clear_marks(self) -> None:
         self.changes_since = None
         self.query_one(ActorList).show_marks({})
         self.query_one(RelationTable).show_marks({})
         self.query_one(ActorDetail).show_changes(None)
         self.query_one(SourceView).show_changes(None)
-        self.notify("Change marks cleared.", timeout=2)
 
     def action_review(self) -> None:
         from .review import open_review  # like the views, on first use
