@@ -11,8 +11,8 @@ from collections.abc import Collection
 from dataclasses import KW_ONLY, dataclass
 from enum import StrEnum
 from functools import cached_property
-from itertools import compress
-from operator import is_not
+from itertools import compress, repeat
+from operator import attrgetter, is_not
 
 
 class DatePrecision(StrEnum):
@@ -434,6 +434,12 @@ class KnowledgeBase:
     @cached_property
     def _relations_by_actor(self) -> dict[str, tuple[Relation, ...]]:
         return _relations_by_actor(self.relations, [actor.id for actor in self.actors])
+
+    def relation_counts(self) -> dict[str, int]:
+        """Actor id -> how many relations it has (``relations_of``), for every actor."""
+        ids = list(map(attrgetter("id"), self.actors))
+        index = self._relations_by_actor
+        return dict(zip(ids, map(len, map(index.get, ids, repeat(()))), strict=True))
 
     def actors_with_other_relations(self, other: KnowledgeBase) -> list[str]:
         """The ids of this base's actors whose relations are not the very ones they have

@@ -46,7 +46,7 @@ from ..model import (
     status_label,
 )
 from ..recent import Recent
-from ..sanitize import display
+from ..sanitize import display, plain_ascii
 from ..wording import type_label
 from .actor_list import fit
 from .items import ItemRef, actor_name, claim_by_ref, items_of, why_no_items
@@ -157,13 +157,6 @@ def _widest_of(rows: list[list[str]]) -> list[int]:
     if not any(texts[VIA] for texts in rows):
         widest[VIA] = 0
     return widest
-
-
-def _shown_as_they_are(texts: list[str]) -> bool:
-    """Whether every text is printable ASCII: drawn as it is (``display`` leaves it), a cell
-    a letter, so that its length is its width."""
-    joined = "".join(texts)
-    return joined.isascii() and joined.isprintable()
 
 
 def _distinct_status(relations: list[Relation]) -> list[Relation]:
@@ -686,7 +679,7 @@ class RelationTable(RowCursor, ScrollView, can_focus=True, inherit_bindings=Fals
         asserters = set(map(attrgetter("asserted_by"), relations))
         statuses = {status_label(relation) for relation in _distinct_status(relations)}
         summaries = list(map(attrgetter("summary"), relations))
-        if _shown_as_they_are(summaries):
+        if plain_ascii(summaries):
             summary = min(max(map(len, summaries), default=0), SUMMARY_WIDTH)
         else:
             summary = 0
@@ -713,7 +706,7 @@ class RelationTable(RowCursor, ScrollView, can_focus=True, inherit_bindings=Fals
             actor.name if (actor := actor_by_id.get(name)) is not None else name
             for name in names
         ]
-        if _shown_as_they_are(plain_names):
+        if plain_ascii(plain_names):
             widest[NAME] = max(widest[NAME], *map(len, plain_names), 0)
         else:
             # The column is cut to the longest a name is drawn: past it, none is measured.
