@@ -13,11 +13,12 @@ from views_host import HostApp, settle
 
 from tui.analysis import most_connected, rolled_up, stance_matrix, who_acted
 from tui.app import StakeholderApp
+from tui.claims import ItemRef
 from tui.loader import bundled_knowledge_base_path, load_knowledge_base
 from tui.model import Actor, KnowledgeBase
 from tui.views import NeighbourhoodScreen, StanceMatrixScreen
 from tui.views.matrix import MatrixTable
-from tui.widgets.items import ItemRef, items_of, why_no_items
+from tui.widgets.items import items_of, why_no_items
 from tui.widgets.relation_table import RelationTable
 
 pytestmark = pytest.mark.skipif(

@@ -9,8 +9,8 @@ from hostile_kb import CASES, build
 from views_host import screen_text
 
 from tui.app import StakeholderApp
+from tui.claims import ItemRef
 from tui.loader import load_knowledge_base
-from tui.widgets.items import ItemRef
 from tui.widgets.source_text import SourceText
 
 

@@ -7,8 +7,8 @@ from fixtures_kb import explorer_kb
 from textual.widgets import Input
 
 from tui.app import StakeholderApp
+from tui.claims import ItemRef
 from tui.screens.explorer import ExplorerScreen
-from tui.widgets.items import ItemRef
 
 SIZES = [(80, 24), (120, 40)]
 SIZE_IDS = ["80x24", "120x40"]

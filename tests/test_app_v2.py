@@ -4,9 +4,10 @@ offers read as offers."""
 from __future__ import annotations
 
 from tui.app import StakeholderApp
+from tui.claims import ItemRef
 from tui.loader import bundled_knowledge_base_path, load_knowledge_base
 from tui.widgets.actor_detail import ActorDetail
-from tui.widgets.items import ItemRef, describe_item
+from tui.widgets.items import describe_item
 from tui.widgets.source_text import SourceText
 from tui.widgets.source_view import SourceView
 

@@ -11,13 +11,14 @@ from textual.widgets import Static
 
 from tests.search_kb import HOSTILE_QUOTE, sample_kb, synthetic_kb
 from tui.app import StakeholderApp
+from tui.claims import ItemRef
 from tui.model import RELATION_TYPES, Evidence, KnowledgeBase, Relation, Source, signed_number
 from tui.sanitize import display
 from tui.screens.search import MAX_RESULTS, SearchScreen
 from tui.widgets import relation_table
 from tui.widgets.actor_detail import ActorDetail
 from tui.widgets.actor_list import ActorList, fit
-from tui.widgets.items import ItemRef, describe_item
+from tui.widgets.items import describe_item
 from tui.widgets.relation_table import RelationTable
 from tui.widgets.search_results import SearchResults
 from tui.widgets.source_text import SourceText, sanitized_with_span, wrap_offsets

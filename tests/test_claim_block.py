@@ -6,9 +6,9 @@ import pytest
 from textual.app import App, ComposeResult
 
 from tui.app import StakeholderApp
+from tui.claims import ItemRef
 from tui.loader import bundled_knowledge_base_path, load_knowledge_base
 from tui.widgets.claim_block import ELLIPSIS, ClaimBlock
-from tui.widgets.items import ItemRef
 
 LONG = "The summary of the claim, one sentence long.\n" + " · ".join(
     f"fact number {n}" for n in range(12)

@@ -9,12 +9,13 @@ import pytest
 from tests import hostile_kb
 from tests.kb_files import write_kb
 from tui import cache, cli
+from tui.claims import ItemRef
 from tui.cli import main
 from tui.detail import describe, plain
 from tui.folding import fold
 from tui.loader import bundled_knowledge_base_path, load_knowledge_base
 from tui.sanitize import display
-from tui.widgets.items import ItemRef, describe_item
+from tui.widgets.items import describe_item
 
 
 @pytest.fixture(scope="module")

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from tui.app import StakeholderApp
+from tui.claims import ItemRef
 from tui.widgets.actor_detail import ActorDetail
 from tui.widgets.actor_list import ActorList
 from tui.widgets.claim_block import ClaimBlock
-from tui.widgets.items import ItemRef
 from tui.widgets.relation_table import RelationTable
 from tui.widgets.source_view import SourceView
 

@@ -11,9 +11,9 @@ from keys_burst import burst
 from textual.widgets import Input
 
 from tui.app import StakeholderApp
+from tui.claims import ItemRef
 from tui.screens.explorer import ExplorerScreen
 from tui.widgets.actor_list import ActorList
-from tui.widgets.items import ItemRef
 from tui.widgets.relation_table import RelationTable
 
 

@@ -9,9 +9,10 @@ from many_sources import HERALD_STRIKES, build
 from textual.widgets import OptionList, Static
 
 from tui.app import StakeholderApp
+from tui.claims import ItemRef
 from tui.loader import load_knowledge_base
 from tui.screens.disputes import DisputesScreen
-from tui.widgets.items import ItemRef, describe_item
+from tui.widgets.items import describe_item
 
 
 async def open_disputes(pilot, explorer, settle) -> DisputesScreen:

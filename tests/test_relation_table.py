@@ -14,10 +14,11 @@ from rich.console import Console
 from rich.text import Text
 
 from tui.app import StakeholderApp
+from tui.claims import ItemRef
 from tui.filters import Filters
 from tui.model import Confidence, KnowledgeBase, Modality, Relation
 from tui.widgets.actor_list import ActorList, SortOrder
-from tui.widgets.items import ItemRef, items_of
+from tui.widgets.items import items_of
 from tui.widgets.relation_table import (
     COLUMNS,
     LEAST_CUT,

@@ -7,7 +7,7 @@ from fixtures_kb import explorer_kb
 from textual.widgets import Input
 
 from tui.app import StakeholderApp
-from tui.widgets.items import ItemRef
+from tui.claims import ItemRef
 from tui.widgets.relation_table import RelationTable
 from tui.widgets.source_text import SourceText
 from tui.widgets.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmall

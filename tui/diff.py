@@ -30,6 +30,7 @@ from operator import eq
 from pathlib import Path
 from typing import Any
 
+from .claims import KIND_OF
 from .loader import MAX_BYTES, MAX_TOTAL_BYTES
 from .model import Evidence, KnowledgeBase, counted
 from .sanitize import display
@@ -301,9 +302,6 @@ def label(section: str, item: Any) -> str:
 # --- marks for the app ----------------------------------------------------------------
 
 ADDED_MARK, CHANGED_MARK = "+", "~"
-CLAIM_KINDS = {"relations": "relation", "attributes": "attribute", "stances": "stance"}
-
-
 @dataclass(frozen=True)
 class Marks:
     """What the app marks after a diff: each actor and claim added (``ADDED_MARK``) or
@@ -335,7 +333,7 @@ def marks(diff: Diff, kb: KnowledgeBase) -> Marks:
             if change.change != REMOVED:
                 actors[change.id] = mark
             continue
-        kind = CLAIM_KINDS.get(change.section)
+        kind = KIND_OF.get(change.section)
         if kind is None:
             continue
         claim = change.item if change.change == REMOVED else _claim_in(kb, kind, change.id)

@@ -23,6 +23,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from itertools import combinations
 
+from .claims import KIND_OF, ItemRef, claim_by_ref
 from .filters import date_span
 from .model import ClaimKind, KnowledgeBase, Relation, Stance, Status
 
@@ -48,6 +49,10 @@ class Dispute:
     @property
     def pair(self) -> frozenset[str]:
         return frozenset((self.first, self.second))
+
+    def ref(self, claim_id: str) -> ItemRef:
+        """One of its two claims, for ``claims.claim_by_ref``."""
+        return ItemRef(KIND_OF[self.section], claim_id)
 
 
 def _voices(claim) -> set[tuple[str, str | None]]:
@@ -238,16 +243,11 @@ def contested(kb: KnowledgeBase) -> list[Dispute]:
     return [d for d in disputes(kb) if d.state in (CANDIDATE, CONFLICT)]
 
 
-def claim_of(kb: KnowledgeBase, section: str, claim_id: str):
-    return {"relations": kb.relation_by_id, "attributes": kb.attribute_by_id,
-            "stances": kb.stance_by_id}[section].get(claim_id)
-
-
 def later_of(kb: KnowledgeBase, dispute: Dispute) -> tuple[str, str]:
     """(later, earlier) of the two claims, by their sources' publication: the one a
     supersession keeps. Equal dates keep the order of the dispute."""
     def published(claim_id: str) -> str:
-        claim = claim_of(kb, dispute.section, claim_id)
+        claim = claim_by_ref(kb, dispute.ref(claim_id))
         dates = [kb.source_by_id[e.source].published for e in claim.evidence
                  if e.source in kb.source_by_id] if claim else []
         return max(dates, default="")
@@ -266,7 +266,7 @@ def decision_change(kb: KnowledgeBase, dispute: Dispute, state: str) -> tuple[st
         later, earlier = later_of(kb, dispute)
         return section, later, {"supersedes": earlier}
     key = "contradicts" if state == CONFLICT else "consistent_with"
-    claim = claim_of(kb, section, dispute.first)
+    claim = claim_by_ref(kb, dispute.ref(dispute.first))
     existing = list(getattr(claim, key)) if claim else []
     return section, dispute.first, {key: [*existing, dispute.second]}
 

@@ -94,6 +94,7 @@ from pathlib import Path
 from typing import TextIO
 from urllib.parse import quote as percent_encode
 
+from .claims import KIND_OF, claim_by_ref
 from .corroboration import Support, origins
 from .disputes import (
     BOTH_TRUE,
@@ -104,7 +105,6 @@ from .disputes import (
     STAND,
     SUPERSEDED,
     Dispute,
-    claim_of,
     contested,
     disputes,
 )
@@ -1419,7 +1419,6 @@ _STATE_WORDS = {
     CANDIDATE: "open: found in the file, not yet decided",
     CONFLICT: "a conflict: both kept, each attributed",
 }
-_SINGULAR = {"relations": "relation", "attributes": "attribute", "stances": "stance"}
 
 
 def _md_claim_words(kb: KnowledgeBase, claim: Claim) -> str:
@@ -1486,8 +1485,8 @@ def _md_dispute(kb: KnowledgeBase, number: int, dispute: Dispute) -> list[str]:
     kind = _KIND_WORDS.get(dispute.kind, _md(dispute.kind))
     state = _STATE_WORDS.get(dispute.state, _md(dispute.state))
     ids = (dispute.first, dispute.second)
-    claims = [claim_of(kb, dispute.section, claim_id) for claim_id in ids]
-    singular = _SINGULAR.get(dispute.section, _md(dispute.section))
+    claims = [claim_by_ref(kb, dispute.ref(claim_id)) for claim_id in ids]
+    singular = KIND_OF.get(dispute.section, _md(dispute.section))
     header = [f"{singular} {_md(claim_id)}" for claim_id in ids]
 
     def row(name: str, cell: Callable[[Claim], str]) -> str:

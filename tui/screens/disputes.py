@@ -16,13 +16,13 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from ..claims import ItemRef, claim_by_ref
 from ..disputes import (
     BOTH_TRUE,
     CANDIDATE,
     CONFLICT,
     SUPERSEDED,
     Dispute,
-    claim_of,
     decision_change,
     disputes,
 )
@@ -35,7 +35,6 @@ if TYPE_CHECKING:
 
 _STATE_MARK = {CANDIDATE: "open", CONFLICT: "conflict", SUPERSEDED: "superseded",
                BOTH_TRUE: "both true"}
-_KIND = {"relations": "relation", "attributes": "attribute", "stances": "stance"}
 
 
 def _who(kb: KnowledgeBase, claim) -> str:
@@ -55,13 +54,13 @@ def _when(kb: KnowledgeBase, claim) -> str:
     return f"{dated}; reported {', '.join(published)}"
 
 
-def claim_panel(kb: KnowledgeBase, section: str, claim_id: str) -> Text:
+def claim_panel(kb: KnowledgeBase, ref: ItemRef) -> Text:
     """One side of a dispute: the claim, who says it and when, and its quotes."""
-    claim = claim_of(kb, section, claim_id)
+    claim = claim_by_ref(kb, ref)
     if claim is None:
-        return Text(display(f"{claim_id}: not shown (the filters hide it)"), style="dim")
+        return Text(display(f"{ref.id}: not shown (the filters hide it)"), style="dim")
     text = Text()
-    text.append(display(claim_id), style="bold")
+    text.append(display(ref.id), style="bold")
     summary = getattr(claim, "summary", None) or getattr(claim, "position", "")
     text.append("\n" + display(summary))
     text.append("\nsays: ", style="dim")
@@ -166,8 +165,8 @@ class DisputesScreen(ModalScreen[None]):
             why.update("")
             return
         dispute = self.items[index]
-        first.update(claim_panel(self.kb, dispute.section, dispute.first))
-        second.update(claim_panel(self.kb, dispute.section, dispute.second))
+        first.update(claim_panel(self.kb, dispute.ref(dispute.first)))
+        second.update(claim_panel(self.kb, dispute.ref(dispute.second)))
         if dispute.state == CANDIDATE:
             hint = "c conflict · s the later supersedes · b both true · Esc close"
         else:
@@ -198,9 +197,10 @@ class DisputesScreen(ModalScreen[None]):
         # Decided on the whole file: a claim the filters hide is still the file's.
         full = getattr(self.app, "full_knowledge_base", None) or self.kb
         section, claim_id, fields = decision_change(full, dispute, state)
-        claim = claim_of(full, section, claim_id)
+        ref = dispute.ref(claim_id)
+        claim = claim_by_ref(full, ref)
         actor = getattr(claim, "source", None) or getattr(claim, "actor", None)
-        focus = Focus(actor, _KIND[section], claim_id)
+        focus = Focus(actor, ref.kind, claim_id)
         what = {CONFLICT: "a conflict", SUPERSEDED: "a supersession", BOTH_TRUE: "both true"}
         self.app.change_file(Change(
             f"marked {dispute.first} / {dispute.second} as {what[state]}",
@@ -211,7 +211,7 @@ class DisputesScreen(ModalScreen[None]):
 def _parties(kb: KnowledgeBase, dispute: Dispute) -> set[str]:
     parties: set[str] = set()
     for claim_id in (dispute.first, dispute.second):
-        claim = claim_of(kb, dispute.section, claim_id)
+        claim = claim_by_ref(kb, dispute.ref(claim_id))
         if claim is not None:
             parties |= {claim.source, claim.target}
     return parties

@@ -22,7 +22,7 @@ from ..model import ACTOR_KINDS, RELATION_TYPES, signed_number
 from ..widgets.capped_input import CappedInput
 from ..widgets.fitting_footer import FittingFooter
 from ..widgets.toggles import MarkedCheckbox, MarkedRadioButton, MarkedSelectionList
-from .date_window_screen import DATE_PLACEHOLDER
+from .date_dialog import DATE_PLACEHOLDER
 
 ORIGIN_OPTIONS = [("any", 1), *((f"≥ {n} origins", n) for n in range(2, 6))]
 ANY_GRADE = "any"

@@ -2,38 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal
-
+from ..claims import ItemRef, claim_by_ref
 from ..model import (
     Attribute,
     Evidence,
     KnowledgeBase,
     Relation,
-    Stance,
     polarity_sign,
     signed_number,
     status_label,
 )
 from ..sanitize import display
 from ..wording import modal_phrase, qualifiers
-
-ItemKind = Literal["relation", "attribute", "stance"]
-
-
-@dataclass(frozen=True, slots=True)
-class ItemRef:
-    """A relation, attribute or stance, by id; ``via``: the affiliate of the highlighted
-    actor whose claim it is, when the pane includes what its people did."""
-
-    kind: ItemKind
-    id: str
-    via: str | None = None
-
-    @property
-    def key(self) -> str:
-        """A row key that cannot clash between a relation and a stance of the same id."""
-        return f"{self.kind}:{self.id}"
 
 
 def items_of(
@@ -108,18 +88,6 @@ def is_caveat(kb: KnowledgeBase, item: ItemRef | None, index: int) -> bool:
     """Whether quote ``index`` of ``evidence_of`` is a caveat rather than evidence."""
     claim = claim_by_ref(kb, item)
     return claim is not None and index >= len(claim.evidence)
-
-
-def claim_by_ref(
-    kb: KnowledgeBase, item: ItemRef | None
-) -> Relation | Attribute | Stance | None:
-    if item is None:
-        return None
-    if item.kind == "relation":
-        return kb.relation_by_id.get(item.id)
-    if item.kind == "attribute":
-        return kb.attribute_by_id.get(item.id)
-    return kb.stance_by_id.get(item.id)
 
 
 def actor_name(kb: KnowledgeBase, actor_id: str) -> str:

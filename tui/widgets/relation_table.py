@@ -35,6 +35,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from ..claims import ItemRef, claim_by_ref
 from ..model import (
     Attribute,
     Confidence,
@@ -49,7 +50,7 @@ from ..recent import Recent
 from ..sanitize import display, plain_ascii
 from ..wording import type_label
 from .actor_list import fit
-from .items import ItemRef, actor_name, claim_by_ref, items_of, why_no_items
+from .items import actor_name, items_of, why_no_items
 from .row_cursor import RowCursor, cursor_bindings
 
 if TYPE_CHECKING:

@@ -10,11 +10,12 @@ from textual.content import Content
 from textual.reactive import reactive
 from textual.widgets import Static
 
+from ..claims import ItemRef
 from ..model import Evidence, KnowledgeBase
 from ..recent import Recent
 from ..sanitize import display
 from .claim_block import ClaimBlock
-from .items import ItemRef, describe_item, evidence_of, is_caveat, why_no_items
+from .items import describe_item, evidence_of, is_caveat, why_no_items
 from .source_text import SourceText
 
 NOTHING_SELECTED = "Highlight a relation or a stance to read the source that backs it."
