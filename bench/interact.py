@@ -213,7 +213,7 @@ class Session:
         screen = overlay()
         # Its word digests are built in a thread: keys typed before then are answered by
         # whole scans (the same hits, slower). Measured at full speed, as after a pause.
-        await _until(lambda: screen.index.prepared)
+        await _until(lambda: screen.index is not None and screen.index.prepared)
         ready = perf_counter() - pressed
         latencies: list[float] = []
         for _ in range(rounds):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterable, Sequence
+from concurrent.futures import Future
 
 from tui.model import (
     ACTOR_KINDS,
@@ -21,6 +22,7 @@ from tui.model import (
     Source,
     Stance,
 )
+from tui.search import SearchIndex
 
 SOURCE_ID = "search-source"
 
@@ -203,3 +205,11 @@ def synthetic_kb(
         for index in range(stances)
     ]
     return make_kb(built_actors, relation_specs, stance_specs)
+
+
+def ready(index: SearchIndex) -> Future[SearchIndex]:
+    """``index`` as the search overlay takes it (``StakeholderApp.search_index_soon``): a
+    Future, here one already done."""
+    soon: Future[SearchIndex] = Future()
+    soon.set_result(index)
+    return soon

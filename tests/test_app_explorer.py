@@ -7,6 +7,7 @@ from fixtures_kb import HOSTILE_QUOTE, explorer_kb, hostile_kb
 from textual.widgets import Static
 
 from tui.app import StakeholderApp
+from tui.claims import ItemRef
 from tui.filters import Filters
 from tui.model import KnowledgeBase
 from tui.sanitize import display
@@ -16,7 +17,7 @@ from tui.search import Hit
 from tui.views.filter_bar import FilterBar
 from tui.widgets.actor_detail import ActorDetail
 from tui.widgets.actor_list import ActorList, SortOrder
-from tui.widgets.items import ItemRef, items_of
+from tui.widgets.items import items_of
 from tui.widgets.relation_table import RelationTable
 from tui.widgets.source_text import SourceText
 from tui.widgets.source_view import SourceView
@@ -602,7 +603,7 @@ async def test_search_key_opens_search_and_escape_changes_nothing(explorer, sett
         before, focused = screen.place, pilot.app.focused
         await pilot.press("slash")
         await settle(pilot, lambda: isinstance(app.screen, SearchScreen))
-        assert app.search_index is app.search_index  # built once, on first use
+        assert app.search_index_soon() is app.search_index_soon()  # built once, on first use
         await pilot.press("escape")
         await settle(pilot, lambda: app.screen is screen)
         assert screen.place == before

@@ -89,7 +89,7 @@ async def test_filters_apply_to_the_explorer_and_clear_with_one_key(explorer, se
         assert {a.id for a in screen.kb.actors} == set(people)
         assert listed.first_actor_id() in people
         assert screen.actor_id in people
-        assert all(a.kind == "person" for a in app.search_index.kb.actors)
+        assert all(a.kind == "person" for a in app.search_index_soon().result().kb.actors)
 
         await pilot.press("X")
         await settle(pilot, lambda: not app.filters.is_active)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from concurrent.futures import Future
+
 import pytest
 from textual.app import App, ComposeResult
 from textual.command import CommandPalette, DiscoveryHit, Hit
@@ -9,7 +11,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
-from tests.search_kb import HOSTILE_NAME, sample_kb
+from tests.search_kb import HOSTILE_NAME, ready, sample_kb
 from tui.commands import GoToProvider, highlighted
 from tui.search import Hit as SearchHit
 from tui.search import SearchIndex
@@ -32,8 +34,11 @@ class GoToScreen(Screen[None]):
 class PaletteHost(App[None]):
     def __init__(self) -> None:
         super().__init__()
-        self.search_index = SearchIndex(sample_kb())
+        self.index = SearchIndex(sample_kb())
         self.explorer = GoToScreen()
+
+    def search_index_soon(self) -> Future[SearchIndex]:
+        return ready(self.index)
 
     def on_mount(self) -> None:
         self.push_screen(self.explorer)

@@ -23,7 +23,7 @@ from textual.widgets import Input, Static
 from views_host import HostApp, settle
 
 import tui.search
-from tests.search_kb import make_kb, sample_kb
+from tests.search_kb import make_kb, ready, sample_kb
 from tui.app import StakeholderApp
 from tui.filters import DateWindow, Filters
 from tui.loader import load_knowledge_base
@@ -129,7 +129,7 @@ def test_no_module_builds_a_plain_input():
 @pytest.mark.parametrize(
     ("make_screen", "caps"),
     [
-        (lambda: SearchScreen(SearchIndex(sample_kb())), {"search-input": MAX_QUERY_LENGTH}),
+        (lambda: SearchScreen(ready(SearchIndex(sample_kb()))), {"search-input": MAX_QUERY_LENGTH}),
         (
             lambda: FilterScreen(Filters(text="x" * 500)),
             {
@@ -200,7 +200,7 @@ class SearchHost(App[None]):
         self.index = index
 
     def on_mount(self) -> None:
-        self.push_screen(SearchScreen(self.index))
+        self.push_screen(SearchScreen(ready(self.index)))
 
 
 async def open_search(pilot) -> SearchScreen:

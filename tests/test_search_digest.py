@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import tui.search
-from tests.search_kb import HOSTILE_QUOTE, make_kb, sample_kb, synthetic_kb
+from tests.search_kb import HOSTILE_QUOTE, make_kb, ready, sample_kb, synthetic_kb
 from tui.model import Actor
 from tui.search import SearchIndex, _Digest
 
@@ -247,7 +247,7 @@ async def test_the_search_overlay_builds_the_digests_in_a_thread_and_answers_mea
 
     class Host(App[None]):
         def on_mount(self) -> None:
-            self.push_screen(SearchScreen(index))
+            self.push_screen(SearchScreen(ready(index)))
 
     async with Host().run_test() as pilot:
         for _ in range(100):

@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+import threading
+
 from textual.app import App
 from textual.widgets import Input, Static
 
-from tests.search_kb import HOSTILE_NAME, HOSTILE_QUOTE, make_kb, sample_kb, synthetic_kb
+from tests.keys_burst import burst
+from tests.search_kb import (
+    HOSTILE_NAME,
+    HOSTILE_QUOTE,
+    make_kb,
+    ready,
+    sample_kb,
+    synthetic_kb,
+)
+from tui.app import StakeholderApp
 from tui.model import Actor
 from tui.sanitize import display
+from tui.screens import search as search_screen
 from tui.screens.search import MAX_RESULTS, SearchScreen
 from tui.search import Hit, SearchIndex
 from tui.widgets.search_results import SearchResults
@@ -24,7 +36,7 @@ class SearchHost(App[None]):
         self.result: object = UNSET
 
     def on_mount(self) -> None:
-        self.push_screen(SearchScreen(self.index), self._record)
+        self.push_screen(SearchScreen(ready(self.index)), self._record)
 
     def _record(self, hit: Hit | None) -> None:
         self.result = hit
@@ -215,3 +227,77 @@ def test_search_overlay_snapshot(snap_compare) -> None:
 
     app = SearchHost(SearchIndex(sample_kb()))
     assert snap_compare(app, terminal_size=(80, 24), run_before=type_query)
+
+
+# --- the index built in a thread, in the app ----------------------------------------------
+
+
+def held_index(monkeypatch, *, fails: bool = False) -> threading.Event:
+    """The app's search index held back until the returned event is set (a large file's
+    second of building), or failing once let go."""
+    release = threading.Event()
+    real_init = SearchIndex.__init__
+
+    def held(self: SearchIndex, kb) -> None:
+        assert release.wait(10)
+        if fails:
+            raise MemoryError("no room for the index")
+        real_init(self, kb)
+
+    monkeypatch.setattr(SearchIndex, "__init__", held)
+    return release
+
+
+async def test_the_overlay_opens_before_the_index_is_built_and_keeps_the_keys(
+    monkeypatch, copy, explorer, settle
+):
+    release = held_index(monkeypatch)
+    async with StakeholderApp(copy, watch=False).run_test(size=(120, 40)) as pilot:
+        await explorer(pilot)
+        await pilot.press("slash", *"pinot")
+        screen = await open_search(pilot)
+        await settle(pilot, lambda: screen.query_one(Input).value == "pinot")
+        assert screen.index is None and status_text(screen) == "Indexing the knowledge base…"
+        release.set()
+        await settle(pilot, lambda: screen.hits)
+        assert screen.hits == screen.index.search("pinot", limit=MAX_RESULTS)
+        assert screen.hits[0].actor_id == "roberta-pinotti"
+        await settle(pilot, lambda: screen.index.prepared)  # its digests, in a thread too
+
+
+async def test_enter_before_the_index_is_built_waits_and_goes_to_the_hit(
+    monkeypatch, copy, explorer, settle
+):
+    """"/pinot⏎3" typed in one go on a large file: Enter waits for the index, goes to the
+    hit for "pinot", and the keys behind it reach the explorer, as on a small one."""
+    release = held_index(monkeypatch)
+    waited: list[bool] = []
+    real_wait = search_screen.wait
+
+    def wait(futures):
+        waited.extend(not future.done() for future in futures)
+        release.set()  # the build goes on while the UI thread waits for it
+        return real_wait(futures)
+
+    monkeypatch.setattr(search_screen, "wait", wait)
+    async with StakeholderApp(copy, watch=False).run_test(size=(120, 40)) as pilot:
+        explorer_screen = await explorer(pilot)
+        burst(pilot, "slash", *"pinot", "enter", "3")
+        await settle(pilot, lambda: pilot.app.screen is explorer_screen
+                     and explorer_screen.actor_id == "roberta-pinotti")
+        await settle(pilot, lambda: explorer_screen.focused is not None
+                     and explorer_screen.focused.id == "detail")
+    assert waited == [True]
+
+
+async def test_an_index_that_cannot_be_built_is_said(monkeypatch, copy, explorer, settle):
+    release = held_index(monkeypatch, fails=True)
+    release.set()
+    async with StakeholderApp(copy, watch=False).run_test(size=(120, 40)) as pilot:
+        await explorer(pilot)
+        await pilot.press("slash")
+        screen = await open_search(pilot)
+        await settle(pilot, lambda: "not available" in status_text(screen))
+        assert status_text(screen) == "Search is not available: no room for the index"
+        await pilot.press(*"pinot", "enter")  # nothing to go to: a bell, no traceback
+        assert pilot.app.screen is screen and screen.hits == []

@@ -8,6 +8,7 @@ import gc
 import math
 import threading
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future
 from pathlib import Path
 from time import perf_counter, time_ns
 from typing import TYPE_CHECKING, ClassVar
@@ -229,7 +230,7 @@ class StakeholderApp(KeysInOrder[LoadError | None]):
         self.knowledge_base = knowledge_base  # what the views show: the filters applied
         self.filters = Filters()
         self.undated_hidden = UndatedHidden()  # what the date window hides for want of a date
-        self._search_index: SearchIndex | None = None
+        self._search_index: Future[SearchIndex] | None = None
         self.read_only = read_only
         self.watch_files = watch and path is not None  # live reload (--no-watch: off)
         self._reading_since_ns = time_ns()  # a file changed after this: read it again
@@ -248,15 +249,28 @@ class StakeholderApp(KeysInOrder[LoadError | None]):
         stored_theme = self.settings.get("theme")
         self.theme = stored_theme if stored_theme in self.available_themes else DEFAULT_THEME
 
-    @property
-    def search_index(self) -> SearchIndex:
-        """The search index of the knowledge base, built on first use."""
+    def search_index_soon(self) -> Future[SearchIndex]:
+        """The search index of the knowledge base on show: built on first use, in a thread
+        of its own (a second on 50k actors: the search overlay opens meanwhile), and kept
+        until the knowledge base or the filters change. ``result()`` waits for it. (A
+        plain thread, not a worker: one waited for from the UI thread must not need the
+        event loop to start.)"""
         if self._search_index is None:
             if self.knowledge_base is None:
                 raise RuntimeError("the knowledge base is not loaded yet")
-            from .search import SearchIndex
-            with collector_paused():  # a large index of long-lived objects
-                self._search_index = SearchIndex(self.knowledge_base)
+            kb, soon = self.knowledge_base, Future()
+
+            def build() -> None:
+                from .search import SearchIndex
+
+                try:
+                    with collector_paused():  # a large index of long-lived objects
+                        soon.set_result(SearchIndex(kb))
+                except Exception as error:  # for whoever waits for it to say
+                    soon.set_exception(error)
+
+            threading.Thread(target=build, name="search index", daemon=True).start()
+            self._search_index = soon
         return self._search_index
 
     class LoadFinished(Message):
@@ -740,8 +754,8 @@ class StakeholderApp(KeysInOrder[LoadError | None]):
         self._search_index = None
         place = None
         if focus is not None:
+            from .claims import ItemRef
             from .screens.explorer import Place
-            from .widgets.items import ItemRef
 
             item = ItemRef(focus.kind, focus.claim_id) if focus.kind and focus.claim_id else None
             place = Place(focus.actor_id, item, 0)

@@ -1,12 +1,14 @@
 """Command palette entries that jump to an actor or a relation.
 
 Register ``GoToProvider`` in the ``COMMANDS`` of a screen that has ``go_to_hit(hit)``; the
-app must offer ``search_index`` (a ``SearchIndex``). Candidates come from the search
-index, which stays fast on large files, rather than from the palette's own fuzzy matcher.
+app must offer ``search_index_soon()`` (a Future of a ``SearchIndex``). Candidates come from
+the search index, which stays fast on large files, rather than from the palette's own fuzzy
+matcher.
 """
 
 from __future__ import annotations
 
+import asyncio
 import heapq
 from functools import partial
 from typing import TYPE_CHECKING
@@ -62,24 +64,25 @@ def _split_verb(query: str) -> tuple[tuple[str, ...], str]:
 class GoToProvider(Provider):
     """ "Go to actor: <name>" and "Go to relation: <summary>"."""
 
-    @property
-    def _index(self) -> SearchIndex | None:
-        from .search import SearchIndex  # loaded with the index, on the first search
-
-        index = getattr(self.app, "search_index", None)
-        return index if isinstance(index, SearchIndex) else None
+    async def _index(self) -> SearchIndex | None:
+        """The app's search index, waited for without holding up the screen (it is built
+        in a thread on first use); None if the app offers none or it could not be built."""
+        index_soon = getattr(self.app, "search_index_soon", None)
+        if index_soon is None:
+            return None
+        soon = asyncio.wrap_future(index_soon())
+        await asyncio.wait({soon})
+        return None if soon.exception() is not None else soon.result()
 
     async def discover(self) -> Hits:
-        for hit in self._central_actors():
+        index = await self._index()
+        for hit in self._central_actors(index) if index is not None else ():
             prompt, text = self._entry(ACTOR_VERB, hit)
             yield DiscoveryHit(prompt, partial(self._go_to, hit), text=text)
 
-    def _central_actors(self) -> list[SearchHit]:
+    def _central_actors(self, index: SearchIndex) -> list[SearchHit]:
         from .search import Hit as SearchHit
 
-        index = self._index
-        if index is None:
-            return []
         kb = index.kb
         central = heapq.nlargest(
             DISCOVERY_COUNT, kb.actors, key=lambda actor: len(kb.relations_of(actor.id))
@@ -100,13 +103,13 @@ class GoToProvider(Provider):
         ]
 
     async def search(self, query: str) -> Hits:
-        index = self._index
+        index = await self._index()
         if index is None:
             return
         verbs, rest = _split_verb(query)
         # Scores keep the search index's order: actors above relations, best match first.
         if ACTOR_VERB in verbs:
-            actors = index.actors(rest, limit=ACTOR_LIMIT) if rest else self._central_actors()
+            actors = index.actors(rest, limit=ACTOR_LIMIT) if rest else self._central_actors(index)
             for rank, hit in enumerate(actors):
                 prompt, text = self._entry(ACTOR_VERB, hit)
                 yield Hit(1 - rank / 100, prompt, partial(self._go_to, hit), text=text)

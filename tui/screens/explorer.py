@@ -20,6 +20,7 @@ from textual.widget import Widget
 
 from .. import views  # each view's modules load on first use (see views/__init__.py)
 from ..changes import Focus
+from ..claims import ItemRef, claim_by_ref
 from ..commands import GoToProvider
 from ..filters import Filters
 from ..model import KnowledgeBase
@@ -28,14 +29,7 @@ from ..views.filter_bar import FilterBar
 from ..widgets.actor_detail import ActorDetail
 from ..widgets.actor_list import ActorList, SortOrder
 from ..widgets.fitting_footer import FittingFooter
-from ..widgets.items import (
-    ItemRef,
-    actor_name,
-    claim_by_ref,
-    describe_item,
-    evidence_of,
-    items_of,
-)
+from ..widgets.items import actor_name, describe_item, evidence_of, items_of
 from ..widgets.relation_table import RelationSort, RelationTable, first_item
 from ..widgets.reload_bar import ReloadBar
 from ..widgets.source_text import SourceText
@@ -543,7 +537,7 @@ class ExplorerScreen(Screen[None]):
             if hit is not None:
                 self.go_to_hit(hit)
 
-        self.app.push_screen(SearchScreen(self.app.search_index), show_hit)
+        self.app.push_screen(SearchScreen(self.app.search_index_soon()), show_hit)
 
     def action_back(self) -> None:
         self._step_history(-1)

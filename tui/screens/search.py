@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+from concurrent.futures import Future, wait
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
@@ -25,7 +27,10 @@ MAX_RESULTS = 25
 
 
 class SearchScreen(ModalScreen["Hit | None"]):
-    """``SearchScreen(index)``: dismisses with the chosen Hit, or None on Escape."""
+    """``SearchScreen(index_soon)``: dismisses with the chosen Hit, or None on Escape.
+    ``index_soon`` (a Future, as ``StakeholderApp.search_index_soon`` gives it) may still be
+    building: the overlay opens at once, keys typed meanwhile are answered when it is
+    ready, and Enter waits for it (the hit it goes to is the one for the query typed)."""
 
     CSS_PATH = "search.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -40,9 +45,10 @@ class SearchScreen(ModalScreen["Hit | None"]):
         Binding("pageup", "move('page', -1)", "Previous page", show=False),
     ]
 
-    def __init__(self, index: SearchIndex) -> None:
+    def __init__(self, index_soon: Future[SearchIndex]) -> None:
         super().__init__()
-        self.index = index
+        self.index_soon = index_soon
+        self.index: SearchIndex | None = None  # once built
         self.hits: list[Hit] = []
 
     def compose(self) -> ComposeResult:
@@ -58,27 +64,53 @@ class SearchScreen(ModalScreen["Hit | None"]):
     def on_mount(self) -> None:
         query = self.query_one(Input)
         query.focus()
-        if not self.index.prepared:
-            # Searched at every keystroke: worth the digests that let scans skip most text.
-            # Built in a thread (a second on 50k actors), so the overlay opens at once and
-            # the first keys are answered by whole scans meanwhile, with the same results.
-            self.app.run_worker(
-                self._prepare_index, name="search digests", group="search digests", thread=True
-            )
         # Watched, not left to Input.Changed: the results change in the same turn as the
         # input's text, so one frame shows both (a message can arrive a frame later).
         self.watch(query, "value", self._show_results)
+        if self.index_soon.done():
+            self._index_built()
+        else:
+            self.run_worker(self._wait_for_index(), name="search index", group="search index")
+
+    async def _wait_for_index(self) -> None:
+        await asyncio.wait({asyncio.wrap_future(self.index_soon)})
+        self._index_built()
+
+    def _index_built(self) -> None:
+        """The index is ready (or failed): the results of the query typed so far."""
+        if self.index is not None:
+            return  # Enter waited for it first
+        error = self.index_soon.exception()
+        if error is not None:
+            self.query_one("#search-status", Static).update(
+                Content(display(f"Search is not available: {error}")))
+            return
+        self.index = self.index_soon.result()
+        if not self.index.prepared:
+            # Searched at every keystroke: worth the digests that let scans skip most text.
+            # Built in a thread (a second on 50k actors), so the first keys are answered by
+            # whole scans meanwhile, with the same results.
+            self.app.run_worker(
+                self._prepare_index, name="search digests", group="search digests", thread=True
+            )
+        self._show_results(self.query_one(Input).value)
 
     def _prepare_index(self) -> None:
-        with collector_paused():  # long-lived sets of words: frozen, not walked
-            self.index.prepare()
+        if self.index is not None:
+            with collector_paused():  # long-lived sets of words: frozen, not walked
+                self.index.prepare()
 
     def _show_results(self, query: str) -> None:
+        status = self.query_one("#search-status", Static)
+        if self.index is None:
+            if self.index_soon.done():
+                return  # it failed: said so
+            status.update(Content("Indexing the knowledge base…"), layout=False)
+            return
         # One more than shown, to know whether there are more.
         hits = self.index.search(query, limit=MAX_RESULTS + 1)
         more = len(hits) > MAX_RESULTS
         self.hits = hits[:MAX_RESULTS]
-        status = self.query_one("#search-status", Static)
         if not query.strip():
             message = "Type to search · ↑↓ choose · Enter go · Esc close"
         elif not self.hits:
@@ -96,6 +128,11 @@ class SearchScreen(ModalScreen["Hit | None"]):
         self.dismiss(None)
 
     def action_go(self) -> None:
+        if self.index is None:
+            # Enter before the index was ready: wait for it here, so that the keys queued
+            # behind Enter ("/pinot⏎3l") reach the explorer after the hit, as they would.
+            wait({self.index_soon})
+            self._index_built()
         if not self.hits:
             self.app.bell()
             return
