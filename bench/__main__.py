@@ -447,8 +447,9 @@ def keystroke_rows(name: str, session: dict, floor: list[float]) -> list[Row]:
             label,
             Target("at_most", 0.05),
         ),
-        Row(f"open search overlay (builds the index), {name} KB", session["search_open"], "s"),
-        Row(f"search at full speed after opening (word digests built in a thread), {name} KB",
+        Row(f"open search overlay (its index built in a thread), {name} KB",
+            session["search_open"], "s"),
+        Row(f"search at full speed after opening (index, then word digests), {name} KB",
             session["search_ready"], "s"),
     ]
 

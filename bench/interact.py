@@ -192,7 +192,7 @@ class Session:
         return len(items_of(kb, busiest)), latencies
 
     async def search(self, rounds: int) -> tuple[float, list[float]]:
-        """Open the search overlay (its index is built then, its digests in a thread),
+        """Open the search overlay (its index, then its digests, built in threads),
         then type every query, clearing the input after each. Returns the opening latency,
         the time until the digests are built, and the keystrokes' latencies."""
         app = self.app
