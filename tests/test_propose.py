@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+import tui.propose as propose_module
 from tui.cli import main
 from tui.loader import load_knowledge_base
 from tui.matcher import NOT_CONTIGUOUS, NOT_IN_SOURCE, REJECTED, REPAIRED, VERIFIED
@@ -24,6 +25,7 @@ from tui.propose import (
     DECLINED,
     ProposalsError,
     decide,
+    decide_all,
     proposals_path,
     propose,
     propose_into_file,
@@ -368,6 +370,28 @@ def test_decisions_survive_a_rerun(copy):
     ]
     assert len(again) == len(proposals)  # nothing doubled
 
+
+
+def test_several_decisions_are_recorded_in_one_write_each_on_its_own_merits(copy, monkeypatch):
+    kb = load_knowledge_base(copy)
+    _, proposals, path = propose_into_file(kb, copy, SOURCE)
+    first, second = proposals[0], proposals[1]
+    writes = []
+    write = propose_module.write_proposals
+    monkeypatch.setattr(propose_module, "write_proposals",
+                        lambda *args: writes.append(write(*args)))
+    outcomes = decide_all(path, [(first.id, DECLINED, None), ("gone-1", DECLINED, None),
+                                 (second.id, ACCEPTED, "new-claim")], copy.name)
+    assert len(writes) == 1
+    assert [getattr(o, "decision", None) for o in outcomes] == [DECLINED, None, ACCEPTED]
+    assert isinstance(outcomes[1], ProposalsError) and "'gone-1'" in outcomes[1].message
+    recorded = {p.id: p for p in read_proposals(path).proposals}
+    assert recorded[first.id].decision == DECLINED
+    assert recorded[second.id].decision == ACCEPTED
+    assert recorded[second.id].accepted_as == "new-claim"
+    # Nothing that could be recorded: the file is not written at all.
+    assert decide_all(path, [("gone-2", DECLINED, None)], copy.name)[0].message
+    assert len(writes) == 1
 
 def test_a_broken_review_file_is_refused_with_its_place_and_kept(copy, capsys):
     path = proposals_path(copy)

@@ -7,23 +7,28 @@ skips it. Keys only, at 80x24, on a copy of the bundled knowledge base."""
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from textual.widgets import Input, Select, Static
 
+from tui import propose
 from tui.app import StakeholderApp
 from tui.loader import bundled_knowledge_base_path, load_knowledge_base
 from tui.propose import (
     ACTOR,
     CLAIM,
     Proposal,
+    ProposalsError,
+    decide_all,
     proposals_path,
     propose_into_file,
     read_proposals,
     write_proposals,
 )
+from tui.screens import review as review_module
 from tui.screens.capture import CaptureScreen, NewActorScreen
 from tui.screens.explorer import ExplorerScreen
 from tui.screens.review import ReviewScreen
@@ -330,6 +335,162 @@ async def test_read_only_shows_but_does_not_decide(copy, explorer, settle):
         await pilot.pause()
         assert pilot.app.screen is review and review.proposal.id == first.id
     assert path.read_bytes() == before
+
+
+class HeldDecide:
+    """`decide_all` held back until released, its calls listed (each a list of (proposal
+    id, decision)): what the screen does while the decisions wait to be written."""
+
+    def __init__(self, refusal: ProposalsError | None = None) -> None:
+        self.batches: list[list[tuple[str, str]]] = []
+        self.writing = threading.Event()  # set once a call has begun
+        self.released = threading.Event()
+        self.refusal = refusal  # raised instead of writing, once released
+
+    def __call__(self, path, decisions, kb_name):
+        self.writing.set()
+        assert self.released.wait(30), "never released"
+        self.batches.append([(proposal_id, decision) for proposal_id, decision, _ in decisions])
+        if self.refusal is not None:
+            raise self.refusal
+        return decide_all(path, decisions, kb_name)
+
+    @property
+    def calls(self) -> list[tuple[str, str]]:
+        return [call for batch in self.batches for call in batch]
+
+
+def subtitle(review: ReviewScreen) -> str:
+    return str(review.query_one("#review-panel").border_subtitle or "")
+
+
+async def test_two_quick_rejections_show_at_once_and_are_written_in_order(
+    copy, explorer, settle, monkeypatch
+):
+    first, second, third = proposed(copy)[:3]
+    path = proposals_path(copy)
+    before = path.read_bytes()
+    held = HeldDecide()
+    monkeypatch.setattr(review_module, "decide_all", held)
+    async with StakeholderApp(copy).run_test(size=SIZE) as pilot:
+        review = await open_review(pilot, explorer, settle)
+        try:
+            await pilot.press("x", "x")
+            # Both shown decided while neither is written: the keys did not wait for the file.
+            await highlighted(pilot, settle, review, third)
+            assert review.decided == {first.id: "rejected", second.id: "rejected"}
+            assert subtitle(review) == "2 decided, 2 being written"
+            assert path.read_bytes() == before
+        finally:
+            held.released.set()
+        await settle(pilot, lambda: subtitle(review) == "2 decided")
+    assert held.calls == [(first.id, "rejected"), (second.id, "rejected")]
+    assert in_file(copy, first.id).decision == in_file(copy, second.id).decision == "rejected"
+
+
+
+async def test_the_decisions_made_during_a_write_are_written_together(
+    copy, explorer, settle, monkeypatch
+):
+    """A write of a large proposals file takes most of a second: the decisions made
+    meanwhile go into the next write, one read and rewrite for all of them."""
+    first, second, third = proposed(copy)[:3]
+    held = HeldDecide()
+    monkeypatch.setattr(review_module, "decide_all", held)
+    async with StakeholderApp(copy).run_test(size=SIZE) as pilot:
+        review = await open_review(pilot, explorer, settle)
+        try:
+            await pilot.press("x")
+            await settle(pilot, held.writing.is_set)
+            await pilot.press("x", "x")
+            await settle(pilot, lambda: subtitle(review) == "3 decided, 3 being written")
+        finally:
+            held.released.set()
+        await settle(pilot, lambda: subtitle(review) == "3 decided")
+    assert held.batches == [[(first.id, "rejected")],
+                            [(second.id, "rejected"), (third.id, "rejected")]]
+    assert all(in_file(copy, p.id).decision == "rejected" for p in (first, second, third))
+
+async def test_a_decision_not_written_is_said_and_offered_again(
+    copy, explorer, settle, monkeypatch
+):
+    first, second = proposed(copy)[:2]
+    path = proposals_path(copy)
+    before = path.read_bytes()
+
+    def refused(*_args, **_kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    written = propose.write_proposals
+    monkeypatch.setattr(propose, "write_proposals", refused)
+    async with StakeholderApp(copy).run_test(size=SIZE) as pilot:
+        review = await open_review(pilot, explorer, settle)
+        await pilot.press("x")
+        await settle(pilot, lambda: any(
+            n.title == "Decision not recorded" and f"{path}: cannot be written: Permission "
+            "denied" in str(n.message) for n in pilot.app._notifications))
+        # Back on the one not written, not counted as decided; the next key decides it.
+        await highlighted(pilot, settle, review, first)
+        assert first.id not in review.decided and subtitle(review) == ""
+        monkeypatch.setattr(propose, "write_proposals", written)
+        await pilot.press("x")
+        await settle(pilot, lambda: in_file(copy, first.id).decision == "rejected")
+        await highlighted(pilot, settle, review, second)
+    assert path.read_bytes() != before
+
+
+async def test_escape_waits_for_the_decisions_to_be_written(copy, explorer, settle, monkeypatch):
+    first = proposed(copy)[0]
+    held = HeldDecide()
+    monkeypatch.setattr(review_module, "decide_all", held)
+    async with StakeholderApp(copy).run_test(size=SIZE) as pilot:
+        review = await open_review(pilot, explorer, settle)
+        try:
+            await pilot.press("x", "escape")
+            await settle(pilot, lambda: "Writing the decisions" in str(
+                review.query_one("#review-hint", Static).render()))
+            assert pilot.app.screen is review
+        finally:
+            held.released.set()
+        await settle(pilot, lambda: isinstance(pilot.app.screen, ExplorerScreen))
+        assert in_file(copy, first.id).decision == "rejected"
+
+
+async def test_escape_stays_open_on_a_decision_not_written(copy, explorer, settle, monkeypatch):
+    first = proposed(copy)[0]
+    held = HeldDecide(ProposalsError("the file changed meanwhile"))
+    monkeypatch.setattr(review_module, "decide_all", held)
+    async with StakeholderApp(copy).run_test(size=SIZE) as pilot:
+        review = await open_review(pilot, explorer, settle)
+        try:
+            await pilot.press("x", "escape")
+            await settle(pilot, lambda: review._close_when_written)
+        finally:
+            held.released.set()
+        await settle(pilot, lambda: "the file changed meanwhile" in messages(pilot.app))
+        await highlighted(pilot, settle, review, first)
+        assert pilot.app.screen is review and not review.decided
+        assert "Esc close" in str(review.query_one("#review-hint", Static).render())
+
+
+async def test_quitting_writes_the_decisions_made_first(copy, explorer, settle, monkeypatch):
+    first, second = proposed(copy)[:2]
+    held = HeldDecide()
+    monkeypatch.setattr(review_module, "decide_all", held)
+    unmount = ReviewScreen.on_unmount
+
+    def released_then_unmounted(screen: ReviewScreen) -> None:
+        held.released.set()  # the writes can only start once the app is closing the review
+        unmount(screen)
+
+    monkeypatch.setattr(ReviewScreen, "on_unmount", released_then_unmounted)
+    async with StakeholderApp(copy).run_test(size=SIZE) as pilot:
+        review = await open_review(pilot, explorer, settle)
+        await pilot.press("x", "x")
+        await settle(pilot, lambda: len(review.decided) == 2)
+        pilot.app.exit()
+    assert held.calls == [(first.id, "rejected"), (second.id, "rejected")]
+    assert in_file(copy, first.id).decision == in_file(copy, second.id).decision == "rejected"
 
 
 def test_snapshot_the_review_queue_at_80x24(snap_compare, copy):

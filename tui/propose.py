@@ -26,6 +26,7 @@ import json
 import re
 import shlex
 import subprocess
+from collections.abc import Sequence
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
@@ -725,23 +726,43 @@ def decide(path: Path, proposal_id: str, decision: str, kb_name: str,
            accepted_as: str | None = None) -> Proposal:
     """Record a person's decision on one proposal (``accepted_as``: the id of what was
     saved from it); the proposal as recorded."""
-    if decision not in DECISIONS:
-        raise ValueError(decision)
+    (outcome,) = decide_all(path, [(proposal_id, decision, accepted_as)], kb_name)
+    if isinstance(outcome, ProposalsError):
+        raise outcome
+    return outcome
+
+
+def decide_all(path: Path, decisions: Sequence[tuple[str, str, str | None]], kb_name: str
+               ) -> list[Proposal | ProposalsError]:
+    """Record decisions ``(proposal id, decision, accepted_as)``, in order, with one read
+    and one write of the file (a decision reads and rewrites the whole file: 0.7 s on 1,500
+    proposals, so the review writes those made meanwhile together); for each, the proposal
+    as recorded or why it could not be. Raises ProposalsError if the file cannot be read,
+    OSError if it cannot be written: then none is recorded."""
     current = read_proposals(path)
-    found = next((p for p in current.proposals if p.id == proposal_id), None)
-    if found is None:
-        raise ProposalsError(f"no proposal {display(proposal_id)!r} in "
-                             f"{display(str(path))}: it was made again meanwhile; reopen "
-                             "the review")
-    if decision == ACCEPTED and found.check == REJECTED:
-        # The gate: a quote the matcher did not find in the source never becomes a claim.
-        raise ProposalsError(f"proposal {display(proposal_id)!r} cannot be accepted: its "
-                             f"quote is not in the source ({found.reason})")
-    decided = replace(found, decision=decision,
-                      accepted_as=accepted_as if decision == ACCEPTED else None)
-    proposals = [decided if p.id == proposal_id else p for p in current.proposals]
-    write_proposals(current, proposals, current.mentions, kb_name)
-    return decided
+    by_id = {p.id: p for p in current.proposals}
+    outcomes: list[Proposal | ProposalsError] = []
+    for proposal_id, decision, accepted_as in decisions:
+        if decision not in DECISIONS:
+            raise ValueError(decision)
+        found = by_id.get(proposal_id)
+        if found is None:
+            outcomes.append(ProposalsError(
+                f"no proposal {display(proposal_id)!r} in {display(str(path))}: it was made "
+                "again meanwhile; reopen the review"))
+        elif decision == ACCEPTED and found.check == REJECTED:
+            # The gate: a quote the matcher did not find in the source never becomes a claim.
+            outcomes.append(ProposalsError(
+                f"proposal {display(proposal_id)!r} cannot be accepted: its quote is not in "
+                f"the source ({found.reason})"))
+        else:
+            by_id[proposal_id] = replace(found, decision=decision,
+                                         accepted_as=accepted_as if decision == ACCEPTED else None)
+            outcomes.append(by_id[proposal_id])
+    if any(isinstance(outcome, Proposal) for outcome in outcomes):
+        proposals = [by_id[p.id] for p in current.proposals]
+        write_proposals(current, proposals, current.mentions, kb_name)
+    return outcomes
 
 
 def propose_into_file(kb: KnowledgeBase, kb_path: Path, source_id: str, *,

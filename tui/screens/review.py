@@ -7,11 +7,17 @@ cancelling the form records nothing. ``x`` rejects it (a rerun of propose keeps 
 rejected), ``s`` skips it. Proposals whose quote the matcher rejected are never offered:
 the panel says how many there are, so nothing is silently hidden. Nothing reaches the
 knowledge base but what a form saves; read-only, a proposal can be read, not decided.
+
+A decision shows at once; one thread writes the decisions into the proposals file in the
+order made (a read and a rewrite of the whole file: 0.7 s on 1,500 proposals, so those made
+meanwhile are written together), and closing the review waits for them.
 """
 
 from __future__ import annotations
 
 import shlex
+import threading
+from collections import deque
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -19,6 +25,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Input, Select, Static
 
@@ -33,7 +40,7 @@ from ..propose import (
     Proposal,
     ProposalsError,
     ProposalsFile,
-    decide,
+    decide_all,
     proposals_path,
     read_proposals,
     reopen_undone,
@@ -155,6 +162,16 @@ class ReviewScreen(ModalScreen[None]):
         Binding("escape,q", "close", "Close", tooltip="Close the review; what you decided is kept"),
     ]
 
+    class DecisionWritten(Message):
+        """From the writer thread: a decision written, or why it could not be (``error``)."""
+
+        bubble = False
+
+        def __init__(self, proposal: Proposal, error: str | None) -> None:
+            super().__init__()
+            self.proposal = proposal
+            self.error = error
+
     def __init__(self, explorer: ExplorerScreen, found: ProposalsFile, source_id: str,
                  kb_name: str) -> None:
         super().__init__()
@@ -166,9 +183,17 @@ class ReviewScreen(ModalScreen[None]):
         self.queue: list[Proposal] = [p for p in mine if p.reviewable]
         self.unusable = sum(p.check == REJECTED_BY_MATCHER and p.decision == OPEN for p in mine)
         self.index = 0
-        self.decided: dict[str, str] = {}  # proposal id -> the decision recorded here
+        self.decided: dict[str, str] = {}  # proposal id -> the decision made here
         self._zoomed_before = explorer.maximized
         self._busy = False  # a form is open for the proposal on show
+        # Decisions not yet written: (proposal, decision, saved id), taken in order by the
+        # writer thread; `_unwritten` counts those it has not reported back yet.
+        self._to_write: deque[tuple[Proposal, str, str | None]] = deque()
+        self._to_write_lock = threading.Lock()
+        self._writer_idle = threading.Event()
+        self._writer_idle.set()
+        self._unwritten = 0
+        self._close_when_written = False  # Esc (or the last decision) while some wait
         self.opening_notice = ""  # said once the panel is up
 
     @property
@@ -204,8 +229,7 @@ class ReviewScreen(ModalScreen[None]):
         panel.border_title = Text(display(
             f"Proposal {self.index + 1} of {len(self.queue)} · {self.source_id}"
         ))
-        done = len(self.decided)
-        panel.border_subtitle = f"{done} decided" if done else ""
+        self._show_progress()
         label = Text(display(proposal.label(self.app.full_knowledge_base)), style="bold")
         self.query_one("#review-label", Static).update(label)
         if proposal.check == "repaired":
@@ -225,6 +249,16 @@ class ReviewScreen(ModalScreen[None]):
             hint = f"Read only: {why} s next · ↑↓ scroll · Esc close"
         self.query_one("#review-hint", Static).update(Text(display(hint), style="dim"))
         self._highlight(proposal)
+
+    def _show_progress(self) -> None:
+        done = len(self.decided)
+        said = f"{done} decided" if done else ""
+        if self._unwritten:
+            said += f", {self._unwritten} being written"
+        self.query_one("#review-panel").border_subtitle = said
+        if self._close_when_written:
+            self.query_one("#review-hint", Static).update(
+                Text("Writing the decisions into the proposals file…", style="dim"))
 
     def _line(self, selector: str, text: str) -> None:
         line = self.query_one(selector, Static)
@@ -285,44 +319,92 @@ class ReviewScreen(ModalScreen[None]):
             self.index = index
             self._show()
             return
-        accepted = sum(d == ACCEPTED for d in self.decided.values())
-        rejected = len(self.decided) - accepted
-        self.app.notify(display(f"Every proposal for {self.source_id} is decided: {accepted} "
-                                f"accepted, {rejected} rejected."), markup=False)
-        self.action_close()
+        self.action_close()  # every one decided: said once they are written
 
-    def _record(self, proposal: Proposal, decision: str, saved: str | None = None) -> bool:
-        """Write the decision into the proposals file (``saved``: the id of what was saved
-        from it); False (said) if it cannot be."""
+    # --- writing the decisions ------------------------------------------------------------
+
+    def _record(self, proposal: Proposal, decision: str, saved: str | None = None) -> None:
+        """The decision shown at once, and queued for the writer thread (``saved``: the id
+        of what was saved from it); one that cannot be written is said, and the proposal is
+        open again (`on_review_screen_decision_written`)."""
+        self.decided[proposal.id] = decision
+        self._unwritten += 1
+        with self._to_write_lock:
+            self._to_write.append((proposal, decision, saved))
+            start = self._writer_idle.is_set()
+            self._writer_idle.clear()
+        if start:  # else the running writer takes it after those before it
+            self.run_worker(self._write_decisions, name="write review decisions", thread=True)
+
+    def _write_decisions(self) -> None:
+        """The writer thread: the queued decisions in the order made, those queued while
+        the file was written last written together; each reported back by a message (never
+        waiting on the UI thread, which waits for this thread when the app quits)."""
         try:
-            decide(self.path, proposal.id, decision, self.kb_name, accepted_as=saved)
-        except ProposalsError as error:
-            message = error.message
-        except OSError as error:
-            message = f"{self.path}: cannot be written: {error.strerror or error}"
-        else:
-            self.decided[proposal.id] = decision
-            return True
-        self.app.bell()
-        self.notify(display(message), title="Decision not recorded", severity="error",
-                    markup=False, timeout=10)
-        return False
+            while True:
+                with self._to_write_lock:
+                    if not self._to_write:
+                        self._writer_idle.set()
+                        return
+                    batch = list(self._to_write)
+                    self._to_write.clear()
+                decisions = [(proposal.id, decision, saved) for proposal, decision, saved in batch]
+                try:
+                    outcomes = decide_all(self.path, decisions, self.kb_name)
+                    failed = [outcome.message if isinstance(outcome, ProposalsError) else None
+                              for outcome in outcomes]
+                except ProposalsError as error:
+                    failed = [error.message] * len(batch)
+                except OSError as error:
+                    failed = [f"{self.path}: cannot be written: {error.strerror or error}"] * len(
+                        batch)
+                for (proposal, _decision, _saved), error in zip(batch, failed, strict=True):
+                    try:
+                        self.post_message(self.DecisionWritten(proposal, error))
+                    except RuntimeError:  # the app has stopped: the writing goes on
+                        pass
+        except BaseException:  # a bug: nothing more is written, nor waited for
+            with self._to_write_lock:
+                self._to_write.clear()
+                self._writer_idle.set()
+            raise
+
+    def on_review_screen_decision_written(self, message: DecisionWritten) -> None:
+        self._unwritten -= 1
+        proposal = message.proposal
+        if message.error is not None:
+            self.decided.pop(proposal.id, None)
+            self.app.bell()
+            self.notify(display(message.error), title="Decision not recorded",
+                        severity="error", markup=False, timeout=10)
+            if not self._busy:  # back to it, as if the key had just failed (a form waits)
+                self._close_when_written = False
+                self.index = next(i for i, p in enumerate(self.queue) if p.id == proposal.id)
+                self._show()
+        self._show_progress()
+        if self._close_when_written and not self._unwritten:
+            self._close_now()
+
+    def on_unmount(self) -> None:
+        # Closed without waiting (the app quits): the decisions queued are written first.
+        self._writer_idle.wait()
 
     def _can_decide(self) -> bool:
         why = self.app.why_read_only()
         if why is not None:
             self.app.bell()
             self.notify(why, severity="warning", markup=False)
-        return why is None and not self._busy
+        return why is None and not self._busy and not self._close_when_written
 
     # --- keys -------------------------------------------------------------------------
 
     def action_skip(self) -> None:
-        if not self._busy:
+        if not self._busy and not self._close_when_written:
             self._next()
 
     def action_reject(self) -> None:
-        if self._can_decide() and self._record(self.proposal, DECLINED):
+        if self._can_decide():
+            self._record(self.proposal, DECLINED)
             said = self.proposal.label(self.app.full_knowledge_base)
             self.notify(display(f"Rejected: {said}"), markup=False, timeout=3)
             self._next()
@@ -353,8 +435,8 @@ class ReviewScreen(ModalScreen[None]):
         if saved is None:
             self._highlight(proposal)  # cancelled: nothing recorded, the same one on show
             return
-        if self._record(proposal, ACCEPTED, saved):
-            self._next()
+        self._record(proposal, ACCEPTED, saved)  # after the save: the claim, then the decision
+        self._next()
 
     def _add_actor(self, proposal: Proposal, actor: dict | None) -> None:
         if actor is None:
@@ -380,6 +462,18 @@ class ReviewScreen(ModalScreen[None]):
     def action_close(self) -> None:
         if self._busy:
             return
+        if self._unwritten:
+            self._close_when_written = True
+            self._show_progress()
+            return
+        self._close_now()
+
+    def _close_now(self) -> None:
+        if len(self.decided) == len(self.queue):
+            accepted = sum(d == ACCEPTED for d in self.decided.values())
+            rejected = len(self.decided) - accepted
+            self.app.notify(display(f"Every proposal for {self.source_id} is decided: "
+                                    f"{accepted} accepted, {rejected} rejected."), markup=False)
         before = self._zoomed_before
         if before is None:
             self.explorer.minimize()
