@@ -27,6 +27,7 @@ from tui.diff import (
     compare_files,
     item_change,
     markdown_lines,
+    marks,
     text_lines,
 )
 from tui.loader import load_knowledge_base
@@ -498,3 +499,18 @@ def test_source_paths_are_read_from_the_sources_section_only():
     assert source_paths(b"- a list") == []
     assert source_paths(b"sources: [unclosed") == []
     assert source_paths(b"") == []
+
+
+def test_an_actors_mark_says_how_many_of_its_claims_were_added_removed_or_changed(copy):
+    old = load_knowledge_base(copy)
+    removed, changed, kept = old.relations_of("italy")[:3]
+    added = dataclasses.replace(kept, id="italy-added-claim")
+    relations = [dataclasses.replace(r, summary=f"{r.summary} (edited)") if r is changed else r
+                 for r in old.relations if r is not removed]
+    new = dataclasses.replace(old, relations=(*relations, added))
+    found = marks(compare(old, new), new)
+    assert found.actors["italy"] == "~"
+    assert found.claims_note("italy") == "1 claim of it added, 1 removed, 1 changed"
+    assert found.claims[("relation", "italy-added-claim")] == "+"
+    assert found.claims[("relation", changed.id)] == "~"
+    assert found.claims_note("moammar-gaddafi") == ""  # none of its claims changed

@@ -74,7 +74,7 @@ async def test_d_marks_what_changed_since_head_and_d_again_clears(changed, explo
         assert all(sign.startswith("  ") for key, sign in rows.items() if key != "us-strikes-isis")
         # The detail and source panes say what changed in the actor and the claim on show.
         detail = screen.query_one(ActorDetail)
-        assert detail.text.startswith("~ a claim of it changed since HEAD")
+        assert detail.text.startswith("~ 1 claim of it changed since HEAD")
         screen.item = ItemRef("relation", "us-strikes-isis")
         claim = screen.query_one(SourceView).query_one(ClaimBlock)
         await settle(pilot, lambda: claim.text.startswith("~ since HEAD: polarity -2 → -1"))
@@ -103,6 +103,9 @@ async def test_the_marks_follow_a_change_saved_while_they_are_on_show(changed, e
         pilot.app.delete_item("relation", "italy-former-colonial-power", None)
         await settle(pilot, lambda: actors.marks.get("italy") == "~")
         assert actors.marks["libya"] == "~" and actors.marks["new-actor"] == "+"
+        screen.actor_id = "italy"
+        detail = screen.query_one(ActorDetail)
+        await settle(pilot, lambda: detail.text.startswith("~ 1 claim of it removed since HEAD"))
         assert screen.changes_since[0] == "HEAD"
         # The file as it was at HEAD again: nothing left to mark, and the marks go.
         subprocess.run(["git", "checkout", "-q", "--", changed.name], cwd=changed.parent,

@@ -58,6 +58,16 @@ def test_mentions_fold_case_accents_and_quotes_and_respect_word_boundaries(kb):
     ]
 
 
+
+def test_a_name_that_ends_in_punctuation_is_taken_whole(kb):
+    """"Islamic State (ISIS)": the closing bracket is the name's too, not cut off after
+    its last word; where the text leaves it out, the words still name the actor."""
+    text = "militants aligned with the Islamic State (ISIS) group, the Islamic State (ISIS"
+    assert _named(kb, text) == [
+        ("Islamic State (ISIS)", "isis", False),
+        ("Islamic State (ISIS", "isis", False),
+    ]
+
 def test_a_short_name_in_capitals_matches_only_in_capitals(kb):
     text = "The US military told us that the UN and the un-named were there."
     assert _named(kb, text) == [

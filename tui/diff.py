@@ -24,13 +24,13 @@ import os
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 from operator import eq
 from pathlib import Path
 from typing import Any
 
-from .claims import KIND_OF
+from .claims import KIND_OF, ItemRef, claim_by_ref
 from .loader import MAX_BYTES, MAX_TOTAL_BYTES
 from .model import Evidence, KnowledgeBase, counted
 from .sanitize import display
@@ -311,6 +311,21 @@ class Marks:
     actors: dict[str, str]
     claims: dict[tuple[str, str], str]
     diff: Diff
+    # Actor id -> how many of its claims were added, removed and changed, for its note.
+    claim_changes: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    def claims_note(self, actor_id: str) -> str:
+        """ "1 claim of it removed", "2 claims of it added, 1 changed": what its mark
+        stands for when the actor itself did not change; "" if none of its claims did."""
+        changes = self.claim_changes.get(actor_id, {})
+        said = [(count, change) for change in (ADDED, REMOVED, CHANGED)
+                if (count := changes.get(change, 0))]
+        if not said:
+            return ""
+        (count, change), rest = said[0], said[1:]
+        words = [f"{counted(count, 'claim')} of it {change}"]
+        words += [f"{count} {change}" for count, change in rest]
+        return ", ".join(words)
 
     def summary(self) -> str:
         """ "Since HEAD: 1 added, 2 changed (3 actors marked)"-like words for a notice."""
@@ -327,6 +342,7 @@ def marks(diff: Diff, kb: KnowledgeBase) -> Marks:
     """The marks of ``diff`` (old to ``kb``) on the items of ``kb``."""
     actors: dict[str, str] = {}
     claims: dict[tuple[str, str], str] = {}
+    claim_changes: dict[str, dict[str, int]] = {}
     for change in diff.changes:
         mark = ADDED_MARK if change.change == ADDED else CHANGED_MARK
         if change.section == "actors":
@@ -336,13 +352,17 @@ def marks(diff: Diff, kb: KnowledgeBase) -> Marks:
         kind = KIND_OF.get(change.section)
         if kind is None:
             continue
-        claim = change.item if change.change == REMOVED else _claim_in(kb, kind, change.id)
-        if change.change != REMOVED:
+        if change.change == REMOVED:
+            claim = change.item
+        else:
+            claim = claim_by_ref(kb, ItemRef(kind, change.id))
             claims[(kind, change.id)] = mark
-        for party in _parties(claim):
+        for party in dict.fromkeys(_parties(claim)):
             if party in kb.actor_by_id:
                 actors.setdefault(party, CHANGED_MARK)
-    return Marks(actors, claims, diff)
+                counts = claim_changes.setdefault(party, {})
+                counts[change.change] = counts.get(change.change, 0) + 1
+    return Marks(actors, claims, diff, claim_changes)
 
 
 def marks_since(
@@ -362,12 +382,6 @@ def marks_since(
         first = error.problems[0] if error.problems else "?"
         return f"{first} ({counted(len(error.problems), 'problem')} at that revision)"
     return marks(compare(old, kb, old.path, str(path)), kb)
-
-
-def _claim_in(kb: KnowledgeBase, kind: str, claim_id: str):
-    index = {"relation": kb.relation_by_id, "attribute": kb.attribute_by_id,
-             "stance": kb.stance_by_id}[kind]
-    return index.get(claim_id)
 
 
 def _parties(claim) -> tuple[str, ...]:

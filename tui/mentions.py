@@ -35,6 +35,7 @@ class _Name:
     gaps: tuple[str, ...]  # what stands between the words, folded and loosened
     actor_id: str
     capitals: str | None  # the name as written, when it must match in capitals
+    tail: str = ""  # what the name has after its last word ("Islamic State (ISIS)": ")")
 
 
 def _gap(text: str) -> str:
@@ -54,7 +55,7 @@ def _name(name: str, actor_id: str) -> _Name | None:
         if len(stripped) <= _ACRONYM_LONGEST and stripped.isupper() and len(words) == 1
         else None
     )
-    return _Name(words, gaps, actor_id, capitals)
+    return _Name(words, gaps, actor_id, capitals, folded[spans[-1][1]:])
 
 
 class NameIndex:
@@ -68,7 +69,7 @@ class NameIndex:
         for actor in kb.actors:
             for written in (actor.name, *actor.aliases):
                 name = _name(written, actor.id)
-                if name is None or (key := (name.words, name.gaps, actor.id)) in seen:
+                if name is None or (key := (name.words, name.gaps, name.tail, actor.id)) in seen:
                     continue
                 seen.add(key)
                 node = root
@@ -102,7 +103,10 @@ class NameIndex:
                         for k in range(1, last - index + 1)
                     ):
                         continue
-                    found.append((spans[index][0], spans[last][1], name.actor_id))
+                    end = spans[last][1]
+                    if name.tail and folded.startswith(name.tail, end):
+                        end += len(name.tail)  # the name as the text writes it, whole
+                    found.append((spans[index][0], end, name.actor_id))
                 last += 1
                 node = node.get(words[last]) if last < count else None
         found.sort(key=lambda match: (match[0], -match[1]))

@@ -722,7 +722,7 @@ class ExplorerScreen(Screen[None]):
         def actor_note(actor_id: str) -> str:
             note = change_note(found, shown, "actors", actor_id)
             if not note and actor_id in found.actors:
-                note = f"~ a claim of it changed since {shown}"
+                note = f"~ {found.claims_note(actor_id)} since {shown}"
             return note
 
         self.query_one(ActorDetail).show_changes(actor_note)

@@ -92,6 +92,11 @@ class DateDialog(ModalScreen[ResultT | None]):
             return
         self.dismiss(result)
 
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        # An error said what the inputs held: gone once they hold something else.
+        self.query_one(f"#{self.ID_PREFIX}-error", Static).update("")
+
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         self.action_apply()
