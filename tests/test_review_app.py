@@ -360,18 +360,24 @@ class HeldDecide:
         return [call for batch in self.batches for call in batch]
 
 
+
+@pytest.fixture
+def held(monkeypatch) -> HeldDecide:
+    """The review screen's writes held back until ``held.released`` is set."""
+    held = HeldDecide()
+    monkeypatch.setattr(review_module, "decide_all", held)
+    return held
+
 def subtitle(review: ReviewScreen) -> str:
     return str(review.query_one("#review-panel").border_subtitle or "")
 
 
 async def test_two_quick_rejections_show_at_once_and_are_written_in_order(
-    copy, explorer, settle, monkeypatch
+    copy, explorer, settle, held
 ):
     first, second, third = proposed(copy)[:3]
     path = proposals_path(copy)
     before = path.read_bytes()
-    held = HeldDecide()
-    monkeypatch.setattr(review_module, "decide_all", held)
     async with StakeholderApp(copy).run_test(size=SIZE) as pilot:
         review = await open_review(pilot, explorer, settle)
         try:
@@ -390,13 +396,11 @@ async def test_two_quick_rejections_show_at_once_and_are_written_in_order(
 
 
 async def test_the_decisions_made_during_a_write_are_written_together(
-    copy, explorer, settle, monkeypatch
+    copy, explorer, settle, held
 ):
     """A write of a large proposals file takes most of a second: the decisions made
     meanwhile go into the next write, one read and rewrite for all of them."""
     first, second, third = proposed(copy)[:3]
-    held = HeldDecide()
-    monkeypatch.setattr(review_module, "decide_all", held)
     async with StakeholderApp(copy).run_test(size=SIZE) as pilot:
         review = await open_review(pilot, explorer, settle)
         try:
@@ -439,10 +443,8 @@ async def test_a_decision_not_written_is_said_and_offered_again(
     assert path.read_bytes() != before
 
 
-async def test_escape_waits_for_the_decisions_to_be_written(copy, explorer, settle, monkeypatch):
+async def test_escape_waits_for_the_decisions_to_be_written(copy, explorer, settle, held):
     first = proposed(copy)[0]
-    held = HeldDecide()
-    monkeypatch.setattr(review_module, "decide_all", held)
     async with StakeholderApp(copy).run_test(size=SIZE) as pilot:
         review = await open_review(pilot, explorer, settle)
         try:
@@ -473,10 +475,10 @@ async def test_escape_stays_open_on_a_decision_not_written(copy, explorer, settl
         assert "Esc close" in str(review.query_one("#review-hint", Static).render())
 
 
-async def test_quitting_writes_the_decisions_made_first(copy, explorer, settle, monkeypatch):
+async def test_quitting_writes_the_decisions_made_first(
+    copy, explorer, settle, held, monkeypatch
+):
     first, second = proposed(copy)[:2]
-    held = HeldDecide()
-    monkeypatch.setattr(review_module, "decide_all", held)
     unmount = ReviewScreen.on_unmount
 
     def released_then_unmounted(screen: ReviewScreen) -> None:
