@@ -24,7 +24,6 @@ from tui.propose import (
     CLAIM,
     DECLINED,
     ProposalsError,
-    decide,
     decide_all,
     proposals_path,
     propose,
@@ -278,8 +277,8 @@ def test_no_fabricated_paraphrased_or_glued_quote_can_be_accepted(copy, fake_pro
     # The three above, and an actor whose quote is not in this text.
     assert len(rejected) == 4 and not any(p.reviewable for p in rejected)
     for proposal in rejected:
-        with pytest.raises(ProposalsError, match="cannot be accepted"):
-            decide(path, proposal.id, ACCEPTED, copy.name)
+        (refused,) = decide_all(path, [(proposal.id, ACCEPTED, None)], copy.name)
+        assert isinstance(refused, ProposalsError) and "cannot be accepted" in refused.message
         assert proposal.start == -1
     assert copy.read_bytes() == kb_before  # the knowledge base is never written
     assert {p.id: p.decision for p in read_proposals(path).proposals if p.check == REJECTED} \
@@ -370,8 +369,7 @@ def test_decisions_survive_a_rerun(copy):
     kb = load_knowledge_base(copy)
     _, proposals, path = propose_into_file(kb, copy, SOURCE)
     rejected, accepted = proposals[0], proposals[1]
-    decide(path, rejected.id, DECLINED, copy.name)
-    decide(path, accepted.id, ACCEPTED, copy.name)
+    decide_all(path, [(rejected.id, DECLINED, None), (accepted.id, ACCEPTED, None)], copy.name)
     _, again, _ = propose_into_file(kb, copy, SOURCE)
     decisions = {p.id: p.decision for p in again}
     assert decisions[rejected.id] == DECLINED and decisions[accepted.id] == ACCEPTED

@@ -301,3 +301,29 @@ async def test_an_index_that_cannot_be_built_is_said(monkeypatch, copy, explorer
         assert status_text(screen) == "Search is not available: no room for the index"
         await pilot.press(*"pinot", "enter")  # nothing to go to: a bell, no traceback
         assert pilot.app.screen is screen and screen.hits == []
+
+
+async def test_an_index_that_failed_is_built_again_on_the_next_search(
+    monkeypatch, copy, explorer, settle
+):
+    attempts: list[int] = []
+    real_init = SearchIndex.__init__
+
+    def once_failing(self: SearchIndex, kb) -> None:
+        attempts.append(1)
+        if len(attempts) == 1:
+            raise MemoryError("no room for the index")
+        real_init(self, kb)
+
+    monkeypatch.setattr(SearchIndex, "__init__", once_failing)
+    async with StakeholderApp(copy, watch=False).run_test(size=(120, 40)) as pilot:
+        explorer_screen = await explorer(pilot)
+        await pilot.press("slash")
+        screen = await open_search(pilot)
+        await settle(pilot, lambda: "not available" in status_text(screen))
+        await pilot.press("escape")
+        await settle(pilot, lambda: pilot.app.screen is explorer_screen)
+        await pilot.press("slash", *"pinot")
+        screen = await open_search(pilot)
+        await settle(pilot, lambda: screen.hits)
+        assert screen.hits[0].actor_id == "roberta-pinotti" and len(attempts) == 2

@@ -252,10 +252,12 @@ class StakeholderApp(KeysInOrder[LoadError | None]):
     def search_index_soon(self) -> Future[SearchIndex]:
         """The search index of the knowledge base on show: built on first use, in a thread
         of its own (a second on 50k actors: the search overlay opens meanwhile), and kept
-        until the knowledge base or the filters change. ``result()`` waits for it. (A
-        plain thread, not a worker: one waited for from the UI thread must not need the
-        event loop to start.)"""
-        if self._search_index is None:
+        until the knowledge base or the filters change (one that failed is built again on
+        the next search). ``result()`` waits for it. (A plain thread, not a worker: one
+        waited for from the UI thread must not need the event loop to start.)"""
+        failed = self._search_index is not None and self._search_index.done() and (
+            self._search_index.exception() is not None)
+        if self._search_index is None or failed:
             if self.knowledge_base is None:
                 raise RuntimeError("the knowledge base is not loaded yet")
             kb, soon = self.knowledge_base, Future()

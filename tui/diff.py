@@ -24,7 +24,7 @@ import os
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import Enum
 from operator import eq
 from pathlib import Path
@@ -302,6 +302,8 @@ def label(section: str, item: Any) -> str:
 # --- marks for the app ----------------------------------------------------------------
 
 ADDED_MARK, CHANGED_MARK = "+", "~"
+
+
 @dataclass(frozen=True)
 class Marks:
     """What the app marks after a diff: each actor and claim added (``ADDED_MARK``) or
@@ -312,7 +314,7 @@ class Marks:
     claims: dict[tuple[str, str], str]
     diff: Diff
     # Actor id -> how many of its claims were added, removed and changed, for its note.
-    claim_changes: dict[str, dict[str, int]] = field(default_factory=dict)
+    claim_changes: dict[str, dict[str, int]] = dataclasses.field(default_factory=dict)
 
     def claims_note(self, actor_id: str) -> str:
         """ "1 claim of it removed", "2 claims of it added, 1 changed": what its mark

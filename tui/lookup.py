@@ -13,7 +13,7 @@ import re
 from collections.abc import Collection, Iterator
 from functools import lru_cache
 
-from .claims import ItemKind, ItemRef, claim_by_ref
+from .claims import KIND_OF, ItemKind, ItemRef, claim_by_ref
 from .detail import describe, plain
 from .export import _actor_json, _attribute_json, _relation_json, _stance_json
 from .loader import _closest
@@ -22,7 +22,7 @@ from .sanitize import display, truncate
 from .search import KINDS, Hit, SearchIndex
 from .widgets.items import describe_item, evidence_of, is_caveat, items_of
 
-CLAIM_KINDS: tuple[ItemKind, ...] = ("relation", "attribute", "stance")
+CLAIM_KINDS: tuple[ItemKind, ...] = tuple(KIND_OF.values())
 ITEM_LINE_WIDTH = 100  # characters of a summary in the list of an actor's items
 
 

@@ -722,16 +722,6 @@ def mention_entries(kb: KnowledgeBase, found: Found) -> list[dict]:
     ]
 
 
-def decide(path: Path, proposal_id: str, decision: str, kb_name: str,
-           accepted_as: str | None = None) -> Proposal:
-    """Record a person's decision on one proposal (``accepted_as``: the id of what was
-    saved from it); the proposal as recorded."""
-    (outcome,) = decide_all(path, [(proposal_id, decision, accepted_as)], kb_name)
-    if isinstance(outcome, ProposalsError):
-        raise outcome
-    return outcome
-
-
 def decide_all(path: Path, decisions: Sequence[tuple[str, str, str | None]], kb_name: str
                ) -> list[Proposal | ProposalsError]:
     """Record decisions ``(proposal id, decision, accepted_as)``, in order, with one read

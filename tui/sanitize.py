@@ -197,6 +197,7 @@ def display_all(texts: list[str]) -> list[str]:
     """``display`` of each text."""
     return texts if plain_ascii(texts) else list(map(display, texts))
 
+
 def input_safe(text: str) -> str:
     """``text`` as a text input may hold it: tabs and line breaks as spaces, and every other
     character ``display`` would stand in for (controls, bidi and invisible characters)

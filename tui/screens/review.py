@@ -337,8 +337,8 @@ class ReviewScreen(ModalScreen[None]):
             self.run_worker(self._write_decisions, name="write review decisions", thread=True)
 
     def _write_decisions(self) -> None:
-        """The writer thread: the queued decisions in the order made, those queued while
-        the file was written last written together; each reported back by a message (never
+        """The writer thread: the queued decisions in the order made, those queued during
+        a write written together in the next; each reported back by a message (never
         waiting on the UI thread, which waits for this thread when the app quits)."""
         try:
             while True:

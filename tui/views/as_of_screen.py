@@ -23,7 +23,6 @@ class AsOfScreen(DateDialog[str]):
 
     def __init__(self, current: str | None = None) -> None:
         super().__init__([current])
-        self.current = current
 
     def parsed(self, values: list[str]) -> str:
         (value,) = values

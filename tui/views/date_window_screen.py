@@ -16,8 +16,8 @@ class DateWindowScreen(DateDialog[DateWindow]):
     CLEAR_BUTTON = ("All dates", "window-all")
 
     def __init__(self, window: DateWindow | None = None) -> None:
-        self.window = window or DateWindow()
-        super().__init__([self.window.start, self.window.end])
+        window = window or DateWindow()
+        super().__init__([window.start, window.end])
 
     def parsed(self, values: list[str]) -> DateWindow:
         start, end = values
